@@ -1,0 +1,34 @@
+"""Domain errors: raised by services with a translatable message, mapped to HTTP by one handler.
+
+Every app raises these (or Django's ``ValidationError``); ``config.api.exception_handler`` turns them into
+JSON for the API and the console shows their message. A view never builds an error response by hand.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A request that the rules of the domain refuse. ``code`` is stable for clients; ``message`` is for people."""
+
+    code = "domain_error"
+    status_code = 400
+    default_message = _("The request cannot be carried out.")
+
+    def __init__(self, message=None, *, code: str | None = None, field: str | None = None):
+        self.message = message or self.default_message
+        if code:
+            self.code = code
+        self.field = field
+        super().__init__(str(self.message))
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+    status_code = 403
+    default_message = _("You do not have permission to do this.")
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status_code = 409
+    default_message = _("This conflicts with the current state of the record.")

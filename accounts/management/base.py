@@ -1,0 +1,12 @@
+"""Base class for the project's management commands: writes are recorded as done by the system account."""
+
+from django.core.management.base import BaseCommand
+
+from accounts.audit import acting_as, system_user
+
+
+class AuditedCommand(BaseCommand):
+    def execute(self, *args, **options):
+        name = self.__class__.__module__.rsplit(".", 1)[-1]
+        with acting_as(system_user(), label=f"command:{name}"):
+            return super().execute(*args, **options)

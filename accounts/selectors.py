@@ -1,0 +1,81 @@
+"""Reads for accounts, always scoped to what the requesting user may see (404 for missing and forbidden)."""
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from .models import Membership, ServiceUnit, User
+
+
+def unit_list(*, user, parent: ServiceUnit | None = None, level: str = "", search: str = ""):
+    units = ServiceUnit.objects.visible_to(user).select_related("parent")
+    if parent is not None:
+        units = units.filter(parent=parent)
+    if level:
+        units = units.filter(level=level)
+    if search:
+        units = units.filter(Q(name__contains=search) | Q(region_code__startswith=search))
+    return units.order_by("path")
+
+
+def unit_get_for_user(*, user, unit_id) -> ServiceUnit:
+    return get_object_or_404(ServiceUnit.objects.visible_to(user).select_related("parent"), pk=unit_id)
+
+
+def unit_ancestors(*, user, unit: ServiceUnit):
+    """The unit's ancestors that the user may see, outermost first (for breadcrumbs)."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
+    return ServiceUnit.objects.visible_to(user).filter(pk__in=ids).order_by("path")
+
+
+def unit_children(*, user, unit: ServiceUnit):
+    return (
+        ServiceUnit.objects.visible_to(user)
+        .filter(parent=unit)
+        .annotate(member_count=Count("memberships", distinct=True), child_count=Count("children", distinct=True))
+        .order_by("name")
+    )
+
+
+def _with_memberships(users, *, viewer):
+    """Prefetch each user's roles, only those in units the viewer may see (no unit names leak across areas)."""
+    memberships = Membership.objects.filter(unit__in=ServiceUnit.objects.visible_to(viewer))
+    return users.prefetch_related(
+        Prefetch("memberships", queryset=memberships.select_related("unit").order_by("unit__path", "role"))
+    )
+
+
+def user_list(*, user, unit: ServiceUnit | None = None, role: str = "", search: str = ""):
+    users = User.objects.visible_to(user)
+    if unit is not None:
+        users = users.filter(memberships__unit__path__startswith=unit.path)
+    if role:
+        users = users.filter(memberships__role=role)
+    if search:
+        users = users.filter(Q(username__icontains=search) | Q(full_name__contains=search))
+    if unit is not None or role:
+        users = users.distinct()
+    return _with_memberships(users, viewer=user).order_by("username")
+
+
+def user_get_for_user(*, user, user_id) -> User:
+    return get_object_or_404(_with_memberships(User.objects.visible_to(user), viewer=user), pk=user_id)
+
+
+def unit_members(*, unit: ServiceUnit):
+    return Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
+
+
+def periodic_task_list():
+    """The beat schedule as django-celery-beat holds it (administrators see and change it)."""
+    from django_celery_beat.models import PeriodicTask
+
+    return PeriodicTask.objects.select_related("interval", "crontab").order_by("name")
+
+
+def recent_changes(*, user, limit: int = 20):
+    """The latest history rows of units and memberships in the user's area, newest first (for auditors)."""
+    units = ServiceUnit.objects.visible_to(user).values("pk")
+    unit_rows = ServiceUnit.history.filter(id__in=units).select_related("history_user")[:limit]
+    membership_rows = Membership.history.filter(unit_id__in=units).select_related("history_user", "unit")[:limit]
+    rows = sorted([*unit_rows, *membership_rows], key=lambda row: row.history_date, reverse=True)
+    return rows[:limit]

@@ -1,0 +1,140 @@
+"""Every write to accounts: service units, staff users, memberships, worker heartbeats, default schedules."""
+
+import json
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import PermissionDenied
+from .models import Membership, ServiceUnit, User, WorkerHeartbeat
+from .permissions import can_administer_unit
+
+
+def _check_admin(actor, unit):
+    if actor is None:  # the system itself (bootstrap, migrations)
+        return
+    allowed, reason = can_administer_unit(actor, unit)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    name: str,
+    level: str,
+    parent: ServiceUnit | None = None,
+    region_code: str = "",
+    city_code: str = "",
+    actor: User | None = None,
+) -> ServiceUnit:
+    """Add a unit under ``parent`` one level deeper (a city has no parent and names its catalogue city code)."""
+    if parent is not None:
+        _check_admin(actor, parent)
+        expected = ServiceUnit.LEVEL_ORDER[ServiceUnit.LEVEL_ORDER.index(parent.level) + 1 :][:1]
+        if [level] != expected:
+            raise ValidationError(
+                {
+                    "level": _("A unit under a %(parent)s must be a %(child)s.")
+                    % {
+                        "parent": parent.get_level_display(),
+                        "child": ServiceUnit.Level(expected[0]).label if expected else "-",
+                    }
+                }
+            )
+        city_code = parent.city_code
+    elif level != ServiceUnit.Level.CITY:
+        raise ValidationError({"parent": _("Only a city can be created without a parent unit.")})
+    elif actor is not None and not actor.is_superuser:
+        raise PermissionDenied(_("Only a system administrator can add a city."))
+    if not city_code:
+        raise ValidationError({"city_code": _("A city needs its policy catalogue code.")})
+
+    unit = ServiceUnit(name=name, level=level, parent=parent, region_code=region_code, city_code=city_code)
+    unit.path = f"/pending-{uuid4().hex}/"  # replaced once the row has its id
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: ServiceUnit, actor: User | None, **changes) -> ServiceUnit:
+    """Rename a unit, set its region code, or (de)activate it; the tree position never changes here."""
+    _check_admin(actor, unit)
+    allowed = {"name", "region_code", "is_active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({field: _("This field cannot be changed here.") for field in sorted(unknown)})
+    for field, value in changes.items():
+        setattr(unit, field, value)
+    unit.full_clean(exclude=["path"])
+    unit.save(update_fields=sorted(changes))
+    return unit
+
+
+@transaction.atomic
+def staff_user_create(
+    *,
+    username: str,
+    full_name: str,
+    password: str | None = None,
+    email: str = "",
+    actor: User | None = None,
+) -> User:
+    user = User(username=username, full_name=full_name, email=email, kind=User.Kind.STAFF)
+    user.full_clean(exclude=["password"])
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, user: User, unit: ServiceUnit, role: str, actor: User | None = None) -> Membership:
+    """Give ``user`` a role in ``unit`` (idempotent: an existing grant is returned as it is)."""
+    _check_admin(actor, unit)
+    if user.kind != User.Kind.STAFF:
+        raise ValidationError({"user": _("Only staff accounts can hold a role in a service unit.")})
+    membership, _created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, actor: User | None = None) -> None:
+    _check_admin(actor, membership.unit)
+    membership.delete()
+
+
+def worker_heartbeat_record(*, worker: str) -> WorkerHeartbeat:
+    heartbeat, _created = WorkerHeartbeat.objects.update_or_create(worker=worker, defaults={"beat_at": timezone.now()})
+    return heartbeat
+
+
+def periodic_tasks_sync() -> list[str]:
+    """Create the default periodic tasks that are missing; leave existing ones as an administrator set them."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    created = []
+    for name, spec in settings.CASEWORK_PERIODIC_TASKS.items():
+        if PeriodicTask.objects.filter(name=name).exists():
+            continue
+        interval, _created = IntervalSchedule.objects.get_or_create(
+            every=spec["every_seconds"], period=IntervalSchedule.SECONDS
+        )
+        PeriodicTask.objects.create(
+            name=name,
+            task=spec["task"],
+            interval=interval,
+            description=spec.get("description", ""),
+            kwargs=json.dumps(spec.get("kwargs", {})),
+        )
+        created.append(name)
+    return created

@@ -1,0 +1,16 @@
+"""Background tasks of accounts: thin, idempotent, each calls one service."""
+
+import socket
+
+from celery import shared_task
+
+from .services import worker_heartbeat_record
+
+
+@shared_task(name="accounts.tasks.worker_heartbeat", ignore_result=True)
+def worker_heartbeat():
+    """Record that a worker is alive and consuming; /healthz reports the newest heartbeat's age."""
+    from celery import current_task
+
+    hostname = getattr(current_task.request, "hostname", None) or socket.gethostname()
+    worker_heartbeat_record(worker=hostname)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("console/", views.HomeView.as_view(), name="home"),
+    path("console/units/", views.UnitListView.as_view(), name="unit-list"),
+    path("console/units/<int:pk>/", views.UnitDetailView.as_view(), name="unit-detail"),
+    path("console/staff/", views.UserListView.as_view(), name="user-list"),
+    path("console/staff/<int:pk>/", views.UserDetailView.as_view(), name="user-detail"),
+]

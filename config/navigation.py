@@ -1,0 +1,28 @@
+"""The console's navigation, by role: each entry shows only to the roles it lists (None = every staff user)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+NAVIGATION = [
+    ("accounts:home", _("Home"), None),
+    ("accounts:unit-list", _("Service units"), None),
+    ("accounts:user-list", _("Staff"), {Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR}),
+    ("swagger-ui", _("API"), {Role.ADMIN}),
+    ("admin:index", _("Administration"), set()),  # the Django admin is not scoped: system administrators only
+]
+
+
+def console(request):
+    """Template context: the navigation entries the signed-in staff user may use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.kind != user.Kind.STAFF:
+        return {"nav_items": []}
+    roles = user.roles()
+    items = [
+        {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
+        for name, label, allowed in NAVIGATION
+        if user.is_superuser or (roles and (allowed is None or roles & allowed))
+    ]
+    return {"nav_items": items, "user_roles": sorted(roles, key=Role.values.index)}

@@ -1,0 +1,39 @@
+"""Settings for the test suite: the base settings with fast hashing and a file-backed SQLite test database.
+
+A file (not in-memory) SQLite test database lets a real Celery worker process read what a test committed.
+With DATABASE_URL set, tests run on PostgreSQL and with REDIS_URL on Redis, exactly as in production.
+"""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
+
+SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789abcdef"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "test-uploads"
+
+# Tests talk to the broker on their own queue (and, embedded, their own folder), so a development worker
+# running beside them never takes a test's message.
+CELERY_TASK_DEFAULT_QUEUE = "casework-test"
+if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
+    for _sub in ("queue", "processed", "results"):
+        (VAR_DIR / "test-celery" / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(VAR_DIR / "test-celery" / "queue"),
+        "data_folder_out": str(VAR_DIR / "test-celery" / "queue"),
+        "processed_folder": str(VAR_DIR / "test-celery" / "processed"),
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'test-celery' / 'results'}"
+else:
+    CACHES["default"]["KEY_PREFIX"] = "casework-test"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns about a missing folder)

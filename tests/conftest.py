@@ -1,0 +1,52 @@
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from .personas import build_world
+
+
+def pytest_report_header(config):
+    """Say which database and broker this run used (CI must show PostgreSQL and Redis)."""
+    import django
+
+    django.setup()
+    db = settings.DATABASES["default"]
+    broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
+    where = f"{db.get('HOST') or 'local'}:{db.get('PORT') or '-'}" if "sqlite" not in db["ENGINE"] else db["NAME"]
+    return [f"casework: database={db['ENGINE'].rsplit('.', 1)[-1]} ({where}), broker={broker}"]
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api):
+    """``api_as(user)``: an API client signed in (session) as ``user``."""
+
+    def sign_in(user):
+        api.force_login(user)
+        return api
+
+    return sign_in
+
+
+@pytest.fixture
+def console_as(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def db_vendor():
+    return connection.vendor
