@@ -93,6 +93,23 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, results and cache, or their embedded stand-ins ---------------------------------------
+
+
+def filesystem_transport(root: Path) -> tuple[dict, str]:
+    """Kombu's filesystem broker and Celery's file result store under ``root``: a broker with no server."""
+    folders = {name: root / name for name in ("queue", "processed", "control", "results")}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    options = {
+        "data_folder_in": str(folders["queue"]),
+        "data_folder_out": str(folders["queue"]),
+        "processed_folder": str(folders["processed"]),
+        "control_folder": str(folders["control"]),
+        "store_processed": False,
+    }
+    return options, f"file://{folders['results']}"
+
+
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
@@ -108,16 +125,8 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "casework"}}
-    for sub in ("queue", "processed", "results"):
-        (CELERY_QUEUE_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
-        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
-        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
-        "store_processed": False,
-    }
-    CELERY_RESULT_BACKEND = f"file://{CELERY_QUEUE_DIR / 'results'}"
+    CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_RESULT_BACKEND = filesystem_transport(CELERY_QUEUE_DIR)
 
 # --- Celery -----------------------------------------------------------------------------------------------
 CELERY_TIMEZONE = "Asia/Shanghai"

@@ -5,7 +5,7 @@ With DATABASE_URL set, tests run on PostgreSQL and with REDIS_URL on Redis, exac
 """
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import DATABASES, VAR_DIR, filesystem_transport
 
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789abcdef"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
@@ -25,15 +25,7 @@ MEDIA_ROOT = VAR_DIR / "test-uploads"
 # running beside them never takes a test's message.
 CELERY_TASK_DEFAULT_QUEUE = "casework-test"
 if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
-    for _sub in ("queue", "processed", "results"):
-        (VAR_DIR / "test-celery" / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(VAR_DIR / "test-celery" / "queue"),
-        "data_folder_out": str(VAR_DIR / "test-celery" / "queue"),
-        "processed_folder": str(VAR_DIR / "test-celery" / "processed"),
-        "store_processed": False,
-    }
-    CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'test-celery' / 'results'}"
+    CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_RESULT_BACKEND = filesystem_transport(VAR_DIR / "test-celery")
 else:
     CACHES["default"]["KEY_PREFIX"] = "casework-test"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns about a missing folder)
