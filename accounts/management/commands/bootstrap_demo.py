@@ -19,4 +19,4 @@ class Command(AuditedCommand):
         logins = bootstrap_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {settings.CASEWORK_DEMO_PASSWORD})"))
         for login in logins:
-            self.stdout.write(f"  {login.username:<22} {login.role:<16} {login.unit}")
+            self.stdout.write(f"  {login.username:<22} {login.unit} ({login.role})")
