@@ -12,7 +12,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import selectors
-from .models import Membership, ServiceUnit, User
+from .api_base import FilteredListApi
+from .models import Membership, Role, ServiceUnit, User
 
 
 class UnitRefSerializer(serializers.ModelSerializer):
@@ -104,7 +105,7 @@ class UnitOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "level", "level_label", "region_code", "city_code", "parent", "is_active"]
 
 
-class UnitListApi(generics.ListAPIView):
+class UnitListApi(FilteredListApi):
     """Service units in the caller's area. Filters: ``parent``, ``level``, ``search`` (name or region code)."""
 
     serializer_class = UnitOutputSerializer
@@ -114,16 +115,9 @@ class UnitListApi(generics.ListAPIView):
         level = serializers.ChoiceField(choices=ServiceUnit.Level.choices, required=False)
         search = serializers.CharField(required=False, max_length=64)
 
-    @extend_schema(parameters=[FilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        params = dict(filters.validated_data)
-        parent_id = params.pop("parent", None)
-        parent = selectors.unit_get_for_user(user=self.request.user, unit_id=parent_id) if parent_id else None
+    def select(self, *, parent=None, **params):
+        if parent is not None:
+            parent = selectors.unit_get_for_user(user=self.request.user, unit_id=parent)
         return selectors.unit_list(user=self.request.user, parent=parent, **params)
 
 
@@ -134,26 +128,19 @@ class UnitDetailApi(generics.RetrieveAPIView):
         return selectors.unit_get_for_user(user=self.request.user, unit_id=self.kwargs["pk"])
 
 
-class UserListApi(generics.ListAPIView):
+class UserListApi(FilteredListApi):
     """Staff users with a role in the caller's area. Filters: ``unit`` (its subtree), ``role``, ``search``."""
 
     serializer_class = UserOutputSerializer
 
     class FilterSerializer(serializers.Serializer):
         unit = serializers.IntegerField(required=False)
-        role = serializers.ChoiceField(choices=Membership._meta.get_field("role").choices, required=False)
+        role = serializers.ChoiceField(choices=Role.choices, required=False)
         search = serializers.CharField(required=False, max_length=64)
 
-    @extend_schema(parameters=[FilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        params = dict(filters.validated_data)
-        unit_id = params.pop("unit", None)
-        unit = selectors.unit_get_for_user(user=self.request.user, unit_id=unit_id) if unit_id else None
+    def select(self, *, unit=None, **params):
+        if unit is not None:
+            unit = selectors.unit_get_for_user(user=self.request.user, unit_id=unit)
         return selectors.user_list(user=self.request.user, unit=unit, **params)
 
 
