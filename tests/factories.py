@@ -38,3 +38,28 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = "caseworker"
+
+
+def make_id_number(region: str = "210202", birth: str = "19900101", sequence: int = 1, sex: str = "M") -> str:
+    """A valid resident ID number (GB 11643) for tests and demo data: odd sequence digit for men."""
+    from stdnum.cn import ric
+
+    body = f"{region}{birth}{(sequence % 500) * 2 + (1 if sex == 'M' else 0):03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def make_person(unit, name="张三", *, actor=None, id_number=None, **fields):
+    from casework.services import person_create
+
+    global _person_seq
+    _person_seq += 1
+    return person_create(
+        actor=actor,
+        name=name,
+        id_number=id_number or make_id_number(sequence=_person_seq),
+        residence_unit=unit,
+        **fields,
+    )
+
+
+_person_seq = 0

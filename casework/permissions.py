@@ -1,0 +1,23 @@
+"""Who may change and who may unmask register data. Each predicate returns ``(allowed, reason)``."""
+
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, ServiceUnit
+from accounts.permissions import has_role
+
+WRITE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def can_edit_in_unit(user, unit: ServiceUnit) -> tuple[bool, str]:
+    """Caseworkers, supervisors and administrators of the unit or a unit above it keep its registers."""
+    if user.is_superuser or any(has_role(user, role, unit) for role in WRITE_ROLES):
+        return True, ""
+    if ServiceUnit.objects.visible_to(user).filter(pk=unit.pk).exists():
+        return False, _("Your role lets you read these records but not change them.")
+    return False, _("This service unit is outside your area.")
+
+
+def can_unmask(user) -> tuple[bool, str]:
+    if user.is_active and user.has_perm("casework.unmask_personal_data"):
+        return True, ""
+    return False, _("You do not have permission to see full ID and phone numbers.")

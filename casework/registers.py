@@ -1,0 +1,60 @@
+"""The registers of the policy catalogue: synced from fixtures/policy/ into ``Register`` rows, and the
+window arithmetic that decides how long a person stays on one."""
+
+import datetime
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+from .models import Register
+
+POLICY_DIR = Path(settings.BASE_DIR) / "fixtures" / "policy"
+
+
+def _load_yaml(name: str):
+    return yaml.safe_load((POLICY_DIR / name).read_text(encoding="utf-8"))
+
+
+def register_sync() -> dict[str, int]:
+    """Create or update one ``Register`` per catalogue registry (idempotent; runs after migrate)."""
+    catalogue = _load_yaml("catalogue.yaml")
+    decisions = _load_yaml("registers.yaml") or {}
+    created = updated = 0
+    for spec in catalogue["registries"]:
+        decided = decisions.get(spec["code"], {})
+        values = {
+            "name_zh": spec["name_zh"],
+            "name_en": spec.get("name_en") or spec["name_zh"],
+            "cities": spec.get("cities") or [],
+            "definition": spec.get("definition") or "",
+            "clause_refs": spec.get("clause_refs") or {},
+            "subject": decided.get("subject", Register.Subject.PERSON),
+            "windows": decided.get("windows", {}),
+            "needs_contact": decided.get("needs_contact", False),
+        }
+        register = Register.objects.filter(code=spec["code"]).first()
+        if register is None:
+            Register.objects.create(code=spec["code"], **values)
+            created += 1
+        elif any(getattr(register, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(register, field, value)
+            register.save()
+            updated += 1
+    return {"created": created, "updated": updated}
+
+
+def window_end(register: Register, *, city_code: str, graduation_date: datetime.date | None) -> datetime.date | None:
+    """The last day a person may stay on ``register`` in ``city_code`` (None: no window, or no date to count from)."""
+    window = (register.windows or {}).get(city_code)
+    if not window or graduation_date is None:
+        return None
+    if window.get("until") == "end_of_graduation_year":
+        return datetime.date(graduation_date.year, 12, 31)
+    years = int(window["years"])
+    try:
+        anniversary = graduation_date.replace(year=graduation_date.year + years)
+    except ValueError:  # 29 February
+        anniversary = graduation_date.replace(year=graduation_date.year + years, day=28) + datetime.timedelta(days=1)
+    return anniversary - datetime.timedelta(days=1)

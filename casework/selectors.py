@@ -1,0 +1,196 @@
+"""Reads of the registers, always through ``visible_to(user)``: 404 for missing and out-of-area alike."""
+
+import datetime
+import re
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import (
+    Contact,
+    EmploymentRecord,
+    Household,
+    HouseholdMember,
+    Organization,
+    Person,
+    PersonalDataAccess,
+    Register,
+    RegistryEntry,
+)
+
+CONTACT_DUE_DAYS = 30
+ID_RE = re.compile(r"^\d{17}[\dXx]$")
+ID_SUFFIX_RE = re.compile(r"^\d{3,5}[\dXx]$")
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def person_search_filter(query: str, *, prefix: str = "") -> Q:
+    """What a caseworker types: a full ID number, its last 4–6 characters, a mobile number, or part of a name.
+    ``prefix`` reaches the person through a relation (``person__``)."""
+    query = (query or "").strip().replace(" ", "")
+    if ID_RE.match(query):
+        return Q(**{f"{prefix}id_number": query.upper()})
+    if PHONE_RE.match(query):
+        return Q(**{f"{prefix}phone": query})
+    if ID_SUFFIX_RE.match(query):
+        return Q(**{f"{prefix}id_number_reversed__startswith": query.upper()[::-1]})
+    return Q(**{f"{prefix}name__contains": query})
+
+
+def person_list(*, user, search: str = "", unit=None, register: Register | None = None):
+    people = Person.objects.visible_to(user).select_related("residence_unit")
+    if search:
+        people = people.filter(person_search_filter(search))
+    if unit is not None:
+        people = people.filter(residence_unit__path__startswith=unit.path)
+    if register is not None:
+        people = people.filter(Exists(RegistryEntry.objects.active().filter(person=OuterRef("pk"), register=register)))
+    return people.order_by("residence_unit__path", "name", "pk")
+
+
+def person_get_for_user(*, user, person_id) -> Person:
+    return get_object_or_404(Person.objects.visible_to(user).select_related("residence_unit"), pk=person_id)
+
+
+def person_profile(*, person: Person) -> dict:
+    """Everything the person page shows, each list fetched once."""
+    membership = HouseholdMember.objects.filter(person=person).select_related("household", "household__unit").first()
+    household_members = (
+        list(membership.household.members.select_related("person").order_by("relation")) if membership else []
+    )
+    return {
+        "household": membership.household if membership else None,
+        "household_members": household_members,
+        "entries": list(person.registry_entries.select_related("register").order_by("-entered_on")),
+        "employment": list(person.employment.select_related("employer")),
+        "contacts": list(person.contacts.select_related("caseworker")[:50]),
+        "notes": list(person.notes.select_related("author")[:50]),
+        "referrals": list(person.referrals.select_related("organization", "caseworker")),
+        "assistance": list(person.assistance.select_related("caseworker")),
+        "name_conflicts": list(person.name_conflicts.filter(resolved_at__isnull=True)),
+    }
+
+
+def household_list(*, user, zero_only: bool = False, fell_back_only: bool = False):
+    households = (
+        Household.objects.visible_to(user)
+        .select_related("unit")
+        .prefetch_related(Prefetch("members", queryset=HouseholdMember.objects.select_related("person")))
+    )
+    if zero_only:
+        households = households.filter(is_zero_employment=True)
+    if fell_back_only:
+        households = households.filter(fell_back_on__isnull=False)
+    return households.annotate(member_count=Count("members")).order_by("unit__path", "pk")
+
+
+def household_get_for_user(*, user, household_id) -> Household:
+    return get_object_or_404(
+        Household.objects.visible_to(user)
+        .select_related("unit")
+        .prefetch_related(Prefetch("members", queryset=HouseholdMember.objects.select_related("person"))),
+        pk=household_id,
+    )
+
+
+def organization_list(*, user, search: str = "", kind: str = ""):
+    organizations = Organization.objects.visible_to(user).select_related("unit")
+    if search:
+        organizations = organizations.filter(Q(name__contains=search) | Q(uscc=search.upper()))
+    if kind:
+        organizations = organizations.filter(kind=kind)
+    return organizations.order_by("name", "pk")
+
+
+def organization_get_for_user(*, user, organization_id) -> Organization:
+    return get_object_or_404(Organization.objects.visible_to(user).select_related("unit"), pk=organization_id)
+
+
+def registers_for_user(*, user):
+    """Registers of the cities the user works in, with the number of open entries in the user's area."""
+    from accounts.models import ServiceUnit
+
+    cities = set(ServiceUnit.objects.visible_to(user).values_list("city_code", flat=True).distinct())
+    open_entries = RegistryEntry.objects.visible_to(user).filter(exited_on__isnull=True)
+    counts = dict(open_entries.values_list("register").annotate(n=Count("id")).order_by())
+    registers = [r for r in Register.objects.all() if user.is_superuser or cities & set(r.cities)]
+    for register in registers:
+        register.open_count = counts.get(register.pk, 0)
+    return registers
+
+
+def register_get(*, code: str) -> Register:
+    return get_object_or_404(Register, code=code)
+
+
+def contact_status(last_contacted_on: datetime.date | None, *, today: datetime.date) -> str:
+    if last_contacted_on is None:
+        return "never"
+    return "recent" if (today - last_contacted_on).days <= CONTACT_DUE_DAYS else "overdue"
+
+
+def register_entries(*, user, register: Register, status: str = "", search: str = "", today=None):
+    """Open entries of a register in the user's area, with each person's last contact and contact status."""
+    today = today or timezone.localdate()
+    entries = (
+        RegistryEntry.objects.visible_to(user)
+        .filter(register=register, exited_on__isnull=True)
+        .select_related("person", "household", "unit")
+    )
+    if register.subject == Register.Subject.PERSON:
+        last_contact = (
+            Contact.objects.filter(person=OuterRef("person")).order_by("-contacted_on").values("contacted_on")[:1]
+        )
+        entries = entries.annotate(last_contacted_on=Subquery(last_contact))
+        cutoff = today - datetime.timedelta(days=CONTACT_DUE_DAYS)
+        if status == "never":
+            entries = entries.filter(last_contacted_on__isnull=True)
+        elif status == "recent":
+            entries = entries.filter(last_contacted_on__gte=cutoff)
+        elif status == "overdue":
+            entries = entries.filter(last_contacted_on__lt=cutoff)
+        if search:
+            entries = entries.filter(person_search_filter(search, prefix="person__"))
+        return entries.order_by("unit__path", "person__name", "pk")
+    return entries.order_by("unit__path", "pk")
+
+
+def register_contact_coverage(*, user, register: Register, today=None) -> dict:
+    """逐一联系 coverage of a register in the user's area: never contacted, recent, overdue, total."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=CONTACT_DUE_DAYS)
+    entries = RegistryEntry.objects.visible_to(user).filter(
+        register=register, exited_on__isnull=True, person__isnull=False
+    )
+    last = entries.annotate(last=Max("person__contacts__contacted_on")).values_list("last", flat=True)
+    counts = {"never": 0, "recent": 0, "overdue": 0}
+    for value in last:
+        counts["never" if value is None else "recent" if value >= cutoff else "overdue"] += 1
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def contacts_due(*, user, today=None):
+    """People whose next follow-up date has come, in the user's area (latest contact per person only)."""
+    today = today or timezone.localdate()
+    latest = Contact.objects.filter(person=OuterRef("person")).order_by("-contacted_on", "-created_at").values("pk")[:1]
+    return (
+        Contact.objects.filter(pk=Subquery(latest), next_follow_up_on__lte=today)
+        .filter(person__in=Person.objects.visible_to(user))
+        .select_related("person", "person__residence_unit")
+        .order_by("next_follow_up_on")
+    )
+
+
+def employment_current(*, person: Person, on=None):
+    return EmploymentRecord.objects.filter(person=person).current(on).first()
+
+
+def access_log(*, user):
+    """The personal-data access log entries about people and organizations in the user's area."""
+    people = Person.objects.visible_to(user)
+    organizations = Organization.objects.visible_to(user)
+    return PersonalDataAccess.objects.filter(Q(person__in=people) | Q(organization__in=organizations)).select_related(
+        "user", "person", "organization"
+    )
