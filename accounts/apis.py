@@ -68,16 +68,16 @@ class TokenApi(APIView):
     def get_authenticate_header(self, request):
         return "Token"  # a refused sign-in is a 401 that says which scheme to use
 
-    class InputSerializer(serializers.Serializer):
+    class TokenInput(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
     @extend_schema(
-        request=InputSerializer,
+        request=TokenInput,
         responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = self.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
         if user is None:

@@ -21,3 +21,10 @@ def can_unmask(user) -> tuple[bool, str]:
     if user.is_active and user.has_perm("casework.unmask_personal_data"):
         return True, ""
     return False, _("You do not have permission to see full ID and phone numbers.")
+
+
+def can_read_access_log(user) -> tuple[bool, str]:
+    """Auditors (and administrators) read who unmasked whose personal data."""
+    if user.is_superuser or {Role.AUDITOR, Role.ADMIN} & user.roles():
+        return True, ""
+    return False, _("Only auditors and administrators can read the personal-data access log.")

@@ -136,7 +136,7 @@ def register_entries(*, user, register: Register, status: str = "", search: str 
     entries = (
         RegistryEntry.objects.visible_to(user)
         .filter(register=register, exited_on__isnull=True)
-        .select_related("person", "household", "unit")
+        .select_related("register", "person", "household", "unit")
     )
     if register.subject == Register.Subject.PERSON:
         last_contact = (

@@ -10,6 +10,7 @@ from . import health
 
 api_v1 = [
     path("", include(("accounts.api_urls", "accounts"), namespace="accounts")),
+    path("", include(("casework.api_urls", "casework"), namespace="casework")),
 ]
 
 urlpatterns = [

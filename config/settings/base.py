@@ -212,6 +212,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "UserKindEnum": "accounts.models.User.Kind",
+        "OrganizationKindEnum": "casework.models.OrganizationKind",
+        "ExitReasonEnum": "casework.models.ExitReason",
+    },
 }
 
 # --- Audit ------------------------------------------------------------------------------------------------

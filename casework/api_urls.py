@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("persons/", apis.PersonListApi.as_view(), name="person-list"),
+    path("persons/<int:pk>/", apis.PersonDetailApi.as_view(), name="person-detail"),
+    path("persons/<int:pk>/unmask/", apis.PersonUnmaskApi.as_view(), name="person-unmask"),
+    path("persons/<int:pk>/contacts/", apis.PersonContactsApi.as_view(), name="person-contacts"),
+    path("persons/<int:pk>/employment/", apis.PersonEmploymentApi.as_view(), name="person-employment"),
+    path("households/", apis.HouseholdListApi.as_view(), name="household-list"),
+    path("households/<int:pk>/", apis.HouseholdDetailApi.as_view(), name="household-detail"),
+    path("organizations/", apis.OrganizationListApi.as_view(), name="organization-list"),
+    path("organizations/<int:pk>/", apis.OrganizationDetailApi.as_view(), name="organization-detail"),
+    path("registers/", apis.RegisterListApi.as_view(), name="register-list"),
+    path("registers/<slug:code>/entries/", apis.RegisterEntriesApi.as_view(), name="register-entries"),
+    path("register-entries/", apis.EntryCreateApi.as_view(), name="entry-create"),
+    path("register-entries/<int:pk>/exit/", apis.EntryExitApi.as_view(), name="entry-exit"),
+    path("access-log/", apis.AccessLogApi.as_view(), name="access-log"),
+]
