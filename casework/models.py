@@ -620,3 +620,100 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.person or self.organization} · {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
+class ImportRun(models.Model):
+    """One upload of a register list: previewed first, then committed (valid rows only, or all or nothing).
+    The per-row report is kept so it can be downloaded later."""
+
+    class Mode(models.TextChoices):
+        VALID_ROWS = "valid", _("Commit the valid rows")
+        ALL_OR_NOTHING = "all-or-nothing", _("Commit only if every row is valid")
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        COMMITTED = "committed", _("Committed")
+        REJECTED = "rejected", _("Rejected (nothing stored)")
+
+    register = models.ForeignKey(Register, verbose_name=_("register"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(ServiceUnit, verbose_name=_("service unit"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("file checksum"), max_length=64, db_index=True)
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    created_count = models.PositiveIntegerField(_("new entries"), default=0)
+    existing_count = models.PositiveIntegerField(_("already on the register"), default=0)
+    report = models.JSONField(_("report"), default=list, blank=True)
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["report"])
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} · {self.get_status_display()}"
+
+
+class FollowUp(models.Model):
+    """An item on a caseworker's worklist, raised by a job: a contact that is due, a household that fell back
+    to zero employment, a person whose residence now allows registration there, a register window closing.
+    One open item per kind and subject; jobs raise and close them idempotently."""
+
+    class Kind(models.TextChoices):
+        CONTACT_DUE = "contact_due", _("Contact due")
+        FELL_BACK = "fell_back", _("Household fell back to zero employment")
+        RESIDENCE_ELIGIBLE = "residence_eligible", _("Resident long enough to register here")
+        WINDOW_CLOSING = "window_closing", _("Register window closing within 30 days")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    unit = models.ForeignKey(ServiceUnit, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("due on"))
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "person"],
+                condition=Q(done_at__isnull=True, person__isnull=False),
+                name="followup_one_open_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "household"],
+                condition=Q(done_at__isnull=True, household__isnull=False),
+                name="followup_one_open_per_household",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "done_at", "due_on"], name="followup_unit_open_due")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.person or self.household}"
