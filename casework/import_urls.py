@@ -1,0 +1,3 @@
+"""Console routes for register import and export (filled in by the import work)."""
+
+urlpatterns = []
