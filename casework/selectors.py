@@ -194,3 +194,28 @@ def access_log(*, user):
     return PersonalDataAccess.objects.filter(Q(person__in=people) | Q(organization__in=organizations)).select_related(
         "user", "person", "organization"
     )
+
+
+def history_changes(records, *, model, limit: int = 100) -> list[dict]:
+    """History rows (newest first) with the labels of the fields each one changed, compared in memory with the
+    row before it. Field names only, never values, so a history page cannot show a full ID or phone number."""
+    records = list(records[: limit + 1])
+    fields = [f for f in model._meta.concrete_fields if f.name not in ("id", "updated_at", "created_at")]
+    rows = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changed = (
+            [str(f.verbose_name) for f in fields if getattr(record, f.attname) != getattr(previous, f.attname)]
+            if previous is not None and record.history_type == "~"
+            else []
+        )
+        rows.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "type": record.get_history_type_display(),
+                "changed": changed,
+                "reason": record.history_change_reason or "",
+            }
+        )
+    return rows

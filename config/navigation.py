@@ -7,8 +7,13 @@ from accounts.models import Role
 
 NAVIGATION = [
     ("accounts:home", _("Home"), None),
+    ("casework:person-list", _("People"), None),
+    ("casework:register-list", _("Registers"), None),
+    ("casework:household-list", _("Households"), None),
+    ("casework:organization-list", _("Organizations"), None),
     ("accounts:unit-list", _("Service units"), None),
     ("accounts:user-list", _("Staff"), {Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR}),
+    ("casework:access-log", _("Access log"), {Role.AUDITOR, Role.ADMIN}),
     ("swagger-ui", _("API"), {Role.ADMIN}),
     ("admin:index", _("Administration"), set()),  # the Django admin is not scoped: system administrators only
 ]

@@ -16,6 +16,7 @@ api_v1 = [
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
     path("", include("accounts.urls")),
+    path("console/", include("casework.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -1,0 +1,28 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("people/", views.PersonListView.as_view(), name="person-list"),
+    path("people/new/", views.PersonCreateView.as_view(), name="person-create"),
+    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("people/<int:pk>/edit/", views.PersonEditView.as_view(), name="person-edit"),
+    path("people/<int:pk>/unmask/", views.PersonUnmaskView.as_view(), name="person-unmask"),
+    path("people/<int:pk>/<slug:action>/", views.PersonActionView.as_view(), name="person-action"),
+    path("entries/<int:pk>/exit/", views.EntryExitView.as_view(), name="entry-exit"),
+    path("registers/", views.RegisterListView.as_view(), name="register-list"),
+    path("registers/<slug:code>/", views.RegisterDetailView.as_view(), name="register-detail"),
+    path(
+        "registers/<slug:code>/entries/<int:pk>/contact/", views.RegisterContactView.as_view(), name="register-contact"
+    ),
+    path("households/", views.HouseholdListView.as_view(), name="household-list"),
+    path("households/new/", views.HouseholdCreateView.as_view(), name="household-create"),
+    path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
+    path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),
+    path("organizations/new/", views.OrganizationCreateView.as_view(), name="organization-create"),
+    path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
+    path("access-log/", views.AccessLogView.as_view(), name="access-log"),
+    path("imports/", include(("casework.import_urls", "imports"))),
+]

@@ -1,0 +1,451 @@
+"""Staff console pages of the registers. Thin: load through a selector (404 outside the area), validate a
+form, call a service, render. Personal numbers are masked in every template; ``PersonUnmaskView`` is the one
+place that shows them, for a user with the permission and a reason, and logs it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.views import ConsoleView
+
+from . import forms, selectors, services
+from .identity import mask_id_number
+from .models import Person, RegistryEntry
+from .permissions import can_edit_in_unit, can_read_access_log, can_unmask
+
+PAGE_SIZE = 50
+
+
+class ConsolePage(ConsoleView):
+    """A console page that may also accept a POST (handled by ``post``)."""
+
+    def render_page(self, **context):
+        return self.render_to_response(self.get_context_data(**context))
+
+
+def _redirect(name, *args, query=""):
+    return HttpResponseRedirect(reverse(name, args=args) + (f"?{query}" if query else ""))
+
+
+# --- Persons -----------------------------------------------------------------------------------------------
+
+
+def _search_echo(query: str) -> str:
+    """What to show back in the search box: a full ID number typed by the user comes back masked."""
+    return mask_id_number(query.upper()) if selectors.ID_RE.match(query) else query
+
+
+class PersonListView(ConsolePage):
+    template_name = "casework/person_list.html"
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.get("q", "").strip()
+        if selectors.ID_RE.match(query):  # a full ID number names one person: go there, don't echo it
+            found = list(selectors.person_list(user=request.user, search=query)[:2])
+            if len(found) == 1:
+                return _redirect("casework:person-detail", found[0].pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()[:32]
+        code = self.request.GET.get("register", "")
+        registers = selectors.registers_for_user(user=self.request.user)
+        register = next((r for r in registers if r.code == code), None)
+        people = selectors.person_list(user=self.request.user, search=query, register=register)
+        return super().get_context_data(
+            page=Paginator(people, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            q=_search_echo(query),
+            registers=registers,
+            register=register,
+            **kwargs,
+        )
+
+
+class PersonCreateView(ConsolePage):
+    template_name = "casework/person_form.html"
+
+    def get(self, request):
+        return self.render_page(form=forms.PersonCreateForm(user=request.user), creating=True)
+
+    def post(self, request):
+        form = forms.PersonCreateForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            person = forms.run_service(form, services.person_create, actor=request.user, **data)
+            if person:
+                messages.success(request, _("%(name)s is registered.") % {"name": person.name})
+                return _redirect("casework:person-detail", person.pk)
+            existing = (
+                Person.objects.visible_to(request.user).filter(id_number=data["id_number"].strip().upper()).first()
+            )
+            if existing:
+                messages.info(request, _("This ID number is already registered: here is the record."))
+                return _redirect("casework:person-detail", existing.pk)
+        return self.render_page(form=form, creating=True)
+
+
+class PersonEditView(ConsolePage):
+    template_name = "casework/person_form.html"
+
+    def person(self):
+        return selectors.person_get_for_user(user=self.request.user, person_id=self.kwargs["pk"])
+
+    def get(self, request, pk):
+        person = self.person()
+        # The phone number is never sent to the browser: the field starts empty, and empty keeps it.
+        initial = {name: getattr(person, name) for name in ["name", *forms.PERSON_FIELDS] if name != "phone"}
+        form = forms.PersonEditForm(initial=initial, masked_phone=person.masked_phone)
+        return self.render_page(form=form, person=person)
+
+    def post(self, request, pk):
+        person = self.person()
+        form = forms.PersonEditForm(request.POST, masked_phone=person.masked_phone)
+        if form.is_valid():
+            changes = {k: v for k, v in form.cleaned_data.items() if k != "phone" or v}
+            if forms.run_service(form, services.person_update, actor=request.user, person=person, **changes):
+                messages.success(request, _("Saved."))
+                return _redirect("casework:person-detail", person.pk)
+        return self.render_page(form=form, person=person)
+
+
+PERSON_TABS = [
+    ("profile", _("Profile")),
+    ("household", _("Household")),
+    ("registers", _("Registers")),
+    ("employment", _("Employment")),
+    ("contacts", _("Contacts and notes")),
+    ("history", _("History")),
+]
+
+
+class PersonDetailView(ConsolePage):
+    template_name = "casework/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        person = selectors.person_get_for_user(user=user, person_id=self.kwargs["pk"])
+        tab = self.request.GET.get("tab", "profile")
+        if tab not in dict(PERSON_TABS):
+            tab = "profile"
+        context = {
+            "person": person,
+            "tab": tab,
+            "tabs": [(key, str(label)) for key, label in PERSON_TABS],
+            "can_edit": can_edit_in_unit(user, person.residence_unit)[0],
+            "can_unmask": can_unmask(user)[0],
+            **selectors.person_profile(person=person),
+        }
+        registers = [
+            r
+            for r in selectors.registers_for_user(user=user)
+            if r.subject == "person" and person.residence_unit.city_code in r.cities
+        ]
+        context.update(
+            contact_form=forms.ContactForm(),
+            note_form=forms.NoteForm(),
+            employment_form=forms.EmploymentForm(),
+            entry_form=forms.EntryForm(registers=registers),
+            exit_form=forms.ExitForm(),
+            referral_form=forms.ReferralForm(),
+            unmask_form=forms.UnmaskForm(),
+            assistance_form=forms.AssistanceForm(caseworkers=_caseworkers_for(person)),
+        )
+        if tab == "history":
+            context["history"] = selectors.history_changes(
+                person.history.select_related("history_user").order_by("-history_date", "-history_id"), model=Person
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+def _caseworkers_for(person):
+    """Staff who may keep this person's records: caseworkers and supervisors of the community or above it."""
+    ancestor_ids = [int(part) for part in person.residence_unit.path.strip("/").split("/")]
+    return (
+        User.objects.filter(
+            memberships__unit_id__in=ancestor_ids,
+            memberships__role__in=[Role.CASEWORKER, Role.SUPERVISOR],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+class PersonActionView(ConsoleView):
+    """POST-only actions on a person's page: each validates its form, calls one service and goes back to the tab
+    (or, for HTMX, returns the refreshed fragment)."""
+
+    http_method_names = ["post"]
+    actions = {
+        "contact": (forms.ContactForm, services.contact_log, "contacts"),
+        "note": (forms.NoteForm, services.case_note_add, "contacts"),
+        "employment": (forms.EmploymentForm, services.employment_record_add, "employment"),
+        "referral": (forms.ReferralForm, services.referral_create, "contacts"),
+    }
+
+    def post(self, request, pk, action):
+        person = selectors.person_get_for_user(user=request.user, person_id=pk)
+        if action == "entry":
+            registers = selectors.registers_for_user(user=request.user)
+            form, tab = forms.EntryForm(request.POST, registers=registers), "registers"
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                register = selectors.register_get(code=data.pop("register"))
+                forms.run_service(
+                    form, services.registry_entry_add, actor=request.user, register=register, person=person, **data
+                )
+        elif action == "assistance":
+            form, tab = forms.AssistanceForm(request.POST, caseworkers=_caseworkers_for(person)), "contacts"
+            if form.is_valid():
+                forms.run_service(
+                    form, services.assistance_assign, actor=request.user, person=person, **form.cleaned_data
+                )
+        else:
+            if action not in self.actions:
+                return _redirect("casework:person-detail", person.pk)
+            form_class, service, tab = self.actions[action]
+            form = form_class(request.POST)
+            if form.is_valid():
+                forms.run_service(form, service, actor=request.user, person=person, **form.cleaned_data)
+        if form.errors:
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
+        else:
+            messages.success(request, _("Saved."))
+        return _redirect("casework:person-detail", person.pk, query=f"tab={tab}")
+
+
+class EntryExitView(ConsoleView):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        entry = get_object_or_404(RegistryEntry.objects.visible_to(request.user).select_related("person"), pk=pk)
+        form = forms.ExitForm(request.POST)
+        if form.is_valid() and forms.run_service(
+            form,
+            services.registry_entry_exit,
+            actor=request.user,
+            entry=entry,
+            exited_on=form.cleaned_data["exited_on"],
+            reason=form.cleaned_data["reason"],
+        ):
+            messages.success(request, _("Taken off the register."))
+        else:
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        if entry.person_id:
+            return _redirect("casework:person-detail", entry.person_id, query="tab=registers")
+        return _redirect("casework:household-detail", entry.household_id)
+
+
+class PersonUnmaskView(ConsoleView):
+    """HTMX: the full numbers in place of the masked ones, for a user with the permission and a reason."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        person = selectors.person_get_for_user(user=request.user, person_id=pk)
+        form = forms.UnmaskForm(request.POST)
+        numbers = None
+        if form.is_valid():
+            numbers = forms.run_service(
+                form,
+                services.personal_data_unmask,
+                user=request.user,
+                person=person,
+                reason=form.cleaned_data["reason"],
+            )
+        return render(request, "casework/_unmask.html", {"person": person, "form": form, "numbers": numbers})
+
+
+# --- Registers ---------------------------------------------------------------------------------------------
+
+
+class RegisterListView(ConsolePage):
+    template_name = "casework/register_list.html"
+
+    def get_context_data(self, **kwargs):
+        registers = selectors.registers_for_user(user=self.request.user)
+        return super().get_context_data(registers=sorted(registers, key=lambda r: (-r.open_count, r.code)), **kwargs)
+
+
+class RegisterDetailView(ConsolePage):
+    """One register in the user's area: who is on it and, where contact is a duty, when each was last reached."""
+
+    template_name = "casework/register_detail.html"
+
+    def get_context_data(self, **kwargs):
+        register = selectors.register_get(code=self.kwargs["code"])
+        status = self.request.GET.get("status", "")
+        if status not in ("never", "recent", "overdue"):
+            status = ""
+        query = self.request.GET.get("q", "").strip()[:32]
+        entries = selectors.register_entries(user=self.request.user, register=register, status=status, search=query)
+        today = timezone.localdate()
+        page = Paginator(entries, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        for entry in page:
+            entry.contact_status = selectors.contact_status(getattr(entry, "last_contacted_on", None), today=today)
+        coverage = (
+            selectors.register_contact_coverage(user=self.request.user, register=register, today=today)
+            if register.needs_contact
+            else None
+        )
+        return super().get_context_data(
+            register=register,
+            page=page,
+            status=status,
+            q=query,
+            coverage=coverage,
+            contact_form=forms.ContactForm(),
+            **kwargs,
+        )
+
+
+class RegisterContactView(ConsoleView):
+    """HTMX: log a contact from a register row in two clicks (open the row's form, pick the outcome)."""
+
+    def get(self, request, code, pk):
+        entry = self._entry(request, code, pk)
+        return render(request, "casework/_contact_row_form.html", {"entry": entry, "form": forms.ContactForm()})
+
+    def post(self, request, code, pk):
+        entry = self._entry(request, code, pk)
+        form = forms.ContactForm(request.POST)
+        if form.is_valid() and forms.run_service(
+            form, services.contact_log, actor=request.user, person=entry.person, **form.cleaned_data
+        ):
+            entry.last_contacted_on = form.cleaned_data["contacted_on"]
+            entry.contact_status = selectors.contact_status(entry.last_contacted_on, today=timezone.localdate())
+            return render(
+                request,
+                "casework/_register_row.html",
+                {"entry": entry, "register": entry.register, "just_logged": True},
+            )
+        return render(request, "casework/_contact_row_form.html", {"entry": entry, "form": form})
+
+    def _entry(self, request, code, pk):
+        return get_object_or_404(
+            RegistryEntry.objects.visible_to(request.user).select_related("person", "register", "unit"),
+            register__code=code,
+            pk=pk,
+            person__isnull=False,
+            exited_on__isnull=True,
+        )
+
+
+# --- Households --------------------------------------------------------------------------------------------
+
+
+class HouseholdListView(ConsolePage):
+    template_name = "casework/household_list.html"
+
+    def get_context_data(self, **kwargs):
+        show = self.request.GET.get("show", "")
+        households = selectors.household_list(
+            user=self.request.user, zero_only=show == "zero", fell_back_only=show == "fell_back"
+        )
+        return super().get_context_data(
+            page=Paginator(households, PAGE_SIZE).get_page(self.request.GET.get("page")), show=show, **kwargs
+        )
+
+
+class HouseholdCreateView(ConsolePage):
+    template_name = "casework/household_form.html"
+
+    def get(self, request):
+        return self.render_page(form=forms.HouseholdForm(user=request.user))
+
+    def post(self, request):
+        form = forms.HouseholdForm(request.POST, user=request.user)
+        if form.is_valid():
+            household = forms.run_service(form, services.household_create, actor=request.user, **form.cleaned_data)
+            if household:
+                messages.success(request, _("The household is registered."))
+                return _redirect("casework:household-detail", household.pk)
+        return self.render_page(form=form)
+
+
+class HouseholdDetailView(ConsolePage):
+    template_name = "casework/household_detail.html"
+
+    def get_context_data(self, **kwargs):
+        household = selectors.household_get_for_user(user=self.request.user, household_id=self.kwargs["pk"])
+        return super().get_context_data(
+            household=household,
+            entries=household.registry_entries.select_related("register").order_by("-entered_on"),
+            history=selectors.history_changes(
+                household.history.select_related("history_user").order_by("-history_date", "-history_id"),
+                model=type(household),
+                limit=50,
+            ),
+            **kwargs,
+        )
+
+
+# --- Organizations -----------------------------------------------------------------------------------------
+
+
+class OrganizationListView(ConsolePage):
+    template_name = "casework/organization_list.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()[:64]
+        organizations = selectors.organization_list(user=self.request.user, search=query)
+        return super().get_context_data(
+            page=Paginator(organizations, PAGE_SIZE).get_page(self.request.GET.get("page")), q=query, **kwargs
+        )
+
+
+class OrganizationCreateView(ConsolePage):
+    template_name = "casework/organization_form.html"
+
+    def get(self, request):
+        return self.render_page(form=forms.OrganizationForm(user=request.user))
+
+    def post(self, request):
+        form = forms.OrganizationForm(request.POST, user=request.user)
+        if form.is_valid():
+            organization = forms.run_service(
+                form, services.organization_create, actor=request.user, **form.cleaned_data
+            )
+            if organization:
+                messages.success(request, _("The organization is registered."))
+                return _redirect("casework:organization-detail", organization.pk)
+        return self.render_page(form=form)
+
+
+class OrganizationDetailView(ConsolePage):
+    template_name = "casework/organization_detail.html"
+
+    def get_context_data(self, **kwargs):
+        organization = selectors.organization_get_for_user(user=self.request.user, organization_id=self.kwargs["pk"])
+        employees = (
+            Person.objects.visible_to(self.request.user)
+            .filter(Q(employment__employer=organization) & Q(employment__ended_on__isnull=True))
+            .distinct()
+            .order_by("name")[:200]
+        )
+        return super().get_context_data(organization=organization, employees=employees, **kwargs)
+
+
+# --- Access log --------------------------------------------------------------------------------------------
+
+
+class AccessLogView(ConsolePage):
+    template_name = "casework/access_log.html"
+
+    def get_context_data(self, **kwargs):
+        allowed, reason = can_read_access_log(self.request.user)
+        if not allowed:
+            raise PermissionDenied(reason)
+        rows = selectors.access_log(user=self.request.user)
+        return super().get_context_data(
+            page=Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page")), **kwargs
+        )

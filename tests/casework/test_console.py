@@ -1,0 +1,229 @@
+"""Register pages in the console: scoped (404 outside the area), masked, unmask logged, forms answer bad input
+on the field, two-click contact logging, constant queries."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from casework import services
+from casework.models import Contact, Person, PersonalDataAccess, Register
+
+from ..factories import make_id_number, make_person
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def records(world, people):
+    zhang = people["zhang"]
+    household = services.household_create(actor=world.alice, unit=world.youhao, members=[(zhang, "head", True)])
+    organization = services.organization_create(
+        actor=world.alice,
+        name="友好物流有限公司",
+        kind="employer",
+        uscc="91110000600037341L",
+        unit=world.youhao,
+        contact_phone="13612345678",
+    )
+    graduates = Register.objects.get(code="unemployed_graduates_after_leaving")
+    entry = services.registry_entry_add(actor=world.alice, register=graduates, person=zhang, entered_on=D(2026, 7, 1))
+    return {"person": zhang, "household": household, "organization": organization, "entry": entry}
+
+
+def person_pages(person):
+    tabs = ["profile", "household", "registers", "employment", "contacts", "history"]
+    return [reverse("casework:person-detail", args=[person.pk]) + f"?tab={tab}" for tab in tabs] + [
+        reverse("casework:person-edit", args=[person.pk])
+    ]
+
+
+def all_pages(records):
+    return [
+        *person_pages(records["person"]),
+        reverse("casework:household-detail", args=[records["household"].pk]),
+        reverse("casework:organization-detail", args=[records["organization"].pk]),
+        reverse("casework:register-contact", args=["unemployed_graduates_after_leaving", records["entry"].pk]),
+    ]
+
+
+def test_carol_gets_404_on_every_page_and_action_of_alices_area(world, records, console_as):
+    client = console_as(world.carol)
+    for url in all_pages(records):
+        assert client.get(url).status_code == 404, url
+    person = records["person"]
+    for action in ["contact", "note", "employment", "referral", "entry", "assistance"]:
+        response = client.post(reverse("casework:person-action", args=[person.pk, action]), {"text": "x"})
+        assert response.status_code == 404, action
+    assert client.post(reverse("casework:person-unmask", args=[person.pk]), {"reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("casework:entry-exit", args=[records["entry"].pk]),
+            {"exited_on": "2026-11-01", "reason": "employed"},
+        ).status_code
+        == 404
+    )
+    body = client.get(reverse("casework:person-list")).content.decode()
+    assert "张三" not in body
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["dan", "erin"])
+def test_applicants_cannot_open_the_register_pages(world, records, console_as, name):
+    client = console_as(getattr(world, name))
+    for url in [reverse("casework:person-list"), *all_pages(records)]:
+        assert client.get(url).status_code in (403, 404), url
+
+
+def test_no_page_shows_a_full_id_or_phone_number(world, records, console_as):
+    client = console_as(world.bob)
+    person, organization = records["person"], records["organization"]
+    pages = [
+        *all_pages(records),
+        reverse("casework:person-list"),
+        reverse("casework:household-list"),
+        reverse("casework:organization-list"),
+        reverse("casework:register-list"),
+        reverse("casework:register-detail", args=["unemployed_graduates_after_leaving"]),
+        reverse("casework:person-list") + f"?q={person.id_number[-6:]}",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for secret in (person.id_number, person.phone, organization.contact_phone):
+            assert secret not in body, (url, secret)
+    assert person.masked_id_number in client.get(reverse("casework:person-list")).content.decode()
+
+
+def test_a_full_id_search_goes_to_the_person_without_echoing_the_number(world, records, console_as):
+    client = console_as(world.bob)
+    person = records["person"]
+    found = client.get(reverse("casework:person-list"), {"q": person.id_number})
+    assert found.status_code == 302 and found["Location"] == reverse("casework:person-detail", args=[person.pk])
+    unknown = make_id_number(sequence=444)
+    body = client.get(reverse("casework:person-list"), {"q": unknown}).content.decode()
+    assert unknown not in body and unknown[:6] + "********" + unknown[-4:] in body
+
+
+def test_unmask_in_the_console_needs_the_permission_and_is_logged(world, records, console_as):
+    person = records["person"]
+    client = console_as(world.bob)
+    page = client.get(reverse("casework:person-detail", args=[person.pk])).content.decode()
+    assert "显示完整号码" not in page  # no permission: no button
+    assert (
+        client.post(reverse("casework:person-unmask", args=[person.pk]), {"reason": "核对"})
+        .content.decode()
+        .count(person.id_number)
+        == 0
+    )
+    world.bob.user_permissions.add(Permission.objects.get(codename="unmask_personal_data"))
+    client = console_as(type(world.bob).objects.get(pk=world.bob.pk))
+    assert "显示完整号码" in client.get(reverse("casework:person-detail", args=[person.pk])).content.decode()
+    empty = client.post(reverse("casework:person-unmask", args=[person.pk]), {"reason": ""}).content.decode()
+    assert person.id_number not in empty and "该字段是必填项。" in empty
+    shown = client.post(reverse("casework:person-unmask", args=[person.pk]), {"reason": "核对身份证复印件"})
+    assert person.id_number in shown.content.decode()
+    assert PersonalDataAccess.objects.filter(user=world.bob, person=person, reason="核对身份证复印件").count() == 1
+
+
+def test_register_person_form_names_the_bad_field_and_stores_nothing(world, console_as):
+    client = console_as(world.alice)
+    response = client.post(
+        reverse("casework:person-create"),
+        {"name": "新人", "id_number": "110105194912310021", "residence_unit": world.youhao.pk, "phone": "12345"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "身份证号码校验位错误" in body
+    assert not Person.objects.exists()
+    ok = client.post(
+        reverse("casework:person-create"),
+        {
+            "name": "新人",
+            "id_number": make_id_number(sequence=31),
+            "residence_unit": world.youhao.pk,
+            "phone": "13811112222",
+        },
+    )
+    person = Person.objects.get()
+    assert ok.status_code == 302 and ok["Location"] == reverse("casework:person-detail", args=[person.pk])
+
+
+def test_a_known_id_number_leads_to_the_existing_record(world, people, console_as):
+    zhang = people["zhang"]
+    response = console_as(world.alice).post(
+        reverse("casework:person-create"),
+        {"name": "张三", "id_number": zhang.id_number, "residence_unit": world.youhao.pk},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("casework:person-detail", args=[zhang.pk])
+    assert Person.objects.count() == 3
+
+
+def test_contact_in_two_clicks_from_the_register_page(world, records, console_as):
+    client = console_as(world.alice)
+    entry = records["entry"]
+    url = reverse("casework:register-contact", args=["unemployed_graduates_after_leaving", entry.pk])
+    form = client.get(url, HTTP_HX_REQUEST="true")  # click 1: open the row's form
+    assert form.status_code == 200 and 'name="outcome"' in form.content.decode()
+    today = timezone.localdate().isoformat()
+    row = client.post(
+        url, {"contacted_on": today, "channel": "phone", "outcome": "seeking"}, HTTP_HX_REQUEST="true"
+    )  # click 2: pick the outcome
+    assert row.status_code == 200
+    assert "已联系" in row.content.decode()
+    contact = Contact.objects.get()
+    assert (contact.person, contact.caseworker, contact.outcome) == (records["person"], world.alice, "seeking")
+
+
+def test_a_future_contact_date_is_refused_on_the_row(world, records, console_as):
+    url = reverse("casework:register-contact", args=["unemployed_graduates_after_leaving", records["entry"].pk])
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    response = console_as(world.alice).post(url, {"contacted_on": future, "channel": "phone", "outcome": "seeking"})
+    assert "联系日期不能晚于今天。" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_register_page_queries_do_not_grow_with_rows(world, console_as, django_assert_num_queries):
+    graduates = Register.objects.get(code="unemployed_graduates_after_leaving")
+    client = console_as(world.alice)
+    url = reverse("casework:register-detail", args=[graduates.code])
+
+    def add(n, start):
+        for i in range(start, start + n):
+            person = make_person(world.youhao, f"毕业生{i}")
+            services.registry_entry_add(actor=world.alice, register=graduates, person=person, entered_on=D(2026, 7, 1))
+
+    add(2, 0)
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add(10, 2)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_person_actions_record_through_services(world, records, console_as):
+    person = records["person"]
+    client = console_as(world.alice)
+    client.post(
+        reverse("casework:person-action", args=[person.pk, "employment"]),
+        {"status": "employed", "started_on": "2026-11-01", "employer_name": "友好物流"},
+    )
+    client.post(reverse("casework:person-action", args=[person.pk, "note"]), {"text": "已推荐岗位"})
+    client.post(
+        reverse("casework:person-action", args=[person.pk, "assistance"]),
+        {"caseworker": world.alice.pk, "reason": "长期失业", "started_on": "2026-11-01"},
+    )
+    assert person.employment.get().employer_name == "友好物流"
+    assert person.notes.get().text == "已推荐岗位"
+    assert person.assistance.get().caseworker == world.alice
+    history = client.get(reverse("casework:person-detail", args=[person.pk]) + "?tab=history").content.decode()
+    assert "创建" in history
