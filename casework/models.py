@@ -139,6 +139,18 @@ class Person(models.Model):
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
+    def status_labels(self) -> list[str]:
+        """The personal statuses that apply, as labels (disability, veteran track, orphan …)."""
+        labels = []
+        if self.is_disabled:
+            grade = f" ({self.disability_grade})" if self.disability_grade else ""
+            labels.append(f"{Person._meta.get_field('is_disabled').verbose_name}{grade}")
+        if self.veteran_status:
+            labels.append(self.get_veteran_status_display())
+        flags = ["is_military_spouse", "is_orphan", "has_student_loan", "is_single_parent", "is_labor_model"]
+        labels += [str(Person._meta.get_field(flag).verbose_name) for flag in flags if getattr(self, flag)]
+        return labels
+
 
 class Relation(models.TextChoices):
     HEAD = "head", _("Head of household")
