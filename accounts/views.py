@@ -1,10 +1,12 @@
 """Staff console pages of accounts: sign-in, the home page of each role, service units and staff users."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.utils.module_loading import import_string
 from django.views.generic import TemplateView
 
 from . import selectors
@@ -45,7 +47,9 @@ class HomeView(ConsoleView):
         units = selectors.unit_list(user=user)
         level_counts = dict(units.values_list("level").annotate(n=Count("id")).order_by())
         roles = {m.role for m in memberships}
+        panels = [panel for path in settings.CASEWORK_HOME_PANELS if (panel := import_string(path)(self.request))]
         return super().get_context_data(
+            panels=panels,
             memberships=memberships,
             periodic_tasks=selectors.periodic_task_list() if Role.ADMIN in roles or user.is_superuser else None,
             recent_changes=selectors.recent_changes(user=user) if Role.AUDITOR in roles or user.is_superuser else None,

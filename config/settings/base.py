@@ -152,6 +152,9 @@ CASEWORK_PERIODIC_TASKS = {
 # /healthz reports the worker as stale when its last heartbeat is older than this.
 CASEWORK_HEARTBEAT_STALE_SECONDS = env.int("CASEWORK_HEARTBEAT_STALE_SECONDS", default=60)
 
+# Panels of the console home page, resolved by dotted path so that accounts never imports a higher app.
+CASEWORK_HOME_PANELS = ["casework.panels.register_duties"]
+
 # --- Accounts and sessions --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

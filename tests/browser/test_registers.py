@@ -21,9 +21,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def graduate():
     call_command("bootstrap_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     community = ServiceUnit.objects.get(name="友好社区")
-    person = services.person_create(actor=None, name="陈小明", id_number=make_id_number("210202", "20020315", 7),
-                                    residence_unit=community, phone="13912345678",
-                                    graduation_date=datetime.date(2025, 7, 1), education="bachelor")
+    person = services.person_create(
+        actor=None,
+        name="陈小明",
+        id_number=make_id_number("210202", "20020315", 7),
+        residence_unit=community,
+        phone="13912345678",
+        graduation_date=datetime.date(2025, 7, 1),
+        education="bachelor",
+    )
     register = Register.objects.get(code="unemployed_graduates_after_leaving")
     services.registry_entry_add(actor=None, register=register, person=person, entered_on=datetime.date(2025, 7, 10))
     return person
@@ -51,9 +57,12 @@ def test_caseworker_logs_a_contact_in_two_clicks(graduate, live_server, page, sc
     page.get_by_role("button", name="已联系：正在求职").click()  # click 2
     page.locator("tr.flash", has_text="陈小明").wait_for()
     assert "已联系" in page.locator("tr", has_text="陈小明").inner_text()
-    contact = Contact.objects.get()
-    assert (contact.person_id, contact.outcome, contact.caseworker.username) == (graduate.pk, "seeking",
-                                                                                 "dalian.caseworker")
+    contact = Contact.objects.get(person=graduate)
+    assert (contact.person_id, contact.outcome, contact.caseworker.username) == (
+        graduate.pk,
+        "seeking",
+        "dalian.caseworker",
+    )
 
 
 def test_supervisor_unmasks_with_a_reason(graduate, live_server, page, screenshot):
@@ -66,5 +75,5 @@ def test_supervisor_unmasks_with_a_reason(graduate, live_server, page, screensho
     page.get_by_role("button", name="显示完整号码").click()
     page.get_by_text(graduate.id_number).wait_for()
     screenshot(page, "person-unmasked")
-    log = PersonalDataAccess.objects.get()
+    log = PersonalDataAccess.objects.get(person=graduate)
     assert (log.user.username, log.person_id, log.reason) == ("dalian.supervisor", graduate.pk, "核对身份证复印件")

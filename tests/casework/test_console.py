@@ -227,3 +227,14 @@ def test_person_actions_record_through_services(world, records, console_as):
     assert person.assistance.get().caseworker == world.alice
     history = client.get(reverse("casework:person-detail", args=[person.pk]) + "?tab=history").content.decode()
     assert "创建" in history
+
+
+def test_home_shows_the_register_duties_of_the_area(world, records, console_as):
+    services.household_create(
+        actor=world.alice, unit=world.youhao, members=[(make_person(world.youhao, "无业"), "head", True)]
+    )
+    body = console_as(world.alice).get(reverse("accounts:home")).content.decode()
+    assert "联系覆盖情况（逐一联系）" in body
+    assert "2 个零就业家庭" in body  # 张三's household (nobody works) and the new one
+    carol_home = console_as(world.carol).get(reverse("accounts:home")).content.decode()
+    assert "0 个零就业家庭" in carol_home  # 济南's caseworker does not count 大连's households
