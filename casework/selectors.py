@@ -157,18 +157,25 @@ def register_entries(*, user, register: Register, status: str = "", search: str 
 
 
 def register_contact_coverage(*, user, register: Register, today=None) -> dict:
-    """逐一联系 coverage of a register in the user's area: never contacted, recent, overdue, total."""
+    """逐一联系 coverage of a register in the user's area: never contacted, contacted within 30 days, overdue,
+    in total and per community (one query)."""
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=CONTACT_DUE_DAYS)
-    entries = RegistryEntry.objects.visible_to(user).filter(
-        register=register, exited_on__isnull=True, person__isnull=False
+    rows = (
+        RegistryEntry.objects.visible_to(user)
+        .filter(register=register, exited_on__isnull=True, person__isnull=False)
+        .annotate(last=Max("person__contacts__contacted_on"))
+        .values_list("unit_id", "unit__name", "last")
     )
-    last = entries.annotate(last=Max("person__contacts__contacted_on")).values_list("last", flat=True)
-    counts = {"never": 0, "recent": 0, "overdue": 0}
-    for value in last:
-        counts["never" if value is None else "recent" if value >= cutoff else "overdue"] += 1
-    counts["total"] = sum(counts.values())
-    return counts
+    empty = {"never": 0, "recent": 0, "overdue": 0, "total": 0}
+    total, by_unit = dict(empty), {}
+    for unit_id, unit_name, last in rows:
+        status = "never" if last is None else "recent" if last >= cutoff else "overdue"
+        unit = by_unit.setdefault(unit_id, {"unit_id": unit_id, "unit": unit_name, **empty})
+        for counts in (total, unit):
+            counts[status] += 1
+            counts["total"] += 1
+    return {**total, "by_unit": sorted(by_unit.values(), key=lambda row: row["unit"])}
 
 
 def contacts_due(*, user, today=None):

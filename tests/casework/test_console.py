@@ -238,3 +238,30 @@ def test_home_shows_the_register_duties_of_the_area(world, records, console_as):
     assert "2 个零就业家庭" in body  # 张三's household (nobody works) and the new one
     carol_home = console_as(world.carol).get(reverse("accounts:home")).content.decode()
     assert "0 个零就业家庭" in carol_home  # 济南's caseworker does not count 大连's households
+
+
+def test_contact_coverage_per_community_adds_up(world, console_as):
+    from casework.selectors import register_contact_coverage
+
+    graduates = Register.objects.get(code="unemployed_graduates_after_leaving")
+    today = D(2026, 11, 21)
+    for unit, name, last in [
+        (world.youhao, "甲", None),
+        (world.youhao, "乙", D(2026, 11, 1)),
+        (world.tianjinjie, "丙", D(2026, 9, 1)),
+        (world.furong, "丁", None),
+    ]:
+        person = make_person(unit, name)
+        services.registry_entry_add(actor=None, register=graduates, person=person, entered_on=D(2026, 7, 1))
+        if last:
+            services.contact_log(actor=world.bob, person=person, contacted_on=last, channel="phone", outcome="seeking")
+    coverage = register_contact_coverage(user=world.bob, register=graduates, today=today)
+    assert {k: coverage[k] for k in ("total", "never", "recent", "overdue")} == {
+        "total": 3,
+        "never": 1,
+        "recent": 1,
+        "overdue": 1,
+    }
+    assert [
+        (row["unit"], row["total"], row["never"], row["recent"], row["overdue"]) for row in coverage["by_unit"]
+    ] == [("友好社区", 2, 1, 1, 0), ("天津街社区", 1, 0, 0, 1)]
