@@ -2,6 +2,7 @@
 
 import json
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -119,20 +120,32 @@ def worker_heartbeat_record(*, worker: str) -> WorkerHeartbeat:
 
 
 def periodic_tasks_sync() -> list[str]:
-    """Create the default periodic tasks that are missing; leave existing ones as an administrator set them."""
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+    """Create the default periodic tasks that are missing; leave existing ones as an administrator set them.
+
+    A task runs every ``every_seconds`` or on a ``crontab`` ({"minute": "15", "hour": "1"}; fields left out
+    are "*"), read in the Celery time zone (Asia/Shanghai)."""
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
     created = []
     for name, spec in settings.CASEWORK_PERIODIC_TASKS.items():
         if PeriodicTask.objects.filter(name=name).exists():
             continue
-        interval, _created = IntervalSchedule.objects.get_or_create(
-            every=spec["every_seconds"], period=IntervalSchedule.SECONDS
-        )
+        if "crontab" in spec:
+            fields = dict.fromkeys(["minute", "hour", "day_of_week", "day_of_month", "month_of_year"], "*")
+            fields.update({field: str(value) for field, value in spec["crontab"].items()})
+            crontab, _created = CrontabSchedule.objects.get_or_create(
+                timezone=ZoneInfo(settings.CELERY_TIMEZONE), **fields
+            )
+            schedule = {"crontab": crontab}
+        else:
+            interval, _created = IntervalSchedule.objects.get_or_create(
+                every=spec["every_seconds"], period=IntervalSchedule.SECONDS
+            )
+            schedule = {"interval": interval}
         PeriodicTask.objects.create(
             name=name,
             task=spec["task"],
-            interval=interval,
+            **schedule,
             description=spec.get("description", ""),
             kwargs=json.dumps(spec.get("kwargs", {})),
         )

@@ -18,6 +18,7 @@ from .models import (
     Register,
     RegistryEntry,
 )
+from .name_search import name_contains
 
 CONTACT_DUE_DAYS = 30
 ID_RE = re.compile(r"^\d{17}[\dXx]$")
@@ -35,7 +36,7 @@ def person_search_filter(query: str, *, prefix: str = "") -> Q:
         return Q(**{f"{prefix}phone": query})
     if ID_SUFFIX_RE.match(query):
         return Q(**{f"{prefix}id_number_reversed__startswith": query.upper()[::-1]})
-    return Q(**{f"{prefix}name__contains": query})
+    return name_contains(query, field=f"{prefix}name")
 
 
 def person_list(*, user, search: str = "", unit=None, register: Register | None = None):

@@ -148,6 +148,32 @@ CASEWORK_PERIODIC_TASKS = {
         "every_seconds": 20,
         "description": "Records that a worker is alive; /healthz reports its age.",
     },
+    # The register jobs run daily at night (Asia/Shanghai), windows first; each catches up after missed days.
+    "register-windows-close": {
+        "task": "casework.tasks.register_windows_close",
+        "crontab": {"minute": "5", "hour": "1"},
+        "description": "Takes people off registers whose window has closed.",
+    },
+    "zero-employment-sync": {
+        "task": "casework.tasks.zero_employment_sync",
+        "crontab": {"minute": "15", "hour": "1"},
+        "description": "Recomputes zero-employment households; follow-up for households that fell back.",
+    },
+    "contacts-due-sync": {
+        "task": "casework.tasks.contacts_due_sync",
+        "crontab": {"minute": "25", "hour": "1"},
+        "description": "Follow-ups for people on contact-duty registers whose contact is due.",
+    },
+    "residence-eligible-sync": {
+        "task": "casework.tasks.residence_eligible_sync",
+        "crontab": {"minute": "35", "hour": "1"},
+        "description": "Follow-ups for people resident long enough to register where they live.",
+    },
+    "windows-closing-sync": {
+        "task": "casework.tasks.windows_closing_sync",
+        "crontab": {"minute": "45", "hour": "1"},
+        "description": "Follow-ups for register windows closing within 30 days.",
+    },
 }
 # /healthz reports the worker as stale when its last heartbeat is older than this.
 CASEWORK_HEARTBEAT_STALE_SECONDS = env.int("CASEWORK_HEARTBEAT_STALE_SECONDS", default=60)
