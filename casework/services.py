@@ -20,6 +20,7 @@ from .models import (
     Contact,
     EmploymentRecord,
     ExitReason,
+    FollowUp,
     Household,
     HouseholdMember,
     NameConflict,
@@ -539,3 +540,14 @@ def assistance_assign(*, actor, person: Person, caseworker, reason: str, started
         previous.ended_on = started_on
         previous.save(update_fields=["ended_on"])
     return Assistance.objects.create(person=person, caseworker=caseworker, reason=reason, started_on=started_on)
+
+
+@transaction.atomic
+def follow_up_done(*, actor, follow_up: FollowUp) -> FollowUp:
+    """A caseworker marks a worklist item done. Jobs do not raise it again for the same subject and date."""
+    _check_edit(actor, follow_up.unit)
+    if follow_up.done_at is not None:
+        raise Conflict(_("This item was already done."))
+    follow_up.done_at = timezone.now()
+    follow_up.save(update_fields=["done_at"])
+    return follow_up

@@ -23,6 +23,8 @@ urlpatterns = [
     path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),
     path("organizations/new/", views.OrganizationCreateView.as_view(), name="organization-create"),
     path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
+    path("worklist/", views.WorklistView.as_view(), name="worklist"),
+    path("worklist/<int:pk>/done/", views.FollowUpDoneView.as_view(), name="follow-up-done"),
     path("access-log/", views.AccessLogView.as_view(), name="access-log"),
     path("imports/", include(("casework.import_urls", "imports"))),
 ]

@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.errors import DomainError
 from accounts.models import Role, User
 from accounts.views import ConsoleView
 
-from . import forms, selectors, services
+from . import forms, selectors, services, worklist
 from .identity import mask_id_number
-from .models import Person, RegistryEntry
+from .models import FollowUp, Person, RegistryEntry
 from .permissions import can_edit_in_unit, can_read_access_log, can_unmask
 
 PAGE_SIZE = 50
@@ -433,6 +434,41 @@ class OrganizationDetailView(ConsolePage):
             .order_by("name")[:200]
         )
         return super().get_context_data(organization=organization, employees=employees, **kwargs)
+
+
+# --- Worklist ---------------------------------------------------------------------------------------------
+
+
+class WorklistView(ConsolePage):
+    """The open follow-ups the nightly jobs raised for the user's area, earliest due first."""
+
+    template_name = "casework/worklist.html"
+
+    def get_context_data(self, **kwargs):
+        kind = self.request.GET.get("kind", "")
+        if kind not in FollowUp.Kind.values:
+            kind = ""
+        items = worklist.followups_for_user(user=self.request.user, kind=kind)
+        return super().get_context_data(
+            page=Paginator(items, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            kind=kind,
+            kinds=FollowUp.Kind.choices,
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class FollowUpDoneView(ConsoleView):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        item = get_object_or_404(FollowUp.objects.visible_to(request.user), pk=pk, done_at__isnull=True)
+        try:
+            services.follow_up_done(actor=request.user, follow_up=item)
+            messages.success(request, _("Marked as done."))
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        return _redirect("casework:worklist")
 
 
 # --- Access log --------------------------------------------------------------------------------------------

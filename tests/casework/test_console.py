@@ -265,3 +265,19 @@ def test_contact_coverage_per_community_adds_up(world, console_as):
     assert [
         (row["unit"], row["total"], row["never"], row["recent"], row["overdue"]) for row in coverage["by_unit"]
     ] == [("友好社区", 2, 1, 1, 0), ("天津街社区", 1, 0, 0, 1)]
+
+
+def test_worklist_shows_the_areas_follow_ups_and_marks_them_done(world, people, console_as, django_assert_num_queries):
+    from casework.models import FollowUp
+
+    item = FollowUp.objects.create(kind="contact_due", person=people["zhang"], unit=world.youhao, due_on=D(2026, 11, 1))
+    other = FollowUp.objects.create(kind="contact_due", person=people["wang"], unit=world.furong, due_on=D(2026, 11, 1))
+    client = console_as(world.alice)
+    body = client.get(reverse("casework:worklist")).content.decode()
+    assert "张三" in body and "王五" not in body
+    assert client.post(reverse("casework:follow-up-done", args=[other.pk])).status_code == 404
+    assert client.post(reverse("casework:follow-up-done", args=[item.pk])).status_code == 302
+    item.refresh_from_db()
+    other.refresh_from_db()
+    assert item.done_at is not None and other.done_at is None
+    assert "张三" not in client.get(reverse("casework:worklist")).content.decode()
