@@ -7,6 +7,7 @@ carry the place of registration (110105 朝阳区 dates from 1958; people born i
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -55,10 +56,16 @@ def check_id_number(value: str, *, today: datetime.date | None = None) -> IdNumb
             code="birth_date",
             params={"date": birth_date.isoformat()},
         )
-    region_known = bool(numdb.get("cn/loc").info(number[:6])[-1][1].get("county"))
+    region_known = _region_known(number[:6])
     return IdNumber(
         number=number, birth_date=birth_date, sex="M" if int(number[16]) % 2 else "F", region_known=region_known
     )
+
+
+@functools.lru_cache(maxsize=8192)
+def _region_known(prefix: str) -> bool:
+    """Whether a GB/T 2260 county-level code is in python-stdnum's table (cached: imports check it per row)."""
+    return bool(numdb.get("cn/loc").info(prefix)[-1][1].get("county"))
 
 
 def check_uscc(value: str) -> str:
