@@ -196,12 +196,16 @@ def employment_current(*, person: Person, on=None):
 
 
 def access_log(*, user):
-    """The personal-data access log entries about people and organizations in the user's area."""
+    """The personal-data access log entries about people and organizations in the user's area, and the unmasked
+    exports (no single subject) made by staff of the user's area."""
+    from accounts.models import User
+
     people = Person.objects.visible_to(user)
     organizations = Organization.objects.visible_to(user)
-    return PersonalDataAccess.objects.filter(Q(person__in=people) | Q(organization__in=organizations)).select_related(
-        "user", "person", "organization"
-    )
+    exports = Q(person__isnull=True, organization__isnull=True, user__in=User.objects.visible_to(user))
+    return PersonalDataAccess.objects.filter(
+        Q(person__in=people) | Q(organization__in=organizations) | exports
+    ).select_related("user", "person", "organization")
 
 
 def history_changes(records, *, model, limit: int = 100) -> list[dict]:

@@ -332,6 +332,12 @@ def test_a_full_export_needs_the_permission_and_a_reason_and_is_logged(world, co
         "id_number,phone (export)",
         "核对身份证复印件",
     )
+    # the city's auditor reads it in the access log; another city's auditor does not
+    from casework.selectors import access_log
+
+    world.grace.memberships.update(role="auditor")
+    assert list(access_log(user=world.grace)) == [log]
+    assert list(access_log(user=world.carol)) == []
 
 
 def test_carol_gets_404_for_alices_runs_and_cannot_import_into_alices_unit(world, console_as):
