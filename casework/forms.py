@@ -37,6 +37,10 @@ def run_service(form, service, **kwargs):
     return None
 
 
+class ActionForm(forms.Form):
+    """No fields: carries a service's errors for a plain POST action. Bind it (``ActionForm({})``)."""
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -216,3 +220,15 @@ class OrganizationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = ServiceUnit.objects.visible_to(user)
+
+
+class HouseholdEditForm(forms.Form):
+    address = forms.CharField(label=_("address"), max_length=255, required=False)
+    is_dibao = forms.BooleanField(label=_("minimum-living-allowance (dibao) household"), required=False)
+    dibao_since = forms.DateField(label=_("dibao since"), widget=DateInput(), required=False)
+
+
+class HouseholdMemberForm(forms.Form):
+    id_number = forms.CharField(label=_("ID number"), max_length=32)
+    relation = forms.ChoiceField(label=_("relation"), choices=Relation.choices, initial=Relation.CHILD)
+    able_to_work = forms.BooleanField(label=_("able to work"), required=False, initial=True)

@@ -551,3 +551,33 @@ def follow_up_done(*, actor, follow_up: FollowUp) -> FollowUp:
     follow_up.done_at = timezone.now()
     follow_up.save(update_fields=["done_at"])
     return follow_up
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, **changes) -> Household:
+    """Change a household's address or dibao status (members have their own services)."""
+    _check_edit(actor, household.unit)
+    allowed = {"address", "is_dibao", "dibao_since"}
+    if set(changes) - allowed:
+        raise ValidationError({field: _("This field cannot be set here.") for field in sorted(set(changes) - allowed)})
+    if changes.get("is_dibao") is False:
+        changes["dibao_since"] = None
+    for field, value in changes.items():
+        setattr(household, field, value)
+    household.save(update_fields=sorted(changes))
+    return household
+
+
+@transaction.atomic
+def name_conflict_resolve(*, actor, conflict: NameConflict, keep_received: bool) -> Person:
+    """Settle a name conflict: keep the name on file, or take the name received (a rename, in the history)."""
+    person = conflict.person
+    _check_edit(actor, person.residence_unit)
+    if conflict.resolved_at is not None:
+        raise Conflict(_("This name conflict was already resolved."))
+    if keep_received:
+        person.name = conflict.name_received
+        person.save(update_fields=["name", "updated_at"])
+    conflict.resolved_at, conflict.resolved_by = timezone.now(), actor
+    conflict.save(update_fields=["resolved_at", "resolved_by"])
+    return person

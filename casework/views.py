@@ -31,6 +31,16 @@ class ConsolePage(ConsoleView):
         return self.render_to_response(self.get_context_data(**context))
 
 
+def _report(request, form):
+    """After a POST action: the form's errors as messages naming the field, or "Saved."."""
+    if form.errors:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
+    else:
+        messages.success(request, _("Saved."))
+
+
 def _redirect(name, *args, query=""):
     return HttpResponseRedirect(reverse(name, args=args) + (f"?{query}" if query else ""))
 
@@ -202,6 +212,18 @@ class PersonActionView(ConsoleView):
                 forms.run_service(
                     form, services.registry_entry_add, actor=request.user, register=register, person=person, **data
                 )
+        elif action == "name-conflict":
+            form, tab = forms.ActionForm({}), "profile"
+            conflict = get_object_or_404(
+                person.name_conflicts.filter(resolved_at__isnull=True), pk=request.POST.get("conflict")
+            )
+            forms.run_service(
+                form,
+                services.name_conflict_resolve,
+                actor=request.user,
+                conflict=conflict,
+                keep_received=request.POST.get("keep") == "received",
+            )
         elif action == "assistance":
             form, tab = forms.AssistanceForm(request.POST, caseworkers=_caseworkers_for(person)), "contacts"
             if form.is_valid():
@@ -215,12 +237,7 @@ class PersonActionView(ConsoleView):
             form = form_class(request.POST)
             if form.is_valid():
                 forms.run_service(form, service, actor=request.user, person=person, **form.cleaned_data)
-        if form.errors:
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
-        else:
-            messages.success(request, _("Saved."))
+        _report(request, form)
         return _redirect("casework:person-detail", person.pk, query=f"tab={tab}")
 
 
@@ -374,12 +391,60 @@ class HouseholdCreateView(ConsolePage):
 
 
 class HouseholdDetailView(ConsolePage):
+    """A household, its members and registers; the keeper of the area edits it here (POST ``action``)."""
+
     template_name = "casework/household_detail.html"
 
+    def household(self):
+        return selectors.household_get_for_user(user=self.request.user, household_id=self.kwargs["pk"])
+
+    def post(self, request, pk):
+        household, action = self.household(), request.POST.get("action")
+        if action == "edit":
+            form = forms.HouseholdEditForm(request.POST)
+            if form.is_valid():
+                forms.run_service(
+                    form, services.household_update, actor=request.user, household=household, **form.cleaned_data
+                )
+        elif action == "add-member":
+            form = forms.HouseholdMemberForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                person = Person.objects.visible_to(request.user).filter(id_number=data["id_number"].upper()).first()
+                if person is None:
+                    form.add_error("id_number", _("No person with this ID number in your area."))
+                else:
+                    forms.run_service(
+                        form,
+                        services.household_member_add,
+                        actor=request.user,
+                        household=household,
+                        person=person,
+                        relation=data["relation"],
+                        able_to_work=data["able_to_work"],
+                    )
+        elif action == "remove-member":
+            form = forms.ActionForm({})
+            member = get_object_or_404(household.members.all(), pk=request.POST.get("member"))
+            forms.run_service(form, services.household_member_remove, actor=request.user, member=member)
+        else:
+            return _redirect("casework:household-detail", household.pk)
+        _report(request, form)
+        return _redirect("casework:household-detail", household.pk)
+
     def get_context_data(self, **kwargs):
-        household = selectors.household_get_for_user(user=self.request.user, household_id=self.kwargs["pk"])
+        household = self.household()
         return super().get_context_data(
             household=household,
+            can_edit=can_edit_in_unit(self.request.user, household.unit)[0],
+            edit_form=forms.HouseholdEditForm(
+                initial={
+                    "address": household.address,
+                    "is_dibao": household.is_dibao,
+                    "dibao_since": household.dibao_since,
+                }
+            ),
+            member_form=forms.HouseholdMemberForm(),
             entries=household.registry_entries.select_related("register").order_by("-entered_on"),
             history=selectors.history_changes(
                 household.history.select_related("history_user").order_by("-history_date", "-history_id"),

@@ -281,3 +281,51 @@ def test_worklist_shows_the_areas_follow_ups_and_marks_them_done(world, people, 
     other.refresh_from_db()
     assert item.done_at is not None and other.done_at is None
     assert "张三" not in client.get(reverse("casework:worklist")).content.decode()
+
+
+def test_household_is_edited_in_the_console_and_zero_employment_follows(world, people, console_as):
+    from casework.models import Household
+
+    zhang, li = people["zhang"], people["li"]
+    household = services.household_create(actor=world.alice, unit=world.youhao, members=[(zhang, "head", True)])
+    assert household.is_zero_employment
+    services.employment_record_add(actor=world.bob, person=li, status="employed", started_on=D(2026, 1, 1))
+    client = console_as(world.bob)
+    url = reverse("casework:household-detail", args=[household.pk])
+    client.post(url, {"action": "add-member", "id_number": li.id_number, "relation": "spouse", "able_to_work": "on"})
+    household.refresh_from_db()
+    assert household.members.count() == 2 and not household.is_zero_employment
+    bad = client.post(
+        url, {"action": "add-member", "id_number": make_id_number(sequence=321), "relation": "child"}, follow=True
+    )
+    assert "您的辖区内没有该身份证号码的人员" in bad.content.decode()
+    client.post(url, {"action": "edit", "address": "友好街1号", "is_dibao": "on", "dibao_since": "2026-02-01"})
+    household.refresh_from_db()
+    assert (household.address, household.is_dibao, household.dibao_since) == ("友好街1号", True, D(2026, 2, 1))
+    member = household.members.get(person=li)
+    client.post(url, {"action": "remove-member", "member": member.pk})
+    household.refresh_from_db()
+    assert household.members.count() == 1 and household.is_zero_employment
+    assert Household.objects.count() == 1
+    assert console_as(world.carol).post(url, {"action": "edit", "address": "x"}).status_code == 404
+
+
+def test_a_name_conflict_is_settled_on_the_person_page(world, people, console_as):
+    from accounts.errors import Conflict as DomainConflict
+    from casework.models import NameConflict
+
+    zhang = people["zhang"]
+    with pytest.raises(DomainConflict):
+        services.person_create(actor=world.alice, name="张叁", id_number=zhang.id_number, residence_unit=world.youhao)
+    conflict = NameConflict.objects.get()
+    client = console_as(world.alice)
+    page = client.get(reverse("casework:person-detail", args=[zhang.pk])).content.decode()
+    assert "改为“张叁”" in page
+    client.post(
+        reverse("casework:person-action", args=[zhang.pk, "name-conflict"]),
+        {"conflict": conflict.pk, "keep": "received"},
+    )
+    zhang.refresh_from_db()
+    conflict.refresh_from_db()
+    assert zhang.name == "张叁" and conflict.resolved_by == world.alice
+    assert zhang.history.first().name == "张叁" and zhang.history.first().history_user == world.alice
