@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from stdnum.cn import uscc
 
 from casework import services
 from casework.models import Contact, Person, PersonalDataAccess, Register
@@ -217,3 +218,39 @@ def test_contact_status_filter(world, records, api_as):
     never = client.get(url, {"contact_status": "never"}).json()["results"]
     assert (len(recent), len(never)) == (1, 0)
     assert recent[0]["last_contacted_on"] == "2026-11-01"
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_household_organization_and_access_log_lists_do_not_grow_with_rows(world, api_as):
+    world.grace.memberships.update(role="auditor")
+    world.grace.user_permissions.add(Permission.objects.get(codename="unmask_personal_data"))
+    grace = type(world.grace).objects.get(pk=world.grace.pk)
+    client = api_as(grace)
+    urls = [reverse(f"api:casework:{name}") for name in ("household-list", "organization-list", "access-log")]
+
+    def add(start, n):
+        for i in range(start, start + n):
+            head = make_person(world.youhao, f"户主{i}")
+            member = make_person(world.youhao, f"成员{i}")
+            services.household_create(
+                actor=None, unit=world.youhao, members=[(head, "head", True), (member, "child", True)]
+            )
+            code = f"91110000{i:09d}"
+            services.organization_create(
+                actor=None, name=f"单位{i}", kind="employer", unit=world.youhao, uscc=code + uscc.calc_check_digit(code)
+            )
+            services.personal_data_unmask(user=grace, person=head, reason="核对")
+
+    add(0, 2)
+    few = [_queries(client, url) for url in urls]
+    add(2, 10)
+    assert [_queries(client, url) for url in urls] == few
+    assert client.get(urls[0]).json()["count"] == 12
