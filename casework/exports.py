@@ -14,13 +14,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts.errors import PermissionDenied
-
 from . import selectors
 from .identity import mask_id_number, mask_phone
 from .imports import COLUMNS, EDUCATION_ZH, HEADER, MAX_ROWS, ImportRun
-from .models import PersonalDataAccess, Register
-from .permissions import can_unmask
+from .models import Register
+from .services import personal_data_access_record
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -102,13 +100,7 @@ def register_export(*, user, register: Register, unmasked: bool = False, reason:
     if register.subject != Register.Subject.PERSON:
         raise ValidationError({"register": _("Only registers of persons can be exported here.")})
     if unmasked:
-        allowed, why_not = can_unmask(user)
-        if not allowed:
-            raise PermissionDenied(why_not)
-        reason = (reason or "").strip()
-        if len(reason) < 2:
-            raise ValidationError({"reason": _("Say why you need to see the full numbers.")})
-        PersonalDataAccess.objects.create(user=user, person=None, fields="id_number,phone (export)", reason=reason)
+        personal_data_access_record(user=user, fields="id_number,phone (export)", reason=reason)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("登记名单")
     sheet.append([column.header for column in COLUMNS])

@@ -55,25 +55,7 @@ def _model_field(name, model=Person, **overrides):
     return field
 
 
-PERSON_FIELDS = [
-    "phone",
-    "hukou_type",
-    "hukou_place",
-    "resident_since",
-    "address",
-    "education",
-    "school",
-    "major",
-    "graduation_date",
-    "is_disabled",
-    "disability_grade",
-    "veteran_status",
-    "is_military_spouse",
-    "is_orphan",
-    "has_student_loan",
-    "is_single_parent",
-    "is_labor_model",
-]
+PERSON_FIELDS = [name for name in Person.EDITABLE_FIELDS if name != "name"]
 
 
 class PersonEditForm(forms.Form):

@@ -70,6 +70,28 @@ class VeteranStatus(models.TextChoices):
 class Person(models.Model):
     """A real-name person. One row per ID number, whatever route creates it."""
 
+    # What a caseworker may change; never the ID number, the facts derived from it, or the community (a move).
+    EDITABLE_FIELDS = (
+        "name",
+        "phone",
+        "hukou_type",
+        "hukou_place",
+        "resident_since",
+        "address",
+        "education",
+        "school",
+        "major",
+        "graduation_date",
+        "is_disabled",
+        "disability_grade",
+        "veteran_status",
+        "is_military_spouse",
+        "is_orphan",
+        "has_student_loan",
+        "is_single_parent",
+        "is_labor_model",
+    )
+
     name = models.CharField(_("name"), max_length=64)
     id_number = models.CharField(_("ID number"), max_length=18, unique=True)
     # The ID number reversed, so "last 4 to 6 digits" is an indexed prefix search.

@@ -35,26 +35,7 @@ from .models import (
 from .permissions import can_edit_in_unit, can_unmask
 from .registers import window_end
 
-PERSON_EDITABLE = {
-    "name",
-    "hukou_type",
-    "hukou_place",
-    "resident_since",
-    "address",
-    "phone",
-    "education",
-    "school",
-    "major",
-    "graduation_date",
-    "is_disabled",
-    "disability_grade",
-    "veteran_status",
-    "is_military_spouse",
-    "is_orphan",
-    "has_student_loan",
-    "is_single_parent",
-    "is_labor_model",
-}
+PERSON_EDITABLE = frozenset(Person.EDITABLE_FIELDS)
 
 
 def _check_edit(actor, unit):
@@ -163,20 +144,30 @@ def person_move(*, actor, person: Person, residence_unit: ServiceUnit, resident_
     return person
 
 
-def personal_data_unmask(
-    *, user, person: Person | None = None, organization: Organization | None = None, reason: str
-) -> dict:
-    """Full ID and phone numbers of one person (or an organization's phone), logged with who, when and why."""
+def personal_data_access_record(
+    *, user, reason: str, fields: str, person: Person | None = None, organization: Organization | None = None
+) -> PersonalDataAccess:
+    """Check that ``user`` may see full numbers and said why, and log the access (who, when, whose, why).
+    Every route to full ID or phone numbers goes through here: one person, one organization, or an export."""
     allowed, why_not = can_unmask(user)
     if not allowed:
         raise PermissionDenied(why_not)
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationError({"reason": _("Say why you need to see the full numbers.")})
+    return PersonalDataAccess.objects.create(
+        user=user, person=person, organization=organization, fields=fields, reason=reason
+    )
+
+
+def personal_data_unmask(
+    *, user, person: Person | None = None, organization: Organization | None = None, reason: str
+) -> dict:
+    """Full ID and phone numbers of one person (or an organization's phone), logged with who, when and why."""
     if person is not None:
-        PersonalDataAccess.objects.create(user=user, person=person, fields="id_number,phone", reason=reason)
+        personal_data_access_record(user=user, person=person, fields="id_number,phone", reason=reason)
         return {"id_number": person.id_number, "phone": person.phone}
-    PersonalDataAccess.objects.create(user=user, organization=organization, fields="contact_phone", reason=reason)
+    personal_data_access_record(user=user, organization=organization, fields="contact_phone", reason=reason)
     return {"contact_phone": organization.contact_phone}
 
 

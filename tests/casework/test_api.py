@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from casework import services
@@ -15,26 +16,6 @@ from ..factories import make_id_number, make_person
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def records(world, people):
-    zhang = people["zhang"]
-    household = services.household_create(actor=world.alice, unit=world.youhao, members=[(zhang, "head", True)])
-    organization = services.organization_create(
-        actor=world.alice,
-        name="友好物流有限公司",
-        kind="employer",
-        uscc="91110000600037341L",
-        unit=world.youhao,
-        contact_phone="13612345678",
-    )
-    graduates = Register.objects.get(code="unemployed_graduates_after_leaving")
-    entry = services.registry_entry_add(actor=world.alice, register=graduates, person=zhang, entered_on=D(2026, 7, 1))
-    services.contact_log(
-        actor=world.alice, person=zhang, contacted_on=D(2026, 11, 1), channel="phone", outcome="seeking"
-    )
-    return {"person": zhang, "household": household, "organization": organization, "entry": entry}
 
 
 def object_urls(records):
@@ -212,12 +193,16 @@ def test_register_entries_queries_do_not_grow_with_rows(world, api_as, django_as
 
 
 def test_contact_status_filter(world, records, api_as):
+    five_days_ago = timezone.localdate() - datetime.timedelta(days=5)
+    services.contact_log(
+        actor=world.alice, person=records["person"], contacted_on=five_days_ago, channel="phone", outcome="seeking"
+    )
     url = reverse("api:casework:register-entries", args=["unemployed_graduates_after_leaving"])
     client = api_as(world.alice)
     recent = client.get(url, {"contact_status": "recent"}).json()["results"]
     never = client.get(url, {"contact_status": "never"}).json()["results"]
     assert (len(recent), len(never)) == (1, 0)
-    assert recent[0]["last_contacted_on"] == "2026-11-01"
+    assert recent[0]["last_contacted_on"] == five_days_ago.isoformat()
 
 
 def _queries(client, url):

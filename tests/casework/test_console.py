@@ -17,23 +17,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture
-def records(world, people):
-    zhang = people["zhang"]
-    household = services.household_create(actor=world.alice, unit=world.youhao, members=[(zhang, "head", True)])
-    organization = services.organization_create(
-        actor=world.alice,
-        name="友好物流有限公司",
-        kind="employer",
-        uscc="91110000600037341L",
-        unit=world.youhao,
-        contact_phone="13612345678",
-    )
-    graduates = Register.objects.get(code="unemployed_graduates_after_leaving")
-    entry = services.registry_entry_add(actor=world.alice, register=graduates, person=zhang, entered_on=D(2026, 7, 1))
-    return {"person": zhang, "household": household, "organization": organization, "entry": entry}
-
-
 def person_pages(person):
     tabs = ["profile", "household", "registers", "employment", "contacts", "history"]
     return [reverse("casework:person-detail", args=[person.pk]) + f"?tab={tab}" for tab in tabs] + [
