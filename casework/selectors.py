@@ -231,3 +231,19 @@ def history_changes(records, *, model, limit: int = 100) -> list[dict]:
             }
         )
     return rows
+
+
+def hukou_is_local(person: Person) -> bool | None:
+    """Whether the person's hukou is in their city of residence (None when no hukou place was recorded).
+
+    hukou_place is free text, so "local" means it names the city: the names in fixtures/policy/residence_rules.yaml
+    (济南 also 莱芜, merged in 2019) or the city unit's own name without 市."""
+    if not person.hukou_place:
+        return None
+    from .jobs import residence_rules
+
+    city = person.residence_unit.city_code
+    names = residence_rules().get(city, {}).get("local_names") or [
+        unit.name.removesuffix("市") for unit in person.residence_unit.ancestors() if unit.level == "city"
+    ]
+    return any(name in person.hukou_place for name in names)

@@ -1,0 +1,102 @@
+"""Conditions that rules combine. Each returns a ``Reason``: met True/False, or None naming the missing fact."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from .engine import Reason
+from .facts import Facts
+
+
+def missing(condition: str, label: str, clause: str, *facts: str) -> Reason:
+    return Reason(
+        condition=condition,
+        label=label,
+        met=None,
+        clause=clause,
+        missing=tuple(facts),
+        detail=_("Missing fact: %(facts)s") % {"facts": ", ".join(facts)},
+    )
+
+
+def on_any_register(
+    facts: Facts,
+    codes: list[str],
+    *,
+    condition: str,
+    label: str,
+    clause: str,
+    household_codes: tuple[str, ...] = (),
+    flags: tuple[str, ...] = (),
+) -> Reason:
+    """Met when the person is on one of ``codes`` (or the household on one of ``household_codes``, or one of the
+    ``flags`` paths is true). Unknown only when nothing that could make it true was given."""
+    answers = [facts.on_register(code) for code in codes]
+    answers += [facts.household_on_register(code) for code in household_codes]
+    answers += [facts.get(flag) for flag in flags]
+    if any(answer is True for answer in answers):
+        return Reason(condition=condition, label=label, met=True, clause=clause)
+    if all(answer is None for answer in answers):
+        return missing(condition, label, clause, "person.registers", *flags)
+    return Reason(condition=condition, label=label, met=False, clause=clause)
+
+
+def is_college_graduate(facts: Facts, *, clause: str) -> Reason:
+    """高校毕业生: a junior-college degree or higher (技师学院高级工班 counts where a city says so)."""
+    label = _("A college graduate (junior college or higher)")
+    education = facts.get("person.education")
+    if education is None:
+        return missing("college_graduate", label, clause, "person.education")
+    return Reason(
+        condition="college_graduate",
+        label=label,
+        clause=clause,
+        met=education in ("junior_college", "bachelor", "master", "doctor"),
+    )
+
+
+def in_graduation_year(facts: Facts, *, clause: str) -> Reason:
+    """毕业年度: the as-of day falls in the calendar year of graduation (docs/policy-decisions.md)."""
+    label = _("In the year of graduation (毕业年度)")
+    graduated = facts.date("person.graduation_date")
+    if graduated is None:
+        return missing("graduation_year", label, clause, "person.graduation_date")
+    return Reason(
+        condition="graduation_year",
+        label=label,
+        clause=clause,
+        met=graduated.year == facts.as_of.year,
+        detail=_("Graduated on %(date)s") % {"date": graduated.isoformat()},
+    )
+
+
+def within_years_after(facts: Facts, path: str, years: int, *, condition: str, label: str, clause: str) -> Reason:
+    """Met from the day at ``path`` up to the day before its ``years``-th anniversary."""
+    start = facts.date(path)
+    if start is None:
+        return missing(condition, label, clause, path)
+    try:
+        end = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + years, day=28) + datetime.timedelta(days=1)
+    return Reason(
+        condition=condition,
+        label=label,
+        clause=clause,
+        met=start <= facts.as_of < end,
+        detail=_("From %(start)s to %(end)s")
+        % {"start": start.isoformat(), "end": (end - datetime.timedelta(days=1)).isoformat()},
+    )
+
+
+def not_received_before(facts: Facts, *, family: str, clause: str) -> Reason:
+    """One-time (一次性) grants: nobody gets a program of the family twice."""
+    label = _("Has not received this one-time subsidy before")
+    earlier = facts.received(family=family)
+    return Reason(
+        condition="not_received_before",
+        label=label,
+        clause=clause,
+        met=not earlier,
+        detail=", ".join(grant["program"] for grant in earlier),
+    )

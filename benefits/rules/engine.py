@@ -1,0 +1,146 @@
+"""The vocabulary of every rule: parameters as of a date, a reason per condition, a decision per program.
+
+A rule is a function ``(program, facts, params) -> Decision``. It never touches the database: the programs, the
+parameters in force and the facts are plain data handed to it, which is what makes screening a million people
+cheap and every decision explainable ("which condition, met or not or unknown, and which clause says so").
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+PERIODS = ("once", "month", "quarter", "year", "day")
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal) -> Decimal:
+    """Round to the fen, half up: the one place money is rounded (STYLE.md habit 11)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ProgramInfo:
+    """What a rule needs to know about its program (built from the ``Program`` rows by a selector)."""
+
+    code: str
+    city: str
+    family: str
+    name_zh: str
+    payment_pattern: str
+    clause: str
+    once_per_lifetime: bool | None = None
+
+
+class Params:
+    """Effective-dated parameter values of one city (and the national ones), in memory.
+
+    ``values``: code → [(valid_from, value), …] sorted by date; a code with an empty list is known but not set.
+    ``names``: code → Chinese name, for reasons that name a missing parameter."""
+
+    def __init__(self, values: dict[str, list[tuple[datetime.date, Decimal]]], names: dict[str, str] | None = None):
+        self._values = {code: sorted(rows) for code, rows in values.items()}
+        self._names = names or {}
+
+    def value(self, code: str, on: datetime.date) -> Decimal | None:
+        """The value in force on ``on``, or None if the parameter has no value yet on that day."""
+        if code not in self._values:
+            raise KeyError(f"unknown parameter {code!r}")
+        found = None
+        for valid_from, value in self._values[code]:
+            if valid_from > on:
+                break
+            found = value
+        return found
+
+    def name(self, code: str) -> str:
+        return self._names.get(code, code)
+
+    def first_date(self, code: str) -> datetime.date | None:
+        rows = self._values.get(code) or []
+        return rows[0][0] if rows else None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One condition checked: ``met`` is True, False, or None when a fact or a parameter is missing
+    (``missing`` names which)."""
+
+    condition: str
+    label: str
+    met: bool | None
+    clause: str = ""
+    missing: tuple[str, ...] = ()
+    detail: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "condition": self.condition,
+            "label": self.label,
+            "met": self.met,
+            "clause": self.clause,
+            "missing": list(self.missing),
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Decision:
+    """The answer for one program: eligible (True/False/None), how much per period, for how many periods, why."""
+
+    program: ProgramInfo
+    eligible: bool | None
+    amount_cny: Decimal | None = None
+    period: str | None = None
+    max_periods: int | None = None
+    reasons: list[Reason] = field(default_factory=list)
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "program": self.program.code,
+            "name": self.program.name_zh,
+            "family": self.program.family,
+            "eligible": self.eligible,
+            "amount_cny": None if self.amount_cny is None else str(money(self.amount_cny)),
+            "period": self.period,
+            "max_periods": self.max_periods,
+            "reasons": [reason.as_dict() for reason in self.reasons],
+            "note": self.note,
+        }
+
+
+def combine(reasons: Iterable[Reason]) -> bool | None:
+    """Eligible when every condition is met; not eligible as soon as one is not; unknown otherwise."""
+    reasons = list(reasons)
+    if any(reason.met is False for reason in reasons):
+        return False
+    if all(reason.met is True for reason in reasons):
+        return True
+    return None
+
+
+def parameter_amount(
+    params: Params, code: str, on: datetime.date, *, clause: str = ""
+) -> tuple[Decimal | None, Reason]:
+    """A parameter's value as an amount, with the reason to show: set (its value and date) or not set (which
+    parameter, since when it is needed)."""
+    value = params.value(code, on)
+    if value is None:
+        return None, Reason(
+            condition=f"parameter:{code}",
+            label=_("The standard “%(name)s” has not been set for %(date)s; an administrator sets it under Parameters.")
+            % {"name": params.name(code), "date": on.isoformat()},
+            met=None,
+            clause=clause,
+            missing=(code,),
+        )
+    return value, Reason(
+        condition=f"parameter:{code}",
+        label=_("Standard “%(name)s” in force on %(date)s: %(value)s")
+        % {"name": params.name(code), "date": on.isoformat(), "value": f"{value.normalize():f}"},
+        met=True,
+        clause=clause,
+    )

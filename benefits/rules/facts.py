@@ -1,0 +1,151 @@
+"""Facts: what is known about a person (and their household) or an organization on one date, as plain data.
+
+The format is documented in docs/facts.md with a JSON Schema (benefits/rules/facts.schema.json) and examples.
+Everything is optional: a rule that needs a fact nobody gave says which one is missing instead of guessing.
+``Facts`` is a read-only view over the parsed JSON with the small vocabulary the conditions use.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+SCHEMA_PATH = Path(__file__).with_name("facts.schema.json")
+
+
+class FactsError(ValueError):
+    """The facts document does not follow the schema; ``errors`` lists each problem with its path."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
+def _date(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class Spell:
+    """A dated stretch: a register entry, an employment spell, an earlier grant."""
+
+    code: str
+    start: datetime.date | None
+    end: datetime.date | None  # inclusive; None = still running
+
+    def covers(self, day: datetime.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def validate(document: dict) -> None:
+    """Raise FactsError listing every place where ``document`` breaks the schema."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(document), key=lambda error: list(error.path))
+    if errors:
+        raise FactsError(
+            [f"{'/'.join(str(p) for p in error.path) or '(document)'}: {error.message}" for error in errors]
+        )
+
+
+class Facts:
+    """A validated facts document. ``as_of`` is the day every question is asked for."""
+
+    def __init__(self, document: dict, *, as_of: datetime.date | None = None):
+        self.document = document
+        self.city: str = document["city"]
+        self.as_of: datetime.date = as_of or _date(document.get("as_of")) or datetime.date.today()
+        self.person: dict = document.get("person") or {}
+        self.household: dict = document.get("household") or {}
+        self.organization: dict = document.get("organization") or {}
+
+    @classmethod
+    def parse(cls, document: dict, *, as_of: datetime.date | None = None) -> "Facts":
+        validate(document)
+        return cls(document, as_of=as_of)
+
+    # --- plain values; None means "not given" ------------------------------------------------------------
+
+    def get(self, path: str):
+        """``person.birth_date`` → the value, or None when any part of the path is absent."""
+        node = self.document
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def date(self, path: str) -> datetime.date | None:
+        return _date(self.get(path))
+
+    def given(self, path: str) -> bool:
+        return self.get(path) is not None
+
+    # --- registers, employment, earlier grants ----------------------------------------------------------------
+
+    @cached_property
+    def _registers(self) -> list[Spell] | None:
+        rows = self.person.get("registers")
+        if rows is None:
+            return None
+        return [Spell(row["code"], _date(row.get("since")), _date(row.get("until"))) for row in rows]
+
+    @cached_property
+    def _household_registers(self) -> list[Spell] | None:
+        rows = self.household.get("registers")
+        if rows is None:
+            return None
+        return [Spell(row["code"], _date(row.get("since")), _date(row.get("until"))) for row in rows]
+
+    def registers_known(self) -> bool:
+        return self._registers is not None
+
+    def on_register(self, code: str, on: datetime.date | None = None) -> bool | None:
+        """Whether the person is on register ``code`` on the day (None when the registers were not given)."""
+        if self._registers is None:
+            return None
+        on = on or self.as_of
+        return any(spell.code == code and spell.covers(on) for spell in self._registers)
+
+    def household_on_register(self, code: str, on: datetime.date | None = None) -> bool | None:
+        if self._household_registers is None:
+            return None
+        on = on or self.as_of
+        return any(spell.code == code and spell.covers(on) for spell in self._household_registers)
+
+    @cached_property
+    def employment(self) -> list[Spell] | None:
+        rows = self.person.get("employment")
+        if rows is None:
+            return None
+        return [Spell(row["status"], _date(row.get("from")), _date(row.get("to"))) for row in rows]
+
+    def employment_status(self, on: datetime.date | None = None) -> str | None:
+        """The status of the spell covering the day: employed, flexible, self_employed, unemployed; "none" when
+        the spells were given and none covers the day; None when they were not given."""
+        if self.employment is None:
+            return None
+        on = on or self.as_of
+        current = [spell for spell in self.employment if spell.covers(on)]
+        return current[-1].code if current else "none"
+
+    @cached_property
+    def grants(self) -> list[dict]:
+        return list(self.document.get("grants") or [])
+
+    def received(self, *, family: str | None = None, program: str | None = None) -> list[dict]:
+        """Earlier grants of a program or of any program of a family (for once-only rules and conflicts)."""
+        return [
+            grant
+            for grant in self.grants
+            if (program is None or grant.get("program") == program)
+            and (family is None or grant.get("family") == family)
+        ]

@@ -1,0 +1,166 @@
+"""Writes of the policy engine: programs and parameters synced from the committed catalogue, parameter values
+added by administrators (never overwritten), demo values for the demo only."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.errors import Conflict, PermissionDenied
+from accounts.models import Role
+from accounts.permissions import has_role
+
+from .models import Parameter, ParameterValue, Program
+
+POLICY_DIR = Path(settings.BASE_DIR) / "fixtures" / "policy"
+
+
+def _yaml(name: str):
+    path = POLICY_DIR / name
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _update_or_create(model, lookup: dict, values: dict) -> str:
+    """ "created", "updated" or "unchanged": rows are saved only when a field really changed (history stays clean)."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        model.objects.create(**lookup, **values)
+        return "created"
+    changed = [field for field, value in values.items() if getattr(row, field) != value]
+    if not changed:
+        return "unchanged"
+    for field in changed:
+        setattr(row, field, values[field])
+    row.save(update_fields=changed)
+    return "updated"
+
+
+@transaction.atomic
+def program_sync() -> dict:
+    """One ``Program`` per catalogue program, created or updated by code; never duplicated."""
+    catalogue = _yaml("catalogue.yaml")
+    cities = {city["code"]: city for city in catalogue["cities"]}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for spec in catalogue["programs"]:
+        city = cities[spec["city"]]
+        values = {
+            "city": spec["city"],
+            "family": spec["family"],
+            "name_zh": spec["name_zh"],
+            "name_en": spec["name_en"],
+            "beneficiary": spec["beneficiary"],
+            "payment_pattern": spec["payment_pattern"],
+            "amount_text": str(spec.get("amount") or ""),
+            "max_duration_text": str(spec.get("max_duration") or ""),
+            "caps_text": str(spec.get("caps") or ""),
+            "who_is_eligible": spec.get("who_is_eligible") or [],
+            "evidence": spec.get("conditions_on_evidence") or [],
+            "once_per_lifetime": spec.get("once_per_lifetime"),
+            "funding_source": str(spec.get("funding_source") or ""),
+            "document_no": city.get("document_no") or "",
+            "document_title": city.get("title_zh") or "",
+            "clause": spec["clause"],
+            "quote_zh": spec["quote_zh"],
+            "quote_zh_more": spec.get("quote_zh_more") or [],
+            "notes": spec.get("notes") or "",
+        }
+        counts[_update_or_create(Program, {"code": spec["code"]}, values)] += 1
+    return counts
+
+
+def _decimal(value, where: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError(_("%(where)s: “%(value)s” is not a number.") % {"where": where, "value": value}) from None
+
+
+@transaction.atomic
+def parameter_sync() -> dict:
+    """Parameters from fixtures/policy/parameters.yaml: definitions created or updated; each stated value added
+    when no value exists for its date. An existing value is never changed (a later correction is a new date)."""
+    specs = _yaml("parameters.yaml") or []
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "values_added": 0}
+    for spec in specs:
+        values = {
+            "city": spec["city"],
+            "name_zh": spec["name_zh"],
+            "name_en": spec.get("name_en") or spec["name_zh"],
+            "unit": spec["unit"],
+            "clause": spec.get("clause") or "",
+            "quote": spec.get("quote") or "",
+            "open_code": spec.get("open") or "",
+            "used_by": spec.get("used_by") or [],
+        }
+        counts[_update_or_create(Parameter, {"code": spec["code"]}, values)] += 1
+        parameter = Parameter.objects.get(code=spec["code"])
+        for row in spec.get("values") or []:
+            valid_from = datetime.date.fromisoformat(str(row["valid_from"]))
+            if not parameter.values.filter(valid_from=valid_from).exists():
+                ParameterValue.objects.create(
+                    parameter=parameter,
+                    valid_from=valid_from,
+                    value=_decimal(row["value"], spec["code"]),
+                    source=_("Stated in the policy document, %(clause)s") % {"clause": parameter.clause},
+                )
+                counts["values_added"] += 1
+    return counts
+
+
+def demo_parameters_load() -> int:
+    """Demo values for open parameters, marked as demo (bootstrap_demo only; never in production)."""
+    demo = _yaml("demo_parameters.yaml") or {}
+    added = 0
+    for code, row in demo.items():
+        parameter = Parameter.objects.filter(code=code).first()
+        if parameter is None or parameter.values.exists():
+            continue
+        ParameterValue.objects.create(
+            parameter=parameter,
+            value=_decimal(row["value"], code),
+            is_demo=True,
+            valid_from=datetime.date.fromisoformat(str(row["valid_from"])),
+            source=row.get("note") or _("Demo value, not from any official source"),
+        )
+        added += 1
+    return added
+
+
+def can_set_parameters(user) -> tuple[bool, str]:
+    if user.is_superuser or has_role(user, Role.ADMIN):
+        return True, ""
+    return False, _("Only administrators set parameters.")
+
+
+@transaction.atomic
+def parameter_value_add(
+    *, actor, parameter: Parameter, valid_from: datetime.date, value, source: str = ""
+) -> ParameterValue:
+    """A new value from ``valid_from`` on. Earlier decisions keep the value they had; an existing date is refused
+    (the value in force on a past day never changes under a decision that used it)."""
+    allowed, reason = can_set_parameters(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
+    if actor is not None and not actor.is_superuser:
+        from accounts.models import ServiceUnit
+
+        cities = set(ServiceUnit.objects.visible_to(actor).values_list("city_code", flat=True))
+        if parameter.city not in cities:
+            raise PermissionDenied(_("This parameter belongs to another city."))
+    amount = _decimal(value, "value")
+    if amount < 0:
+        raise ValidationError({"value": _("A parameter cannot be negative.")})
+    if parameter.values.filter(valid_from=valid_from).exists():
+        raise Conflict(
+            _("A value from %(date)s already exists; give the new value its own date.")
+            % {"date": valid_from.isoformat()},
+            field="valid_from",
+        )
+    return ParameterValue.objects.create(
+        parameter=parameter, valid_from=valid_from, value=amount, source=source, created_by=actor
+    )
