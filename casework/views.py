@@ -2,6 +2,7 @@
 form, call a service, render. Personal numbers are masked in every template; ``PersonUnmaskView`` is the one
 place that shows them, for a user with the permission and a reason, and logs it."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,6 +11,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
@@ -142,13 +144,16 @@ class PersonDetailView(ConsolePage):
     def get_context_data(self, **kwargs):
         user = self.request.user
         person = selectors.person_get_for_user(user=user, person_id=self.kwargs["pk"])
+        panels = {key: import_string(path) for key, path in settings.CASEWORK_PERSON_PANELS.items()}
+        tabs = [(key, str(label)) for key, label in PERSON_TABS] + [(k, str(f.label)) for k, f in panels.items()]
         tab = self.request.GET.get("tab", "profile")
-        if tab not in dict(PERSON_TABS):
+        if tab not in dict(tabs):
             tab = "profile"
         context = {
             "person": person,
             "tab": tab,
-            "tabs": [(key, str(label)) for key, label in PERSON_TABS],
+            "tabs": tabs,
+            "panel": panels[tab](self.request, person) if tab in panels else None,
             "can_edit": can_edit_in_unit(user, person.residence_unit)[0],
             "can_unmask": can_unmask(user)[0],
             **selectors.person_profile(person=person),

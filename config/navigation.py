@@ -12,8 +12,11 @@ NAVIGATION = [
     ("casework:register-list", _("Registers"), None),
     ("casework:household-list", _("Households"), None),
     ("casework:organization-list", _("Organizations"), None),
+    ("benefits:program-list", _("Programs"), None),
+    ("benefits:what-if", _("Screener"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("accounts:unit-list", _("Service units"), None),
     ("accounts:user-list", _("Staff"), {Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR}),
+    ("benefits:parameter-list", _("Parameters"), {Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR}),
     ("casework:access-log", _("Access log"), {Role.AUDITOR, Role.ADMIN}),
     ("swagger-ui", _("API"), {Role.ADMIN}),
     ("admin:index", _("Administration"), set()),  # the Django admin is not scoped: system administrators only

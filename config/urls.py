@@ -11,12 +11,14 @@ from . import health
 api_v1 = [
     path("", include(("accounts.api_urls", "accounts"), namespace="accounts")),
     path("", include(("casework.api_urls", "casework"), namespace="casework")),
+    path("", include(("benefits.api_urls", "benefits"), namespace="benefits")),
 ]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
     path("", include("accounts.urls")),
     path("console/", include("casework.urls")),
+    path("console/", include("benefits.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

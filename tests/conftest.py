@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
+from .factories import make_id_number, make_person
 from .personas import build_world
 
 
@@ -50,3 +51,13 @@ def console_as(client):
 @pytest.fixture
 def db_vendor():
     return connection.vendor
+
+
+@pytest.fixture
+def people(world):
+    """Residents: 张三 and 李四 in alice's community (大连 友好社区), 王五 in carol's (济南 芙蓉社区)."""
+    return {
+        "zhang": make_person(world.youhao, "张三", phone="13812341234", graduation_date=None),
+        "li": make_person(world.tianjinjie, "李四", phone="13900001111"),
+        "wang": make_person(world.furong, "王五", phone="13700002222", id_number=make_id_number("370102")),
+    }

@@ -180,6 +180,8 @@ CASEWORK_HEARTBEAT_STALE_SECONDS = env.int("CASEWORK_HEARTBEAT_STALE_SECONDS", d
 
 # Panels of the console home page, resolved by dotted path so that accounts never imports a higher app.
 CASEWORK_HOME_PANELS = ["casework.panels.register_duties"]
+# Tabs that higher apps add to the person page: key → dotted path of a function(request, person) -> dict.
+CASEWORK_PERSON_PANELS = {"eligibility": "benefits.panels.person_eligibility"}
 
 # --- Accounts and sessions --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -230,7 +232,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
+    "DEFAULT_THROTTLE_RATES": {"login": "20/min", "screen": env.str("CASEWORK_SCREEN_RATE", default="60/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casework API",

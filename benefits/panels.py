@@ -1,0 +1,37 @@
+"""Panels that benefits adds to pages of lower apps (listed in settings, resolved by dotted path)."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from .rules.facts import FactsError
+from .screening import screen_person
+
+
+def person_eligibility(request, person) -> dict:
+    """可能符合的政策: every program of the person's city decided on the person's records as of a day."""
+    try:
+        as_of = datetime.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        as_of = datetime.date.today()
+    try:
+        result = screen_person(person=person, as_of=as_of)
+    except FactsError as error:  # a stored record the facts format cannot express: say so, don't fail the page
+        return {"template": "benefits/_eligibility_panel.html", "error": "; ".join(error.errors), "as_of": as_of}
+    return {"template": "benefits/_eligibility_panel.html", "as_of": as_of, **grouped(result["results"])}
+
+
+person_eligibility.label = _("Likely programs")
+
+
+def grouped(results: list[dict]) -> dict:
+    """Results in the order a caseworker reads them: likely, then to check (facts missing), then not eligible;
+    programs the documents leave unquantified last."""
+    unquantified = [r for r in results if [x["condition"] for x in r["reasons"]] == ["not_quantified"]]
+    decided = [r for r in results if r not in unquantified]
+    return {
+        "likely": [r for r in decided if r["eligible"] is True],
+        "unknown": [r for r in decided if r["eligible"] is None],
+        "not_eligible": [r for r in decided if r["eligible"] is False],
+        "unquantified": unquantified,
+    }
