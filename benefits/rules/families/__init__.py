@@ -1,3 +1,7 @@
-"""One module per program family; importing this package registers every rule."""
+"""One module per program family; importing this package imports (and so registers) every module in it."""
 
-from . import job_seeking  # noqa: F401
+import importlib
+import pkgutil
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
