@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.audit import history_user
+from casework.models import ScopedQuerySet
 
 
 class Beneficiary(models.TextChoices):
@@ -169,3 +170,53 @@ class ParameterValue(models.Model):
 
     def __str__(self):
         return f"{self.parameter.code} = {self.value} ({self.valid_from})"
+
+
+class LeadQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+
+class Lead(models.Model):
+    """主动服务: a person on a register whom the nightly screening finds likely eligible for a program they have
+    not applied for, with the reasons. Kept open while the screening keeps finding it; closed when it no longer
+    does, when the person applies, or when a caseworker dismisses it."""
+
+    class CloseReason(models.TextChoices):
+        NO_LONGER_ELIGIBLE = "no_longer_eligible", _("No longer likely eligible")
+        APPLIED = "applied", _("Applied")
+        DISMISSED = "dismissed", _("Dismissed by a caseworker")
+
+    person = models.ForeignKey(
+        "casework.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="leads"
+    )
+    program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="leads")
+    unit = models.ForeignKey(
+        "accounts.ServiceUnit", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    first_found_on = models.DateField(_("first found on"))
+    last_found_on = models.DateField(_("last found on"))
+    amount_cny = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)
+    period = models.CharField(_("period"), max_length=8, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    close_reason = models.CharField(_("close reason"), max_length=32, choices=CloseReason.choices, blank=True)
+
+    objects = LeadQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["reasons", "last_found_on"])
+
+    class Meta:
+        verbose_name = _("proactive lead")
+        verbose_name_plural = _("proactive leads")
+        ordering = ["-first_found_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "program"],
+                condition=Q(closed_on__isnull=True),
+                name="lead_one_open_per_person_program",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "closed_on"], name="lead_unit_open")]
+
+    def __str__(self):
+        return f"{self.person} · {self.program}"

@@ -35,3 +35,20 @@ def grouped(results: list[dict]) -> dict:
         "not_eligible": [r for r in decided if r["eligible"] is False],
         "unquantified": unquantified,
     }
+
+
+def leads_summary(request) -> dict | None:
+    """Home page: how many people in the area are likely eligible and have not applied (主动服务)."""
+    from accounts.models import Role
+
+    from .models import Lead
+
+    user = request.user
+    if not (user.is_superuser or {Role.CASEWORKER, Role.SUPERVISOR} & user.roles()):
+        return None
+    leads = Lead.objects.visible_to(user).open()
+    return {
+        "template": "benefits/_leads_panel.html",
+        "count": leads.count(),
+        "people": leads.values("person").distinct().count(),
+    }

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from casework.models import EmploymentRecord, HouseholdMember, Person, RegistryEntry
-from casework.selectors import hukou_is_local
+from casework.selectors import city_local_names, hukou_is_local
 
 from .models import Parameter, ParameterValue, Program
 from .rules.engine import Params, ProgramInfo
@@ -71,26 +71,23 @@ def parameter_list(*, city: str = "", open_only: bool = False):
     ).order_by("city", "code")
 
 
-def _spell(start, end):
-    return {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
-def person_facts(*, person: Person, as_of: datetime.date) -> dict:
-    """The facts document (docs/facts.md) of a stored person as of ``as_of``: only what was recorded by then."""
-    entries = RegistryEntry.objects.filter(person=person, entered_on__lte=as_of).select_related("register")
-    registers = [
-        {
-            "code": e.register.code,
-            "since": e.entered_on.isoformat(),
-            "until": (e.exited_on - datetime.timedelta(days=1)).isoformat() if e.exited_on else None,
-        }
-        for e in entries
+def _register_rows(rows) -> list[dict]:
+    """(code, entered_on, exited_on) → the facts format's register spells (``until`` is the last day on it)."""
+    return [
+        {"code": code, "since": _iso(entered), "until": _iso(exited - datetime.timedelta(days=1)) if exited else None}
+        for code, entered, exited in rows
     ]
-    employment = [
-        {"status": r.status, **_spell(r.started_on, r.ended_on)}
-        for r in EmploymentRecord.objects.filter(person=person, started_on__lte=as_of).order_by("started_on")
-    ]
-    person_doc = {
+
+
+def _facts_document(
+    person: Person, *, as_of, registers, employment, household, household_registers, hukou_local
+) -> dict:
+    """The one place stored records become a facts document (docs/facts.md)."""
+    document_person = {
         "birth_date": person.birth_date.isoformat(),
         "sex": person.sex,
         "is_disabled": person.is_disabled,
@@ -100,50 +97,86 @@ def person_facts(*, person: Person, as_of: datetime.date) -> dict:
         "is_single_parent": person.is_single_parent,
         "is_labor_model": person.is_labor_model,
         "veteran_status": person.veteran_status,
-        "registers": registers,
-        "employment": employment,
+        "registers": _register_rows(registers),
+        "employment": [{"status": status, "from": _iso(start), "to": _iso(end)} for status, start, end in employment],
     }
     if person.sex == "M":
-        person_doc["retirement_category"] = "male"
+        document_person["retirement_category"] = "male"
     optional = {
         "hukou_type": person.hukou_type,
         "education": person.education,
         "disability_grade": person.disability_grade,
-        "graduation_date": person.graduation_date.isoformat() if person.graduation_date else None,
-        "resident_since": person.resident_since.isoformat() if person.resident_since else None,
+        "graduation_date": _iso(person.graduation_date),
+        "resident_since": _iso(person.resident_since),
+        "hukou_local": hukou_local,
     }
-    person_doc.update({key: value for key, value in optional.items() if value not in (None, "")})
-    local = hukou_is_local(person)
-    if local is not None:
-        person_doc["hukou_local"] = local
+    document_person.update({key: value for key, value in optional.items() if value not in (None, "")})
     document = {
         "as_of": as_of.isoformat(),
         "city": person.residence_unit.city_code,
         "subject": "person",
-        "person": person_doc,
+        "person": document_person,
     }
-    membership = HouseholdMember.objects.filter(person=person).select_related("household").first()
-    if membership:
-        household_entries = RegistryEntry.objects.filter(household=membership.household, entered_on__lte=as_of)
-        document["household"] = {
-            "registers": [
-                {
-                    "code": e.register.code,
-                    "since": e.entered_on.isoformat(),
-                    "until": (e.exited_on - datetime.timedelta(days=1)).isoformat() if e.exited_on else None,
-                }
-                for e in household_entries.select_related("register")
-            ]
-        }
-        if membership.household.is_dibao and not any(
-            r["code"] == "dibao_households" for r in document["household"]["registers"]
+    if household is not None:
+        rows = _register_rows(household_registers)
+        is_dibao, dibao_since = household
+        if (
+            is_dibao
+            and not any(row["code"] == "dibao_households" for row in rows)
+            and (dibao_since is None or dibao_since <= as_of)
         ):
-            since = membership.household.dibao_since
-            if since is None or since <= as_of:
-                document["household"]["registers"].append(
-                    {"code": "dibao_households", "since": since.isoformat() if since else None}
-                )
+            rows.append({"code": "dibao_households", "since": _iso(dibao_since), "until": None})
+        document["household"] = {"registers": rows}
     return document
+
+
+def person_facts(*, person: Person, as_of: datetime.date) -> dict:
+    """The facts document of a stored person as of ``as_of``: only what was recorded by then."""
+    return people_facts(people=[person], as_of=as_of)[person.pk]
+
+
+def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dict]:
+    """Facts documents of many people in five queries (the proactive screening works in chunks of these).
+    ``people`` need their ``residence_unit`` loaded."""
+    ids = [person.pk for person in people]
+    registers, employment, household_of, household_registers = (
+        defaultdict(list),
+        defaultdict(list),
+        {},
+        defaultdict(list),
+    )
+    for person_id, *row in RegistryEntry.objects.filter(person_id__in=ids, entered_on__lte=as_of).values_list(
+        "person_id", "register__code", "entered_on", "exited_on"
+    ):
+        registers[person_id].append(row)
+    for person_id, *row in (
+        EmploymentRecord.objects.filter(person_id__in=ids, started_on__lte=as_of)
+        .order_by("started_on")
+        .values_list("person_id", "status", "started_on", "ended_on")
+    ):
+        employment[person_id].append(row)
+    for person_id, household_id, is_dibao, since in HouseholdMember.objects.filter(person_id__in=ids).values_list(
+        "person_id", "household_id", "household__is_dibao", "household__dibao_since"
+    ):
+        household_of[person_id] = (household_id, (is_dibao, since))
+    for household_id, *row in RegistryEntry.objects.filter(
+        household_id__in=[h for h, _ in household_of.values()], entered_on__lte=as_of
+    ).values_list("household_id", "register__code", "entered_on", "exited_on"):
+        household_registers[household_id].append(row)
+    names = city_local_names()
+    documents = {}
+    for person in people:
+        household_id, household = household_of.get(person.pk, (None, None))
+        documents[person.pk] = _facts_document(
+            person,
+            as_of=as_of,
+            registers=registers[person.pk],
+            employment=employment[person.pk],
+            household=household,
+            household_registers=household_registers.get(household_id, []),
+            hukou_local=hukou_is_local(person, names=names),
+        )
+    return documents
 
 
 def programs_by_family() -> dict[str, list[Program]]:

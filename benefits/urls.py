@@ -10,4 +10,6 @@ urlpatterns = [
     path("parameters/", views.ParameterListView.as_view(), name="parameter-list"),
     path("parameters/<str:code>/", views.ParameterDetailView.as_view(), name="parameter-detail"),
     path("what-if/", views.WhatIfView.as_view(), name="what-if"),
+    path("leads/", views.LeadListView.as_view(), name="lead-list"),
+    path("leads/<int:pk>/dismiss/", views.LeadDismissView.as_view(), name="lead-dismiss"),
 ]

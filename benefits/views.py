@@ -2,11 +2,13 @@
 (administrators add values here), and the what-if screener."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.errors import DomainError
 from accounts.models import ServiceUnit
 from accounts.views import ConsoleView
 from casework.forms import run_service
@@ -14,8 +16,9 @@ from casework.selectors import registers_for_user
 
 from . import selectors, services
 from .forms import CITIES, ParameterValueForm, WhatIfForm
-from .models import Parameter
+from .models import Lead, Parameter
 from .panels import grouped
+from .proactive import lead_dismiss
 from .screening import screen_document
 
 
@@ -110,3 +113,31 @@ class WhatIfView(ConsoleView):
         if form.is_bound and form.is_valid():
             result = grouped(screen_document(form.facts())["results"])
         return super().get_context_data(form=form, panel=result, **kwargs)
+
+
+class LeadListView(ConsoleView):
+    """主动服务: people in the user's area the nightly screening finds likely eligible, who have not applied."""
+
+    template_name = "benefits/lead_list.html"
+
+    def get_context_data(self, **kwargs):
+        leads = (
+            Lead.objects.visible_to(self.request.user)
+            .open()
+            .select_related("person", "program", "unit")
+            .order_by("unit__path", "person__name", "program__code")
+        )
+        return super().get_context_data(page=Paginator(leads, 50).get_page(self.request.GET.get("page")), **kwargs)
+
+
+class LeadDismissView(ConsoleView):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        lead = get_object_or_404(Lead.objects.visible_to(request.user).open(), pk=pk)
+        try:
+            lead_dismiss(actor=request.user, lead=lead)
+            messages.success(request, _("Dismissed."))
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        return HttpResponseRedirect(reverse("benefits:lead-list"))

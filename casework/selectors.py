@@ -233,17 +233,24 @@ def history_changes(records, *, model, limit: int = 100) -> list[dict]:
     return rows
 
 
-def hukou_is_local(person: Person) -> bool | None:
-    """Whether the person's hukou is in their city of residence (None when no hukou place was recorded).
+def city_local_names() -> dict[str, list[str]]:
+    """Per city code, the names that make a hukou place local: fixtures/policy/residence_rules.yaml (济南 also 莱芜,
+    merged in 2019), else the city unit's own name without 市."""
+    from accounts.models import ServiceUnit
 
-    hukou_place is free text, so "local" means it names the city: the names in fixtures/policy/residence_rules.yaml
-    (济南 also 莱芜, merged in 2019) or the city unit's own name without 市."""
-    if not person.hukou_place:
-        return None
     from .jobs import residence_rules
 
-    city = person.residence_unit.city_code
-    names = residence_rules().get(city, {}).get("local_names") or [
-        unit.name.removesuffix("市") for unit in person.residence_unit.ancestors() if unit.level == "city"
-    ]
-    return any(name in person.hukou_place for name in names)
+    rules = residence_rules()
+    return {
+        code: (rules.get(code) or {}).get("local_names") or [name.removesuffix("市")]
+        for code, name in ServiceUnit.objects.cities().values_list("city_code", "name")
+    }
+
+
+def hukou_is_local(person: Person, *, names: dict[str, list[str]] | None = None) -> bool | None:
+    """Whether the person's hukou is in their city of residence (None when no hukou place was recorded).
+    hukou_place is free text, so "local" means it names the city (``city_local_names``)."""
+    if not person.hukou_place:
+        return None
+    names = names if names is not None else city_local_names()
+    return any(name in person.hukou_place for name in names.get(person.residence_unit.city_code, []))

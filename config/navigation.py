@@ -12,6 +12,7 @@ NAVIGATION = [
     ("casework:register-list", _("Registers"), None),
     ("casework:household-list", _("Households"), None),
     ("casework:organization-list", _("Organizations"), None),
+    ("benefits:lead-list", _("Proactive service"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("benefits:program-list", _("Programs"), None),
     ("benefits:what-if", _("Screener"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("accounts:unit-list", _("Service units"), None),

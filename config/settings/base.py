@@ -169,6 +169,11 @@ CASEWORK_PERIODIC_TASKS = {
         "crontab": {"minute": "35", "hour": "1"},
         "description": "Follow-ups for people resident long enough to register where they live.",
     },
+    "proactive-screen": {
+        "task": "benefits.tasks.proactive_screen",
+        "crontab": {"minute": "30", "hour": "2"},
+        "description": "Screens everyone on a register against their city's programs; keeps the 主动服务 leads.",
+    },
     "windows-closing-sync": {
         "task": "casework.tasks.windows_closing_sync",
         "crontab": {"minute": "45", "hour": "1"},
@@ -179,7 +184,7 @@ CASEWORK_PERIODIC_TASKS = {
 CASEWORK_HEARTBEAT_STALE_SECONDS = env.int("CASEWORK_HEARTBEAT_STALE_SECONDS", default=60)
 
 # Panels of the console home page, resolved by dotted path so that accounts never imports a higher app.
-CASEWORK_HOME_PANELS = ["casework.panels.register_duties"]
+CASEWORK_HOME_PANELS = ["casework.panels.register_duties", "benefits.panels.leads_summary"]
 # Tabs that higher apps add to the person page: key → dotted path of a function(request, person) -> dict.
 CASEWORK_PERSON_PANELS = {"eligibility": "benefits.panels.person_eligibility"}
 
