@@ -32,6 +32,7 @@ class ProgramInfo:
     payment_pattern: str
     clause: str
     once_per_lifetime: bool | None = None
+    beneficiary: str = "individual"
 
 
 class Params:

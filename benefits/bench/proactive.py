@@ -1,0 +1,139 @@
+"""Proactive screening (主动服务) of N generated persons on a register (default 1,000,000): seconds and peak
+memory of ``benefits.proactive.proactive_screen`` (target ≤ 5 minutes and ≤ 1 GB on this machine).
+
+Generation (PostgreSQL only) reuses the search benchmark's set-based INSERT … SELECT into a dedicated city that
+carries 大连's programs (city code ``dalian``, 1,000 communities), then gives every person a graduation date and
+a college education and a third of them a national student loan, and puts everyone on the unemployed-graduates
+register, all in SQL. The first run opens the leads; ``--again`` times a second run (nothing to change)."""
+
+import resource
+import time
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import ServiceUnit
+from accounts.services import unit_create
+from benefits.models import Lead
+from benefits.proactive import proactive_screen
+from casework.bench.search import (
+    CHUNK,
+    GIVEN_COMMON,
+    GIVEN_TAIL,
+    REGIONS,
+    SURNAME_TAIL,
+    SURNAMES,
+    _insert_sql,
+    _weighted,
+)
+from casework.models import Person, Register
+
+NAME = "proactive"
+CITY_NAME = "主动服务基准市"
+
+
+def add_arguments(parser):
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--again", action="store_true", help="Also time a second run the same day.")
+
+
+def _communities() -> list[ServiceUnit]:
+    existing = {
+        (u.parent_id, u.name): u
+        for u in ServiceUnit.objects.filter(
+            city_code="dalian",
+            path__startswith=(
+                ServiceUnit.objects.filter(name=CITY_NAME, level="city").values_list("path", flat=True).first()
+                or "/none/"
+            ),
+        )
+    }
+
+    def unit(name, level, parent=None):
+        return existing.get((parent.pk if parent else None, name)) or unit_create(
+            name=name, level=level, parent=parent, city_code="dalian"
+        )
+
+    L = ServiceUnit.Level
+    with transaction.atomic():
+        city = unit(CITY_NAME, L.CITY)
+        communities = []
+        for d in range(1, 11):
+            district = unit(f"主动{d:02d}区", L.DISTRICT, city)
+            for s in range(1, 11):
+                street = unit(f"主动{d:02d}-{s:02d}街道", L.STREET, district)
+                communities += [unit(f"主动{d:02d}-{s:02d}-{c:02d}社区", L.COMMUNITY, street) for c in range(1, 11)]
+    return city, communities
+
+
+def _generate(persons: int, city, communities) -> dict:
+    if connection.vendor != "postgresql":
+        raise RuntimeError("The proactive benchmark generates its rows with PostgreSQL SQL; set DATABASE_URL.")
+    in_city = Person.objects.filter(residence_unit__path__startswith=city.path)
+    have = in_city.count()
+    started = time.perf_counter()
+    surnames, given = (
+        _weighted(SURNAMES, SURNAME_TAIL, 0.25),
+        _weighted(dict.fromkeys(GIVEN_COMMON, 0.3), GIVEN_TAIL, 0.1),
+    )
+    params = {
+        "now": timezone.now(),
+        "regions": REGIONS,
+        "n_regions": len(REGIONS),
+        "surnames": surnames,
+        "n_surnames": len(surnames),
+        "given": given,
+        "n_given": len(given),
+        "units": [u.pk for u in communities],
+        "n_units": len(communities),
+    }
+    # Offset the row numbers so these persons never collide with the search benchmark's in the same database.
+    offset = 5_000_000
+    for start in range(have, persons, CHUNK):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                _insert_sql(), {**params, "start": offset + start, "stop": offset + min(start + CHUNK, persons)}
+            )
+    register = Register.objects.get(code="unemployed_graduates_after_leaving")
+    unit_ids = [u.pk for u in communities]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE casework_person SET education = 'bachelor', graduation_date = DATE '2026-07-01',
+                   has_student_loan = (id %% 3 = 0)
+            WHERE residence_unit_id = ANY(%(units)s) AND education = ''""",
+            {"units": unit_ids},
+        )
+        cursor.execute(
+            """
+            INSERT INTO casework_registryentry
+                (register_id, person_id, unit_id, entered_on, window_ends_on, source, note, exit_reason)
+            SELECT %(register)s, p.id, p.residence_unit_id, DATE '2026-07-10', DATE '2028-06-30', 'job', '', ''
+            FROM casework_person p
+            WHERE p.residence_unit_id = ANY(%(units)s)
+              AND NOT EXISTS (SELECT 1 FROM casework_registryentry e
+                              WHERE e.person_id = p.id AND e.register_id = %(register)s)
+            """,
+            {"register": register.pk, "units": unit_ids},
+        )
+        cursor.execute("ANALYZE casework_person; ANALYZE casework_registryentry")
+    return {
+        "persons_before": have,
+        "persons": in_city.count(),
+        "generate_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def run(*, persons=1_000_000, again=False, **options) -> dict:
+    city, communities = _communities()
+    result = {"benchmark": NAME, "database": connection.vendor, **_generate(persons, city, communities)}
+    started = time.perf_counter()
+    counts = proactive_screen(today=timezone.localdate())
+    result.update(first_run_seconds=round(time.perf_counter() - started, 1), first_run=counts)
+    if again:
+        started = time.perf_counter()
+        counts = proactive_screen(today=timezone.localdate())
+        result.update(second_run_seconds=round(time.perf_counter() - started, 1), second_run=counts)
+    result["open_leads"] = Lead.objects.filter(closed_on__isnull=True).count()
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result
