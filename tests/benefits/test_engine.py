@@ -60,6 +60,15 @@ def test_a_program_page_shows_its_document_clause_and_quote(world, console_as):
     assert program.quote_zh in body
 
 
+def test_every_program_page_shows_its_clause_and_quote(world, console_as):
+    from django.utils.html import escape
+
+    client = console_as(world.alice)
+    for program in Program.objects.all():
+        body = client.get(reverse("benefits:program-detail", args=[program.code])).content.decode()
+        assert program.clause in body and escape(program.quote_zh) in body, program.code
+
+
 @pytest.mark.parametrize("city", CITIES)
 def test_screen_answers_every_program_of_the_city_with_the_contract_fields(city):
     answer = screen_document(graduate(city))
