@@ -27,7 +27,7 @@ def _screened_programs() -> dict[str, list]:
     """Per city, the programs for individuals that a rule decides (the others are decided by hand and never
     produce a lead; employer programs are screened for organizations, not people)."""
     _load_families()
-    cities = Program.objects.values_list("city", flat=True).distinct()
+    cities = Program.objects.order_by().values_list("city", flat=True).distinct()
     return {
         city: [p for p in program_infos(city=city) if p.code in RULES and p.beneficiary == "individual"]
         for city in cities

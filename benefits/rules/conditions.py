@@ -2,10 +2,9 @@
 
 import datetime
 
-from django.utils.translation import gettext as _
-
 from .engine import Reason
 from .facts import Facts
+from .i18n import gettext as _
 
 
 def missing(condition: str, label: str, clause: str, *facts: str) -> Reason:

@@ -6,11 +6,10 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from .conditions import missing
 from .engine import Params, Reason, money, parameter_amount
 from .facts import Facts, _date
+from .i18n import gettext as _
 
 COLLEGE = ("junior_college", "bachelor", "master", "doctor")
 

@@ -5,11 +5,10 @@ import calendar
 import datetime
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from .conditions import missing
 from .engine import Decision, Params, ProgramInfo, Reason, money, parameter_amount
 from .facts import Facts, _date
+from .i18n import gettext as _
 from .retirement import RetirementCategory, retirement_date, within_years_of_retirement
 
 # --- dates --------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
+from .i18n import gettext as _
 
 PERIODS = ("once", "month", "quarter", "year", "day")
 CENT = Decimal("0.01")

@@ -3,10 +3,12 @@ no figure or condition the system could apply (按规定), so a caseworker decid
 
 from collections.abc import Callable
 
-from django.utils.translation import gettext as _
+from django.utils import translation
 
 from .engine import Decision, Params, ProgramInfo, Reason
 from .facts import Facts
+from .i18n import current_language
+from .i18n import gettext as _
 
 Rule = Callable[[ProgramInfo, Facts, Params], Decision]
 RULES: dict[str, Rule] = {}
@@ -45,7 +47,11 @@ def default_decision(program: ProgramInfo, facts: Facts, params: Params) -> Deci
 
 def decide(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     _load_families()
-    return RULES.get(program.code, default_decision)(program, facts, params)
+    token = current_language.set(translation.get_language())
+    try:
+        return RULES.get(program.code, default_decision)(program, facts, params)
+    finally:
+        current_language.reset(token)
 
 
 def _load_families() -> None:

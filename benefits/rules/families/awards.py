@@ -4,12 +4,11 @@ once-only limits); a panel fixes the amount within the stated range, so the amou
 (docs/policy-decisions.md "Awards given in a range"). Clauses: 大连（五）（七）, 济南（七）（八）, 益阳（七）（十）（
 二十一）."""
 
-from django.utils.translation import gettext as _
-
 from ..conditions import is_college_graduate
 from ..conditions_business import evidence, kind_in, not_granted
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
 from ..facts import Facts
+from ..i18n import gettext as _
 from ..registry import rule
 
 

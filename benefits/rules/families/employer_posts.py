@@ -3,8 +3,6 @@ subsidies and placement service subsidy. The amount is the per-head figure × th
 ``organization.hires`` (or ``organization.placements``). Clauses: 大庆（八）, 济南（七）, 益阳（三）（二十一）（二十
 二）."""
 
-from django.utils.translation import gettext as _
-
 from ..conditions_business import (
     count_people,
     covers,
@@ -17,6 +15,7 @@ from ..conditions_business import (
 )
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
 from ..facts import Facts
+from ..i18n import gettext as _
 from ..registry import rule
 
 POOR = "poverty_registered_labor"

@@ -3,12 +3,11 @@ decisions in docs/policy-decisions.md, "Skills and training" (Internships)."""
 
 import datetime
 
-from django.utils.translation import gettext as _
-
 from ..conditions import missing
 from ..conditions_people import durations_unset, months_later, parameter_values, years_value
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, money
 from ..facts import Facts, _date
+from ..i18n import gettext as _
 from ..registry import rule
 
 GRADUATES = "unemployed_graduates_after_leaving"

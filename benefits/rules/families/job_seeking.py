@@ -2,11 +2,10 @@
 backgrounds. Each city names its own target groups: 大庆（十）, 大连（十二）, 济南（十一）, 朝阳（十六）,
 益阳（十）."""
 
-from django.utils.translation import gettext as _
-
 from ..conditions import in_graduation_year, is_college_graduate, not_received_before, on_any_register
 from ..engine import Decision, Params, ProgramInfo, combine, parameter_amount
 from ..facts import Facts
+from ..i18n import gettext as _
 from ..registry import rule
 
 # Per city: the hardship groups the document names (as register codes, household registers and fact flags),

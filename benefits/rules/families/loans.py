@@ -3,8 +3,6 @@ the ceiling that applies to the applicant (period null), with the term and the i
 for an interest-subsidy program it is the yearly subsidy on the loan of the facts (period year), null until the
 loan is known. Clauses: 大庆（九）（十一）（十三）, 大连（八）（十二）, 济南（九）（十四）, 朝阳（九）, 益阳（九）."""
 
-from django.utils.translation import gettext as _
-
 from ..conditions import is_college_graduate, missing
 from ..conditions_business import (
     any_of,
@@ -23,6 +21,7 @@ from ..conditions_business import (
 )
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
 from ..facts import Facts
+from ..i18n import gettext as _
 from ..registry import rule
 
 POOR = "poverty_registered_labor"

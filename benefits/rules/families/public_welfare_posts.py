@@ -1,8 +1,6 @@
 """公益性岗位补贴: the post subsidy for people with employment difficulties placed in public-welfare posts.
 大连（十五）; decisions in docs/policy-decisions.md, "Public-welfare posts" and "Social-insurance subsidies"."""
 
-from django.utils.translation import gettext as _
-
 from ..conditions_people import (
     durations_unset,
     employed_as,
@@ -12,6 +10,7 @@ from ..conditions_people import (
 )
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, parameter_amount
 from ..facts import Facts
+from ..i18n import gettext as _
 from ..registry import rule
 
 

@@ -2,8 +2,6 @@
 unit's contributions for a person it hires. 大连（六）（十二）（十五）, 济南（六）, 朝阳（十八）, 益阳（二十二）; the
 decisions are in docs/policy-decisions.md, "Social-insurance subsidies"."""
 
-from django.utils.translation import gettext as _
-
 from ..conditions import is_college_graduate, missing
 from ..conditions_people import (
     before_retirement,
@@ -22,6 +20,7 @@ from ..conditions_people import (
 )
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, parameter_amount
 from ..facts import Facts, _date
+from ..i18n import gettext as _
 from ..registry import rule
 
 DALIAN_FLEXIBLE = (

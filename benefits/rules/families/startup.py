@@ -5,8 +5,6 @@ subsidies, 大连's venue subsidy and project-recommendation subsidy. Clauses: �
 import datetime
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from ..conditions import missing
 from ..conditions_business import (
     add_years,
@@ -27,6 +25,7 @@ from ..conditions_business import (
 )
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
 from ..facts import Facts
+from ..i18n import gettext as _
 from ..registry import rule
 
 JINAN_ENTITIES = (

@@ -6,12 +6,11 @@ training"."""
 import datetime
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from ..conditions import missing
 from ..conditions_people import durations_unset, flag, months_later, on_register_on, parameter_values, years_value
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
 from ..facts import Facts, _date
+from ..i18n import gettext as _
 from ..registry import rule
 
 DIGITAL_KINDS = ("digital_course", "startup_simulation", "online_startup")

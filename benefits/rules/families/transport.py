@@ -1,12 +1,11 @@
 """Transport allowances of 益阳: for registered poverty laborers who go out to work (（二十一）) and for workers from
 elsewhere in industrial parks (（十九）). Decisions in docs/policy-decisions.md, "Poverty employment"."""
 
-from django.utils.translation import gettext as _
-
 from ..conditions import missing
 from ..conditions_people import employed_as, flag, not_granted_in_year, on_register_on
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, parameter_amount
 from ..facts import Facts
+from ..i18n import gettext as _
 from ..registry import rule
 
 TIERS = {

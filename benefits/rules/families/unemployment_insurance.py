@@ -1,12 +1,11 @@
 """Unemployment-insurance benefits paid by 大连 beyond the monthly benefit: the price linkage (（四）) and the lump
 sum for people who start a business (（六）). Decisions in docs/policy-decisions.md."""
 
-from django.utils.translation import gettext as _
-
 from ..conditions import missing, not_received_before
 from ..conditions_people import on_register_on, parameter_values
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
 from ..facts import Facts, _date
+from ..i18n import gettext as _
 from ..registry import rule
 
 
