@@ -8,63 +8,29 @@ from ..facts import Facts
 from ..i18n import gettext as _
 from ..registry import rule
 
-# Per city: the hardship groups the document names (as register codes, household registers and fact flags),
-# whether it is limited to the graduating year, and the parameter holding the amount.
+# The hardship groups of 大连（十二） (低保、贫困残疾人、建档立卡贫困家庭；特困、残疾、国家助学贷款), as register codes,
+# household registers and fact flags. 大庆（十） and 济南（十一） extend their provincial scope to the same groups and
+# 朝阳（十六） applies the provincial (辽宁, as 大连) scope; 益阳（十） adds 孤儿 and limits it to the graduating year.
+COMMON = {
+    "registers": ["extreme_poverty_persons", "persons_with_disabilities", "student_loan_graduates"],
+    "household": ["dibao_households"],
+    "flags": [
+        "household.is_poor_disabled",
+        "household.is_poverty_registered",
+        "person.is_disabled",
+        "person.has_student_loan",
+    ],
+    "graduating_year": False,
+}
 HARDSHIP = {
-    "daqing": {  # （十）: extended to 贫困残疾人家庭、建档立卡贫困户家庭和特困人员中的高校毕业生
-        "registers": ["extreme_poverty_persons", "persons_with_disabilities", "student_loan_graduates"],
-        "household": ["dibao_households"],
-        "flags": [
-            "household.is_poor_disabled",
-            "household.is_poverty_registered",
-            "person.is_disabled",
-            "person.has_student_loan",
-        ],
-        "graduating_year": False,
-    },
-    "dalian": {  # （十二）: 低保、贫困残疾人、建档立卡贫困家庭；特困、残疾、国家助学贷款
-        "registers": ["extreme_poverty_persons", "persons_with_disabilities", "student_loan_graduates"],
-        "household": ["dibao_households"],
-        "flags": [
-            "household.is_poor_disabled",
-            "household.is_poverty_registered",
-            "person.is_disabled",
-            "person.has_student_loan",
-        ],
-        "graduating_year": False,
-    },
-    "jinan": {  # （十一）: adds 贫困残疾人家庭、建档立卡贫困家庭、特困人员 to the provincial scope
-        "registers": ["extreme_poverty_persons", "persons_with_disabilities", "student_loan_graduates"],
-        "household": ["dibao_households"],
-        "flags": [
-            "household.is_poor_disabled",
-            "household.is_poverty_registered",
-            "person.is_disabled",
-            "person.has_student_loan",
-        ],
-        "graduating_year": False,
-    },
-    "chaoyang": {  # （十六）: 落实好…求职创业补贴政策 (provincial scope, as 大连)
-        "registers": ["extreme_poverty_persons", "persons_with_disabilities", "student_loan_graduates"],
-        "household": ["dibao_households"],
-        "flags": [
-            "household.is_poor_disabled",
-            "household.is_poverty_registered",
-            "person.is_disabled",
-            "person.has_student_loan",
-        ],
-        "graduating_year": False,
-    },
-    "yiyang": {  # （十）: 毕业年度; adds 孤儿
-        "registers": ["extreme_poverty_persons", "persons_with_disabilities", "student_loan_graduates", "orphans"],
-        "household": ["dibao_households"],
-        "flags": [
-            "household.is_poor_disabled",
-            "household.is_poverty_registered",
-            "person.is_disabled",
-            "person.has_student_loan",
-            "person.is_orphan",
-        ],
+    "daqing": COMMON,
+    "dalian": COMMON,
+    "jinan": COMMON,
+    "chaoyang": COMMON,
+    "yiyang": {
+        "registers": [*COMMON["registers"], "orphans"],
+        "household": COMMON["household"],
+        "flags": [*COMMON["flags"], "person.is_orphan"],
         "graduating_year": True,
     },
 }
