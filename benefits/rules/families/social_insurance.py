@@ -76,6 +76,43 @@ def _months(params: Params, code: str, on, *, factor: int = 12) -> int | None:
 # --- 大连 ------------------------------------------------------------------------------------------------------
 
 
+def dalian_flexible_decision(
+    program: ProgramInfo,
+    facts: Facts,
+    params: Params,
+    reasons: list[Reason],
+    *,
+    group: str,
+    max_periods: int | None,
+    note: str = "",
+) -> Decision:
+    """The part the three 大连 flexible-employment subsidies share (（十二）（十五）): one subsidy per person and
+    month among the contributions-paying programs, then 30% of the contributions due on 60% of the prior-year
+    average wage, with ``group``'s parameters (graduate or hard_to_employ)."""
+    reasons = [
+        *reasons,
+        no_overlapping_grant(facts, _others(program, DALIAN_SAME_CONTRIBUTIONS), clause=program.clause),
+    ]
+    eligible = combine(reasons)
+    amount, amount_reasons = flexible_si_amount(
+        params,
+        facts,
+        share=f"dalian.{group}_flexible_si_subsidy_share",
+        base_ratio=f"dalian.{group}_flexible_si_base_ratio",
+        wage="dalian.prior_year_avg_monthly_wage_cny",
+        clause=program.clause,
+    )
+    return Decision(
+        program=program,
+        eligible=eligible,
+        amount_cny=amount,
+        period="month",
+        max_periods=max_periods,
+        reasons=[*reasons, *amount_reasons],
+        note=note,
+    )
+
+
 @rule("dalian_graduate_flexible_si_subsidy")
 def dalian_graduate_flexible_si_subsidy(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     """大连（三）（十二）: 离校1年内未就业的高校毕业生灵活就业后缴纳社会保险费的，按上年度在岗职工月平均工资60%作为
@@ -118,23 +155,13 @@ def dalian_graduate_flexible_si_subsidy(program: ProgramInfo, facts: Facts, para
                 clause=clause,
             )
         )
-    reasons.append(no_overlapping_grant(facts, _others(program, DALIAN_SAME_CONTRIBUTIONS), clause=clause))
-    eligible = combine(reasons)
-    amount, amount_reasons = flexible_si_amount(
-        params,
+    return dalian_flexible_decision(
+        program,
         facts,
-        share="dalian.graduate_flexible_si_subsidy_share",
-        base_ratio="dalian.graduate_flexible_si_base_ratio",
-        wage="dalian.prior_year_avg_monthly_wage_cny",
-        clause=clause,
-    )
-    return Decision(
-        program=program,
-        eligible=eligible,
-        amount_cny=amount,
-        period="month",
+        params,
+        reasons,
+        group="graduate",
         max_periods=max_periods,
-        reasons=[*reasons, *amount_reasons],
         note=_("Per month contributed: pension and medical insurance, each only for a month paid."),
     )
 
@@ -217,23 +244,13 @@ def dalian_hard_to_employ_flexible_priority(program: ProgramInfo, facts: Facts, 
         )
     )
     reasons.append(before_retirement(facts, clause=clause))
-    reasons.append(no_overlapping_grant(facts, _others(program, DALIAN_SAME_CONTRIBUTIONS), clause=clause))
-    eligible = combine(reasons)
-    amount, amount_reasons = flexible_si_amount(
-        params,
+    return dalian_flexible_decision(
+        program,
         facts,
-        share="dalian.hard_to_employ_flexible_si_subsidy_share",
-        base_ratio="dalian.hard_to_employ_flexible_si_base_ratio",
-        wage="dalian.prior_year_avg_monthly_wage_cny",
-        clause=clause,
-    )
-    return Decision(
-        program=program,
-        eligible=eligible,
-        amount_cny=amount,
-        period="month",
+        params,
+        reasons,
+        group="hard_to_employ",
         max_periods=months,
-        reasons=[*reasons, *amount_reasons],
         note=_("Ends at the statutory retirement date even before the 3 years are over."),
     )
 
@@ -276,24 +293,14 @@ def dalian_hard_to_employ_flexible_others(program: ProgramInfo, facts: Facts, pa
         flexible,
         not_priority,
         last_year,
-        no_overlapping_grant(facts, _others(program, DALIAN_SAME_CONTRIBUTIONS), clause=clause),
     ]
-    eligible = combine(reasons)
-    amount, amount_reasons = flexible_si_amount(
-        params,
+    return dalian_flexible_decision(
+        program,
         facts,
-        share="dalian.hard_to_employ_flexible_si_subsidy_share",
-        base_ratio="dalian.hard_to_employ_flexible_si_base_ratio",
-        wage="dalian.prior_year_avg_monthly_wage_cny",
-        clause=clause,
-    )
-    return Decision(
-        program=program,
-        eligible=eligible,
-        amount_cny=amount,
-        period="month",
+        params,
+        reasons,
+        group="hard_to_employ",
         max_periods=_months(params, "dalian.hard_to_employ_flexible_si_others_max_years", facts.as_of),
-        reasons=[*reasons, *amount_reasons],
     )
 
 
