@@ -12,7 +12,6 @@ SYSTEM_USERNAME = "system"
 
 _actor = ContextVar("casework_actor", default=None)
 _request = ContextVar("casework_request", default=None)
-_label = ContextVar("casework_actor_label", default="")
 
 
 def history_user(instance=None, request=None, **kwargs):
@@ -25,11 +24,6 @@ def history_user(instance=None, request=None, **kwargs):
     if user is not None and user.is_authenticated:
         return user
     return None
-
-
-def current_label() -> str:
-    """What is acting when no person is (``task:…``, ``command:…``); empty inside a request."""
-    return _label.get()
 
 
 def system_user():
@@ -47,29 +41,27 @@ def system_user():
 
 
 @contextmanager
-def acting_as(user, *, label: str = ""):
+def acting_as(user):
     """Record everything written inside the block as done by ``user``."""
-    tokens = (_actor.set(user), _label.set(label))
+    token = _actor.set(user)
     try:
         yield user
     finally:
-        _actor.reset(tokens[0])
-        _label.reset(tokens[1])
+        _actor.reset(token)
 
 
 _SYSTEM_TOKENS = ContextVar("casework_system_tokens", default=None)
 
 
-def begin_system_actor(*, label: str) -> None:
+def begin_system_actor() -> None:
     """Start acting as the system account (Celery's task_prerun); undone by ``end_actor``."""
-    _SYSTEM_TOKENS.set((_actor.set(system_user()), _label.set(label)))
+    _SYSTEM_TOKENS.set(_actor.set(system_user()))
 
 
 def end_actor() -> None:
-    tokens = _SYSTEM_TOKENS.get()
-    if tokens:
-        _actor.reset(tokens[0])
-        _label.reset(tokens[1])
+    token = _SYSTEM_TOKENS.get()
+    if token:
+        _actor.reset(token)
         _SYSTEM_TOKENS.set(None)
 
 

@@ -177,10 +177,3 @@ def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dic
             hukou_local=hukou_is_local(person, names=names),
         )
     return documents
-
-
-def programs_by_family() -> dict[str, list[Program]]:
-    grouped = defaultdict(list)
-    for program in Program.objects.order_by("family", "city"):
-        grouped[program.family].append(program)
-    return grouped

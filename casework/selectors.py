@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from .models import (
     Contact,
-    EmploymentRecord,
     Household,
     HouseholdMember,
     Organization,
@@ -177,22 +176,6 @@ def register_contact_coverage(*, user, register: Register, today=None) -> dict:
             counts[status] += 1
             counts["total"] += 1
     return {**total, "by_unit": sorted(by_unit.values(), key=lambda row: row["unit"])}
-
-
-def contacts_due(*, user, today=None):
-    """People whose next follow-up date has come, in the user's area (latest contact per person only)."""
-    today = today or timezone.localdate()
-    latest = Contact.objects.filter(person=OuterRef("person")).order_by("-contacted_on", "-created_at").values("pk")[:1]
-    return (
-        Contact.objects.filter(pk=Subquery(latest), next_follow_up_on__lte=today)
-        .filter(person__in=Person.objects.visible_to(user))
-        .select_related("person", "person__residence_unit")
-        .order_by("next_follow_up_on")
-    )
-
-
-def employment_current(*, person: Person, on=None):
-    return EmploymentRecord.objects.filter(person=person).current(on).first()
 
 
 def access_log(*, user):

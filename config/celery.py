@@ -21,7 +21,7 @@ def _act_as_system(task_id=None, task=None, **kwargs):
     """Every write a task makes is recorded in the history as done by the system account."""
     from accounts.audit import begin_system_actor
 
-    begin_system_actor(label=f"task:{task.name}" if task else "task")
+    begin_system_actor()
 
 
 @task_postrun.connect

@@ -7,6 +7,5 @@ from accounts.audit import acting_as, system_user
 
 class AuditedCommand(BaseCommand):
     def execute(self, *args, **options):
-        name = self.__class__.__module__.rsplit(".", 1)[-1]
-        with acting_as(system_user(), label=f"command:{name}"):
+        with acting_as(system_user()):
             return super().execute(*args, **options)

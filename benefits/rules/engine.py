@@ -59,10 +59,6 @@ class Params:
     def name(self, code: str) -> str:
         return self._names.get(code, code)
 
-    def first_date(self, code: str) -> datetime.date | None:
-        rows = self._values.get(code) or []
-        return rows[0][0] if rows else None
-
 
 @dataclass(frozen=True)
 class Reason:

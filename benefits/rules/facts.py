@@ -105,9 +105,6 @@ class Facts:
             return None
         return [Spell(row["code"], _date(row.get("since")), _date(row.get("until"))) for row in rows]
 
-    def registers_known(self) -> bool:
-        return self._registers is not None
-
     def on_register(self, code: str, on: datetime.date | None = None) -> bool | None:
         """Whether the person is on register ``code`` on the day (None when the registers were not given)."""
         if self._registers is None:

@@ -61,7 +61,7 @@ class Command(AuditedCommand):
             actor = User.objects.filter(username=username, is_active=True).first()
             if actor is None:
                 raise CommandError(f"No active user is called {username!r}.")
-        with acting_as(actor, label="command:import_register") if actor else nullcontext():
+        with acting_as(actor) if actor else nullcontext():
             try:
                 with path.open("rb") as handle:
                     run = imports.import_preview(
