@@ -13,9 +13,14 @@ def _ancestor_ids(unit: ServiceUnit) -> list[int]:
 
 def has_role(user, role: str, unit: ServiceUnit | None = None) -> bool:
     """Whether the user holds ``role`` in ``unit`` or one of its ancestors (anywhere, without a unit)."""
+    return has_any_role(user, [role], unit)
+
+
+def has_any_role(user, roles, unit: ServiceUnit | None = None) -> bool:
+    """Whether the user holds one of ``roles`` in ``unit`` or one of its ancestors (one query)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    memberships = Membership.objects.filter(user=user, role=role, unit__is_active=True)
+    memberships = Membership.objects.filter(user=user, role__in=roles, unit__is_active=True)
     if unit is not None:
         memberships = memberships.filter(unit_id__in=_ancestor_ids(unit))
     return memberships.exists()

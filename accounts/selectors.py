@@ -17,6 +17,11 @@ def unit_list(*, user, parent: ServiceUnit | None = None, level: str = "", searc
     return units.order_by("path")
 
 
+def user_city_codes(*, user) -> set[str]:
+    """The catalogue codes of the cities the user works in (their units' cities)."""
+    return set(ServiceUnit.objects.visible_to(user).order_by().values_list("city_code", flat=True).distinct())
+
+
 def unit_get_for_user(*, user, unit_id) -> ServiceUnit:
     return get_object_or_404(ServiceUnit.objects.visible_to(user).select_related("parent"), pk=unit_id)
 

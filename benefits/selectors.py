@@ -55,9 +55,8 @@ def program_get(*, code: str) -> Program:
 
 def parameters_of_program(*, program: Program) -> list[Parameter]:
     """The parameters a program's rule reads (``used_by``), with their values newest first."""
-    return [parameter for parameter in parameter_list(city=program.city) if program.code in parameter.used_by] + [
-        parameter for parameter in parameter_list(city="national") if program.code in parameter.used_by
-    ]
+    candidates = parameter_list().filter(city__in=[program.city, "national"])
+    return [parameter for parameter in candidates if program.code in parameter.used_by]
 
 
 def parameter_list(*, city: str = "", open_only: bool = False):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Role
 from accounts.permissions import has_role
+from accounts.selectors import user_city_codes
 
 from .models import Parameter, ParameterValue, Program
 
@@ -146,12 +147,8 @@ def parameter_value_add(
     allowed, reason = can_set_parameters(actor)
     if not allowed:
         raise PermissionDenied(reason)
-    if actor is not None and not actor.is_superuser:
-        from accounts.models import ServiceUnit
-
-        cities = set(ServiceUnit.objects.visible_to(actor).values_list("city_code", flat=True))
-        if parameter.city not in cities:
-            raise PermissionDenied(_("This parameter belongs to another city."))
+    if actor is not None and not actor.is_superuser and parameter.city not in user_city_codes(user=actor):
+        raise PermissionDenied(_("This parameter belongs to another city."))
     amount = _decimal(value, "value")
     if amount < 0:
         raise ValidationError({"value": _("A parameter cannot be negative.")})

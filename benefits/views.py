@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
-from accounts.models import ServiceUnit
+from accounts.selectors import user_city_codes
 from accounts.views import ConsoleView
 from casework.forms import run_service
 from casework.selectors import registers_for_user
@@ -23,7 +23,7 @@ from .screening import screen_document
 
 
 def _user_cities(user) -> list[str]:
-    return sorted(set(ServiceUnit.objects.visible_to(user).values_list("city_code", flat=True)))
+    return sorted(user_city_codes(user=user))
 
 
 class ProgramListView(ConsoleView):

@@ -3,14 +3,14 @@
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, ServiceUnit
-from accounts.permissions import has_role
+from accounts.permissions import has_any_role
 
 WRITE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.ADMIN)
 
 
 def can_edit_in_unit(user, unit: ServiceUnit) -> tuple[bool, str]:
     """Caseworkers, supervisors and administrators of the unit or a unit above it keep its registers."""
-    if user.is_superuser or any(has_role(user, role, unit) for role in WRITE_ROLES):
+    if user.is_superuser or has_any_role(user, WRITE_ROLES, unit):
         return True, ""
     if ServiceUnit.objects.visible_to(user).filter(pk=unit.pk).exists():
         return False, _("Your role lets you read these records but not change them.")

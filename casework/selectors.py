@@ -7,6 +7,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.selectors import user_city_codes
+
 from .models import (
     Contact,
     Household,
@@ -109,9 +111,7 @@ def organization_get_for_user(*, user, organization_id) -> Organization:
 
 def registers_for_user(*, user):
     """Registers of the cities the user works in, with the number of open entries in the user's area."""
-    from accounts.models import ServiceUnit
-
-    cities = set(ServiceUnit.objects.visible_to(user).values_list("city_code", flat=True).distinct())
+    cities = user_city_codes(user=user)
     open_entries = RegistryEntry.objects.visible_to(user).filter(exited_on__isnull=True)
     counts = dict(open_entries.values_list("register").annotate(n=Count("id")).order_by())
     registers = [r for r in Register.objects.all() if user.is_superuser or cities & set(r.cities)]
@@ -160,7 +160,6 @@ def register_contact_coverage(*, user, register: Register, today=None) -> dict:
     """逐一联系 coverage of a register in the user's area: never contacted, contacted within 30 days, overdue,
     in total and per community (one query)."""
     today = today or timezone.localdate()
-    cutoff = today - datetime.timedelta(days=CONTACT_DUE_DAYS)
     rows = (
         RegistryEntry.objects.visible_to(user)
         .filter(register=register, exited_on__isnull=True, person__isnull=False)
@@ -170,7 +169,7 @@ def register_contact_coverage(*, user, register: Register, today=None) -> dict:
     empty = {"never": 0, "recent": 0, "overdue": 0, "total": 0}
     total, by_unit = dict(empty), {}
     for unit_id, unit_name, last in rows:
-        status = "never" if last is None else "recent" if last >= cutoff else "overdue"
+        status = contact_status(last, today=today)
         unit = by_unit.setdefault(unit_id, {"unit_id": unit_id, "unit": unit_name, **empty})
         for counts in (total, unit):
             counts[status] += 1
