@@ -567,8 +567,7 @@ def jinan_flexible_employment_si_subsidy(program: ProgramInfo, facts: Facts, par
 @rule("chaoyang_hard_to_employ_si_subsidy")
 def chaoyang_hard_to_employ_si_subsidy(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     """朝阳（十八）: 落实就业困难人员社会保险补贴政策. Two legs (docs/policy-decisions.md): flexibly employed → the
-    flexible
-    subsidy to the person; employed by a unit → the unit's contributions to the unit; one leg per month."""
+    flexible subsidy to the person; employed by a unit → the unit's contributions to the unit; one leg per month."""
     clause = program.clause
     reasons = [_hard_to_employ(facts, clause)]
     status = facts.employment_status()
