@@ -220,3 +220,43 @@ class Lead(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.program}"
+
+
+class ScreeningRun(models.Model):
+    """One proactive screening (主动服务) of everyone on a register, split into chunks of people that workers
+    screen in parallel; the chunk that completes the run closes the leads of people no longer screened."""
+
+    screened_on = models.DateField(_("screened on"))
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    people = models.PositiveIntegerField(_("people"))
+    chunks_total = models.PositiveIntegerField(_("chunks"))
+    closed_unscreened = models.PositiveIntegerField(_("closed: no longer on a register"), default=0)
+
+    class Meta:
+        verbose_name = _("screening run")
+        verbose_name_plural = _("screening runs")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.screened_on} #{self.pk}"
+
+
+class ScreeningChunk(models.Model):
+    """A chunk of a run, written in the same transaction as its leads: a chunk delivered twice is skipped."""
+
+    run = models.ForeignKey(ScreeningRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField(_("number"))
+    screened = models.PositiveIntegerField(_("screened"))
+    opened = models.PositiveIntegerField(_("opened"))
+    kept = models.PositiveIntegerField(_("kept"))
+    closed = models.PositiveIntegerField(_("closed"))
+    finished_at = models.DateTimeField(_("finished at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("screening chunk")
+        verbose_name_plural = _("screening chunks")
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="screening_chunk_once")]
+
+    def __str__(self):
+        return f"{self.run} · {self.number}"

@@ -1,10 +1,15 @@
 """主动服务 (proactive eligibility): every night, everyone on a register is screened against the programs of
 their city that have a rule, and the caseworker's list of people likely eligible who have not applied is kept in
 step with the records. Idempotent: a second run the same day changes nothing; a lead that is no longer found is
-closed, a new one is opened. Works in chunks so a million people fit in a fixed amount of memory."""
+closed, a new one is opened.
+
+A run is split into chunks of people (a fixed amount of memory per chunk); the nightly task hands each chunk to
+the workers, which screen them in parallel, and the chunk that completes the run closes the leads of people no
+longer on a register. ``proactive_screen`` does the same in one process (tests, the benchmark's baseline)."""
 
 import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,61 +20,106 @@ from accounts.errors import Conflict, PermissionDenied
 from casework.models import Person, RegistryEntry
 from casework.permissions import can_edit_in_unit
 
-from .models import Lead, Program
+from .models import Lead, Program, ScreeningChunk, ScreeningRun
 from .rules.facts import Facts
-from .rules.registry import RULES, _load_families, decide
+from .rules.registry import RULES, _load_families, decide_eligible, language_resolved
 from .selectors import params_for_city, people_facts, program_infos
 
 CHUNK_SIZE = 1000
 
 
-def _screened_programs() -> dict[str, list]:
-    """Per city, the programs for individuals that a rule decides (the others are decided by hand and never
-    produce a lead; employer programs are screened for organizations, not people)."""
+@lru_cache(maxsize=2)
+def _run_context(run_pk: int, started_at: datetime.datetime) -> tuple[dict, dict, dict]:
+    """What every chunk of a run reads, once per worker process and run: per city the programs for individuals
+    that a rule decides (the others are decided by hand and never produce a lead; employer programs are screened
+    for organizations, not people), the parameters, and the program ids."""
     _load_families()
     cities = Program.objects.order_by().values_list("city", flat=True).distinct()
-    return {
+    programs = {
         city: [p for p in program_infos(city=city) if p.code in RULES and p.beneficiary == "individual"]
         for city in cities
     }
-
-
-def _chunks(ids: list[int], size: int):
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def proactive_screen(*, today: datetime.date | None = None, chunk_size: int = CHUNK_SIZE) -> dict:
-    today = today or timezone.localdate()
-    programs = _screened_programs()
     params = {city: params_for_city(city=city) for city in programs}
-    program_ids = dict(Program.objects.values_list("code", "pk"))
-    person_ids = list(
-        RegistryEntry.objects.active(today)
-        .filter(person__isnull=False)
-        .values_list("person_id", flat=True)
-        .distinct()
-        .order_by("person_id")
+    return programs, params, dict(Program.objects.values_list("code", "pk"))
+
+
+def _on_a_register(today: datetime.date):
+    return RegistryEntry.objects.active(today).filter(person__isnull=False).order_by("person_id")
+
+
+def screening_start(*, today: datetime.date | None = None, chunk_size: int = CHUNK_SIZE):
+    """Open a run for ``today``: the people on a register, cut into chunks of ``chunk_size`` consecutive ids.
+    Returns the run and each chunk's (first id, last id)."""
+    today = today or timezone.localdate()
+    person_ids = list(_on_a_register(today).values_list("person_id", flat=True).distinct())
+    bounds = [
+        (person_ids[start], person_ids[min(start + chunk_size, len(person_ids)) - 1])
+        for start in range(0, len(person_ids), chunk_size)
+    ]
+    run = ScreeningRun.objects.create(screened_on=today, people=len(person_ids), chunks_total=len(bounds))
+    if not bounds:
+        _finish(run.pk)
+    return run, bounds
+
+
+def screen_chunk(*, run_id: int, number: int, first: int, last: int) -> None:
+    """Screen the people on a register with ids from ``first`` to ``last`` and bring their leads in step; the
+    last chunk of the run to finish closes the run. A chunk already done (delivered twice) is skipped."""
+    run = ScreeningRun.objects.get(pk=run_id)
+    if run.chunks.filter(number=number).exists():
+        return
+    today = run.screened_on
+    programs, params, program_ids = _run_context(run.pk, run.started_at)
+    chunk = list(
+        _on_a_register(today).filter(person_id__gte=first, person_id__lte=last).values_list("person_id", flat=True)
     )
-    counts = {"screened": 0, "opened": 0, "kept": 0, "closed": 0}
-    for chunk in _chunks(person_ids, chunk_size):
-        people = list(Person.objects.filter(pk__in=chunk).select_related("residence_unit"))
-        documents = people_facts(people=people, as_of=today)
-        found = {}
+    people = list(Person.objects.filter(pk__in=chunk).select_related("residence_unit"))
+    documents = people_facts(people=people, as_of=today)
+    found = {}
+    with language_resolved():
         for person in people:
             facts = Facts(documents[person.pk], as_of=today)
             for program in programs.get(person.residence_unit.city_code, []):
-                decision = decide(program, facts, params[program.city])
-                if decision.eligible is True:
+                if decision := decide_eligible(program, facts, params[program.city]):
                     found[(person.pk, program_ids[program.code])] = (decision, person.residence_unit_id)
-        _sync_chunk(chunk, found, today, counts)
-        counts["screened"] += len(people)
-    counts["closed"] += _close_unscreened(today)
-    return counts
+    with transaction.atomic():
+        counts = _sync_chunk([person.pk for person in people], found, today)
+        ScreeningChunk.objects.create(run=run, number=number, screened=len(people), **counts)
+    # Counted after this chunk's commit, so of two chunks finishing together the later one sees both.
+    if run.chunks.count() == run.chunks_total:
+        _finish(run.pk)
 
 
-@transaction.atomic
-def _sync_chunk(person_ids: list[int], found: dict, today: datetime.date, counts: dict) -> None:
+def _finish(run_id: int) -> None:
+    with transaction.atomic():
+        run = ScreeningRun.objects.select_for_update().get(pk=run_id)
+        if run.finished_at is not None:
+            return
+        run.closed_unscreened = _close_unscreened(run.screened_on)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["closed_unscreened", "finished_at"])
+
+
+def screening_counts(run: ScreeningRun) -> dict:
+    chunks = list(run.chunks.values_list("screened", "opened", "kept", "closed"))
+    return {
+        "screened": sum(row[0] for row in chunks),
+        "opened": sum(row[1] for row in chunks),
+        "kept": sum(row[2] for row in chunks),
+        "closed": sum(row[3] for row in chunks) + run.closed_unscreened,
+    }
+
+
+def proactive_screen(*, today: datetime.date | None = None, chunk_size: int = CHUNK_SIZE) -> dict:
+    """A whole run in this process, chunk after chunk."""
+    run, bounds = screening_start(today=today, chunk_size=chunk_size)
+    for number, (first, last) in enumerate(bounds):
+        screen_chunk(run_id=run.pk, number=number, first=first, last=last)
+    run.refresh_from_db()
+    return screening_counts(run)
+
+
+def _sync_chunk(person_ids: list[int], found: dict, today: datetime.date) -> dict:
     open_leads = {
         (lead.person_id, lead.program_id): lead
         for lead in Lead.objects.select_for_update().filter(person_id__in=person_ids, closed_on__isnull=True)
@@ -128,9 +178,7 @@ def _sync_chunk(person_ids: list[int], found: dict, today: datetime.date, counts
             batch_size=1000,
             default_change_reason="no longer found by the nightly screening",
         )
-    counts["opened"] += len(create)
-    counts["kept"] += len(refresh) + len(change)
-    counts["closed"] += len(close)
+    return {"opened": len(create), "kept": len(refresh) + len(change), "closed": len(close)}
 
 
 def _close_unscreened(today: datetime.date) -> int:

@@ -24,6 +24,7 @@ def program_infos(*, city: str) -> list[ProgramInfo]:
             payment_pattern=p.payment_pattern,
             clause=p.clause,
             once_per_lifetime=p.once_per_lifetime,
+            beneficiary=p.beneficiary,
         )
         for p in Program.objects.of_city(city).order_by("family", "code")
     ]

@@ -5,12 +5,23 @@ import datetime
 from celery import shared_task
 from django.db import OperationalError
 
-from .proactive import proactive_screen
+from .proactive import CHUNK_SIZE, screen_chunk, screening_start
 
 
 @shared_task(
     name="benefits.tasks.proactive_screen", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
 )
-def proactive_screen_task(today: str | None = None) -> dict:
-    """主动服务: screen everyone on a register; keep the leads in step (see benefits.proactive)."""
-    return proactive_screen(today=datetime.date.fromisoformat(today) if today else None)
+def proactive_screen_task(today: str | None = None, chunk_size: int = CHUNK_SIZE) -> dict:
+    """主动服务: open tonight's run and hand its chunks of people to the workers (see benefits.proactive)."""
+    run, bounds = screening_start(today=datetime.date.fromisoformat(today) if today else None, chunk_size=chunk_size)
+    for number, (first, last) in enumerate(bounds):
+        proactive_screen_chunk_task.delay(run.pk, number, first, last)
+    return {"run": run.pk, "people": run.people, "chunks": len(bounds)}
+
+
+@shared_task(
+    name="benefits.tasks.proactive_screen_chunk", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
+)
+def proactive_screen_chunk_task(run_id: int, number: int, first: int, last: int) -> None:
+    """One chunk of a run: screen its people, keep their leads in step; the last chunk closes the run."""
+    screen_chunk(run_id=run_id, number=number, first=first, last=last)

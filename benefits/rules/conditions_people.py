@@ -400,8 +400,8 @@ def durations_unset(
 ) -> Decision | None:
     """Before a document's date its stated periods and thresholds have no value: the rule cannot count, so it
     answers "unknown" naming them instead (a screen dated before the document)."""
-    reasons = [parameter_amount(params, code, facts.as_of, clause=program.clause)[1] for code in codes]
-    unset = [reason for reason in reasons if reason.met is None]
+    unset = [code for code in codes if params.value(code, facts.as_of) is None]
     if not unset:
         return None
-    return Decision(program=program, eligible=None, period=period, reasons=unset)
+    reasons = [parameter_amount(params, code, facts.as_of, clause=program.clause)[1] for code in unset]
+    return Decision(program=program, eligible=None, period=period, reasons=reasons)

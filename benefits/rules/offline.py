@@ -28,6 +28,7 @@ def programs(city: str) -> list[ProgramInfo]:
             payment_pattern=p["payment_pattern"],
             clause=p["clause"],
             once_per_lifetime=p.get("once_per_lifetime"),
+            beneficiary=p["beneficiary"],
         )
         for p in _yaml("catalogue.yaml")["programs"]
         if p["city"] == city

@@ -2,10 +2,11 @@
 no figure or condition the system could apply (按规定), so a caseworker decides by hand."""
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.utils import translation
 
-from .engine import Decision, Params, ProgramInfo, Reason
+from .engine import Decision, NotEligible, Params, ProgramInfo, Reason, only_eligible
 from .facts import Facts
 from .i18n import current_language
 from .i18n import gettext as _
@@ -46,10 +47,35 @@ def default_decision(program: ProgramInfo, facts: Facts, params: Params) -> Deci
 
 
 def decide(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
-    _load_families()
-    token = current_language.set(translation.get_language())
+    if not RULES:
+        _load_families()
+    token = current_language.set(current_language.get() or translation.get_language())
     try:
         return RULES.get(program.code, default_decision)(program, facts, params)
+    finally:
+        current_language.reset(token)
+
+
+def decide_eligible(program: ProgramInfo, facts: Facts, params: Params) -> Decision | None:
+    """The decision if it is eligible, else None, without working out what nobody will read: a rule stops at
+    its conditions unless they are all met (``engine.eligibility``). The same decision as ``decide`` when
+    eligible (the table-driven cases check this for every case)."""
+    token = only_eligible.set(True)
+    try:
+        decision = decide(program, facts, params)
+    except NotEligible:
+        return None
+    finally:
+        only_eligible.reset(token)
+    return decision if decision.eligible is True else None
+
+
+@contextmanager
+def language_resolved():
+    """Resolve the active language once for many decisions (``decide`` otherwise asks Django each time)."""
+    token = current_language.set(translation.get_language())
+    try:
+        yield
     finally:
         current_language.reset(token)
 

@@ -24,7 +24,7 @@ import yaml
 
 from benefits.rules import offline
 from benefits.rules.facts import Facts, validate
-from benefits.rules.registry import RULES, _load_families, decide
+from benefits.rules.registry import RULES, _load_families, decide, decide_eligible
 
 CASES_DIR = Path(__file__).with_name("cases")
 
@@ -43,7 +43,11 @@ def test_case(city, case):
     as_of = case["as_of"]
     facts = Facts(document, as_of=datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
     program = next(p for p in offline.programs(city) if p.code == case["program"])
-    decision = decide(program, facts, offline.params(city, overrides=case.get("parameters"))).as_dict()
+    params = offline.params(city, overrides=case.get("parameters"))
+    decision = decide(program, facts, params).as_dict()
+    # The nightly screening's shortcut gives the same decision when eligible, and none otherwise.
+    screened = decide_eligible(program, facts, params)
+    assert (None if screened is None else screened.as_dict()) == (decision if decision["eligible"] is True else None)
     expect = case["expect"]
     for key in ("eligible", "amount_cny", "period", "max_periods"):
         if key in expect:

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from benefits.models import Lead
-from benefits.proactive import proactive_screen
+from benefits.models import Lead, Program, ScreeningRun
+from benefits.proactive import _run_context, proactive_screen, screen_chunk, screening_start
 from casework import services
 from casework.models import Register
 
@@ -80,6 +80,61 @@ def test_a_dismissed_lead_is_not_opened_again(world, graduate, console_as):
     assert ("张三", "dalian_job_seeking_startup_subsidy") not in open_leads()
 
 
+@pytest.fixture
+def two_graduates(world, people, graduate):
+    """张三 (above) and 李四, both on the unemployed-graduates register of 大连."""
+    li = people["li"]  # in another community of 大连: the system acts
+    services.person_update(
+        actor=None, person=li, education="bachelor", graduation_date=D(2026, 7, 1), has_student_loan=True
+    )
+    register = Register.objects.get(code="unemployed_graduates_after_leaving")
+    services.registry_entry_add(actor=None, register=register, person=li, entered_on=D(2026, 7, 10))
+    return graduate, li
+
+
+def test_people_are_screened_only_against_programs_for_individuals(graduate):
+    run, _ = screening_start(today=TODAY)
+    programs, _, _ = _run_context(run.pk, run.started_at)
+    screened = {p.code for p in programs["dalian"]}
+    assert "dalian_job_seeking_startup_subsidy" in screened
+    assert set(Program.objects.filter(code__in=screened).values_list("beneficiary", flat=True)) == {"individual"}
+    assert Program.objects.filter(city="dalian").exclude(beneficiary="individual").exists()
+
+
+def test_the_run_closes_unscreened_leads_only_when_its_last_chunk_is_done(world, two_graduates):
+    _zhang, li = two_graduates
+    proactive_screen(today=TODAY)
+    services.registry_entry_exit(actor=None, entry=li.registry_entries.get(), exited_on=TODAY, reason="employed")
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    run, bounds = screening_start(today=tomorrow, chunk_size=1)
+    assert run.people == 1 and len(bounds) == 1
+    assert ("李四", "dalian_job_seeking_startup_subsidy") in open_leads()  # not yet: the run is open
+    screen_chunk(run_id=run.pk, number=0, first=bounds[0][0], last=bounds[0][1])
+    run.refresh_from_db()
+    assert run.finished_at is not None and run.closed_unscreened >= 1
+    assert ("李四", "dalian_job_seeking_startup_subsidy") not in open_leads()
+    assert ("张三", "dalian_job_seeking_startup_subsidy") in open_leads()
+
+
+def test_each_chunk_is_screened_once_even_if_delivered_twice(two_graduates):
+    run, bounds = screening_start(today=TODAY, chunk_size=1)
+    assert len(bounds) == 2 and bounds[0] != bounds[1]
+    screen_chunk(run_id=run.pk, number=0, first=bounds[0][0], last=bounds[0][1])
+    leads, history = Lead.objects.count(), Lead.history.count()
+    screen_chunk(run_id=run.pk, number=0, first=bounds[0][0], last=bounds[0][1])  # delivered again
+    assert (Lead.objects.count(), Lead.history.count()) == (leads, history)
+    assert ScreeningRun.objects.get(pk=run.pk).finished_at is None
+    screen_chunk(run_id=run.pk, number=1, first=bounds[1][0], last=bounds[1][1])
+    run.refresh_from_db()
+    assert run.finished_at is not None and run.chunks.count() == 2
+    assert {name for name, _ in open_leads()} == {"张三", "李四"}
+
+
+def test_a_run_with_nobody_on_a_register_finishes_at_once(db):
+    run, bounds = screening_start(today=TODAY)
+    assert bounds == [] and ScreeningRun.objects.get(pk=run.pk).finished_at is not None
+
+
 def test_the_list_is_scoped_and_masked(world, graduate, console_as):
     proactive_screen(today=TODAY)
     mine = console_as(world.alice).get(reverse("benefits:lead-list")).content.decode()
@@ -95,5 +150,5 @@ def test_the_task_is_registered_and_scheduled():
     from config.celery import app
 
     app.loader.import_default_modules()  # what a worker does at start-up (autodiscover_tasks)
-    assert "benefits.tasks.proactive_screen" in app.tasks
+    assert {"benefits.tasks.proactive_screen", "benefits.tasks.proactive_screen_chunk"} <= set(app.tasks)
     assert settings.CASEWORK_PERIODIC_TASKS["proactive-screen"]["task"] == "benefits.tasks.proactive_screen"

@@ -6,7 +6,7 @@ once-only limits); a panel fixes the amount within the stated range, so the amou
 
 from ..conditions import is_college_graduate
 from ..conditions_business import evidence, kind_in, not_granted
-from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
+from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, money, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
 from ..registry import rule
@@ -45,7 +45,7 @@ def dalian_startup_activity_award(program: ProgramInfo, facts: Facts, params: Pa
             program.clause,
         )
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(
         params, "dalian.startup_activity_award_cny", facts.as_of, clause=program.clause
     )
@@ -66,7 +66,7 @@ def dalian_incubator_platform_award(program: ProgramInfo, facts: Facts, params: 
             clause,
         )
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     count = facts.get("organization.incubated_entities")
     figure, amount_reason = parameter_amount(
         params, "dalian.incubator_platform_award_per_entity_cny", facts.as_of, clause=clause
@@ -103,7 +103,7 @@ def jinan_entrepreneurship_contest_award(program: ProgramInfo, facts: Facts, par
             clause,
         )
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(
         params, "jinan.entrepreneurship_contest_award_max_cny", facts.as_of, clause=clause
     )
@@ -144,7 +144,7 @@ def jinan_city_incubator_award(program: ProgramInfo, facts: Facts, params: Param
         ),
         not_granted(facts, program=program.code, clause=clause),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(params, "jinan.city_incubator_award_max_cny", facts.as_of, clause=clause)
     return Decision(
         program,
@@ -184,7 +184,7 @@ def yiyang_range_award(
     fund=True,
 ) -> Decision:
     clause = program.clause
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     min_code, max_code = codes
     amount, amount_reason = parameter_amount(params, max_code, facts.as_of, clause=clause)
     extra = [range_reason(params, facts, min_code, max_code, clause=clause)]

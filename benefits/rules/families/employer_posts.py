@@ -13,7 +13,7 @@ from ..conditions_business import (
     not_paid,
     per_head,
 )
-from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
+from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, money, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
 from ..registry import rule
@@ -80,7 +80,7 @@ def poverty_labor_absorption_award(program: ProgramInfo, facts: Facts, params: P
             clause=clause,
         ),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons, note = per_head(params, award_code, facts, count, unknown, needed, clause=clause)
     return Decision(program, eligible, amount, "once", 1, [*reasons, *amount_reasons], note)
 
@@ -117,7 +117,7 @@ def yiyang_poverty_employer_post_subsidy(program: ProgramInfo, facts: Facts, par
             clause=clause,
         )
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     standard, standard_reason = parameter_amount(
         params, "yiyang.poverty_employer_post_subsidy_cny_per_year", facts.as_of, clause=clause
     )
@@ -201,7 +201,7 @@ def yiyang_poverty_placement_service_subsidy(program: ProgramInfo, facts: Facts,
             clause=clause,
         ),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons, note = per_head(
         params, "yiyang.poverty_placement_service_subsidy_cny", facts, count, unknown, needed, clause=clause
     )
@@ -243,7 +243,7 @@ def yiyang_sme_one_time_post_subsidy(program: ProgramInfo, facts: Facts, params:
         ),
         headcount_reason(count, unknown, needed, label=_("At least one post not yet subsidised"), clause=clause),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons, note = per_head(
         params, "yiyang.sme_one_time_post_subsidy_per_post_cny", facts, count, unknown, needed, clause=clause
     )

@@ -5,7 +5,7 @@ import datetime
 
 from ..conditions import missing
 from ..conditions_people import durations_unset, months_later, parameter_values, years_value
-from ..engine import Decision, Params, ProgramInfo, Reason, combine, money
+from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, money
 from ..facts import Facts, _date
 from ..i18n import gettext as _
 from ..registry import rule
@@ -99,7 +99,7 @@ def _retention_reached(facts: Facts, params: Params, clause: str) -> Reason:
 def _decision(
     program: ProgramInfo, facts: Facts, params: Params, reasons: list[Reason], count: int | None, codes: list[str]
 ) -> Decision:
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     values, amount_reasons = parameter_values(params, codes, facts.as_of, clause=program.clause)
     per_intern = None
     if values is not None:

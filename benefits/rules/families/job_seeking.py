@@ -3,7 +3,7 @@ backgrounds. Each city names its own target groups: 大庆（十）, 大连（�
 益阳（十）."""
 
 from ..conditions import in_graduation_year, is_college_graduate, not_received_before, on_any_register
-from ..engine import Decision, Params, ProgramInfo, combine, parameter_amount
+from ..engine import Decision, Params, ProgramInfo, eligibility, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
 from ..registry import rule
@@ -63,7 +63,7 @@ def job_seeking_startup_subsidy(program: ProgramInfo, facts: Facts, params: Para
         )
     )
     reasons.append(not_received_before(facts, family=program.family, clause=program.clause))
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(
         params, f"{program.city}.job_seeking_startup_subsidy_cny", facts.as_of, clause=program.clause
     )

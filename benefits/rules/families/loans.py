@@ -19,7 +19,7 @@ from ..conditions_business import (
     small_or_micro,
     within_subsidy_years,
 )
-from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
+from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, gate, money, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
 from ..registry import rule
@@ -28,7 +28,7 @@ POOR = "poverty_registered_labor"
 
 
 def loan_decision(program, facts, params, reasons, ceiling_code, *, terms: Reason | None, note="") -> Decision:
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(params, ceiling_code, facts.as_of, clause=program.clause)
     extra = [terms] if terms else []
     return Decision(program, eligible, amount, None, None, [*reasons, *extra, amount_reason], note)
@@ -86,7 +86,7 @@ def daqing_enterprise_emergency_loan_fund(program: ProgramInfo, facts: Facts, pa
             clause=clause,
         ),
     ]
-    return Decision(program, combine(reasons), None, None, None, reasons)
+    return Decision(program, eligibility(reasons), None, None, None, reasons)
 
 
 @rule("daqing_poverty_relending_for_enterprises", "jinan_poverty_microcredit_for_enterprises")
@@ -130,7 +130,7 @@ def poverty_credit_for_enterprises(program: ProgramInfo, facts: Facts, params: P
         met=True,
         clause=clause,
     )
-    return Decision(program, combine(reasons), None, None, None, [*reasons, note])
+    return Decision(program, eligibility(reasons), None, None, None, [*reasons, note])
 
 
 @rule("daqing_union_startup_interest_subsidized_loan")
@@ -156,7 +156,7 @@ def daqing_union_startup_interest_subsidized_loan(program: ProgramInfo, facts: F
                 facts, years, years_code="daqing.union_startup_loan_interest_subsidy_years", clause=clause
             )
         )
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons = loan_interest_per_year(
         facts,
         params,
@@ -194,6 +194,7 @@ def dalian_startup_guarantee_loan_individual(program: ProgramInfo, facts: Facts,
             clause=clause,
         ),
     ]
+    gate(reasons)
     terms = loan_terms_reason(
         params,
         facts.as_of,
@@ -302,7 +303,7 @@ def dalian_graduate_startup_loan_full_interest_subsidy(program: ProgramInfo, fac
             facts, years, years_code="dalian.graduate_startup_loan_interest_subsidy_max_years", clause=clause
         )
     )
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons = loan_interest_per_year(
         facts,
         params,
@@ -351,7 +352,7 @@ def jinan_startup_guarantee_loan_individual(program: ProgramInfo, facts: Facts, 
         reasons.append(
             within_subsidy_years(facts, years, years_code="jinan.startup_loan_interest_subsidy_years", clause=clause)
         )
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons = loan_interest_per_year(
         facts,
         params,
@@ -391,7 +392,7 @@ def jinan_startup_guarantee_loan_sme(program: ProgramInfo, facts: Facts, params:
     ]
     if facts.given("loan"):
         reasons.append(within_subsidy_years(facts, years, years_code="jinan.startup_loan_sme_max_years", clause=clause))
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons = loan_interest_per_year(
         facts,
         params,
@@ -475,7 +476,7 @@ def yiyang_startup_guarantee_loan(program: ProgramInfo, facts: Facts, params: Pa
             clause=clause,
         )
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     kind = facts.get("business.kind")
     on = facts.as_of
     if kind in ("partnership", "organised_venture"):

@@ -8,7 +8,7 @@ from ..conditions_people import (
     on_register_on,
     within_years_of_retirement_on,
 )
-from ..engine import Decision, Params, ProgramInfo, Reason, combine, parameter_amount
+from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, gate, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
 from ..registry import rule
@@ -60,6 +60,7 @@ def dalian_public_welfare_post_subsidy(program: ProgramInfo, facts: Facts, param
         ),
         placed,
     ]
+    gate(reasons)
     limit, extension, months = limit_until_retirement(
         facts,
         params,
@@ -69,7 +70,7 @@ def dalian_public_welfare_post_subsidy(program: ProgramInfo, facts: Facts, param
         clause=clause,
     )
     reasons.append(limit)
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(
         params, "dalian.local_minimum_wage_monthly_cny", facts.as_of, clause=clause
     )

@@ -18,7 +18,7 @@ from ..conditions_people import (
     within_years_of_retirement_on,
     years_value,
 )
-from ..engine import Decision, Params, ProgramInfo, Reason, combine, parameter_amount
+from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, gate, parameter_amount
 from ..facts import Facts, _date
 from ..i18n import gettext as _
 from ..registry import rule
@@ -93,7 +93,7 @@ def dalian_flexible_decision(
         *reasons,
         no_overlapping_grant(facts, _others(program, DALIAN_SAME_CONTRIBUTIONS), clause=program.clause),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons = flexible_si_amount(
         params,
         facts,
@@ -131,6 +131,7 @@ def dalian_graduate_flexible_si_subsidy(program: ProgramInfo, facts: Facts, para
     reasons = [is_college_graduate(facts, clause=clause)]
     flexible, spell = _flexible(facts, clause)
     reasons.append(flexible)
+    gate(reasons)
     window_years = years_value(params, "dalian.graduate_flexible_si_window_years", facts.as_of)
     graduated = facts.date("person.graduation_date")
     label = _("Flexible employment began within %(years)s year(s) of leaving school") % {"years": window_years}
@@ -231,6 +232,7 @@ def dalian_hard_to_employ_flexible_priority(program: ProgramInfo, facts: Facts, 
         return early
     flexible, _spell = _flexible(facts, clause)
     reasons = [_hard_to_employ(facts, clause), flexible, dalian_priority_group(facts, clause)]
+    gate(reasons)
     months = _months(params, "dalian.hard_to_employ_flexible_si_priority_max_years", facts.as_of)
     start = first_grant_date(facts, (program.code,)) or facts.as_of
     reasons.append(
@@ -271,7 +273,8 @@ def dalian_hard_to_employ_flexible_others(program: ProgramInfo, facts: Facts, pa
         period="month",
     ):
         return early
-    flexible, _spell = _flexible(facts, clause)
+    hard_to_employ, (flexible, _spell) = _hard_to_employ(facts, clause), _flexible(facts, clause)
+    gate([hard_to_employ, flexible])
     priority = dalian_priority_group(facts, clause)
     not_priority = Reason(
         condition="not_priority_group",
@@ -288,12 +291,7 @@ def dalian_hard_to_employ_flexible_others(program: ProgramInfo, facts: Facts, pa
         if near is None
         else Reason(condition="last_year_before_retirement", label=label, met=near, clause=clause)
     )
-    reasons = [
-        _hard_to_employ(facts, clause),
-        flexible,
-        not_priority,
-        last_year,
-    ]
+    reasons = [hard_to_employ, flexible, not_priority, last_year]
     return dalian_flexible_decision(
         program,
         facts,
@@ -341,7 +339,7 @@ def dalian_employer_graduate_si_subsidy(program: ProgramInfo, facts: Facts, para
             )
         )
     reasons.append(no_overlapping_grant(facts, _others(program, DALIAN_SAME_CONTRIBUTIONS), clause=clause))
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons = employer_si_amount(params, facts, clause=clause)
     return Decision(
         program=program,
@@ -387,7 +385,7 @@ def dalian_hard_to_employ_employer_si_subsidy(program: ProgramInfo, facts: Facts
     )
     reasons.append(limit)
     reasons.append(no_overlapping_grant(facts, _others(program, DALIAN_SAME_CONTRIBUTIONS), clause=clause))
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons = employer_si_amount(params, facts, clause=clause)
     return Decision(
         program=program,
@@ -468,7 +466,7 @@ def dalian_startup_leader_si_subsidy(program: ProgramInfo, facts: Facts, params:
             )
         )
     reasons.append(no_overlapping_grant(facts, _others(program, DALIAN_EMPLOYER), clause=clause))
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     _cap, cap_reason = parameter_amount(
         params, "dalian.startup_leader_si_cap_per_entity_per_year_cny", facts.as_of, clause=clause
     )
@@ -544,7 +542,7 @@ def jinan_flexible_employment_si_subsidy(program: ProgramInfo, facts: Facts, par
     else:
         group = Reason(condition="target_group", label=group_label, met=False, clause=clause)
     reasons = [flexible, group]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons = flexible_si_amount(
         params,
         facts,
@@ -591,7 +589,7 @@ def chaoyang_hard_to_employ_si_subsidy(program: ProgramInfo, facts: Facts, param
     else:
         leg_reason = Reason(condition="leg", label=label, met=False, clause=clause, detail=status)
     reasons.append(leg_reason)
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     if status == "employed":
         amount, amount_reasons = employer_si_amount(params, facts, clause=clause)
     else:
@@ -675,7 +673,7 @@ def yiyang_poverty_employer_si_subsidy(program: ProgramInfo, facts: Facts, param
                 clause=clause,
             )
         )
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons = employer_si_amount(params, facts, clause=clause)
     return Decision(
         program=program,

@@ -23,7 +23,7 @@ from ..conditions_business import (
     register_reason,
     whole_months,
 )
-from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
+from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, gate, money, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
 from ..registry import rule
@@ -108,7 +108,7 @@ def daqing_one_time_startup_subsidy(program: ProgramInfo, facts: Facts, params: 
         )
     )
     reasons.append(not_granted(facts, family=program.family, clause=clause))
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(params, "daqing.one_time_startup_subsidy_cny", facts.as_of, clause=clause)
     return Decision(program, eligible, amount, "once", 1, [*reasons, amount_reason])
 
@@ -143,7 +143,7 @@ def jinan_one_time_startup_subsidy(program: ProgramInfo, facts: Facts, params: P
     """济南（六）（七）: 符合条件的个体工商户和小微企业 (and 新兴业态企业, 农民合作社 … 扶贫车间) 可申请一次性创业补
     贴; once per entity; the standard is 山东's (open)."""
     reasons = [*jinan_entity(facts, program.clause), not_granted(facts, family=program.family, clause=program.clause)]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(
         params, "jinan.one_time_startup_subsidy_cny", facts.as_of, clause=program.clause
     )
@@ -174,7 +174,7 @@ def jinan_startup_job_creation_subsidy(program: ProgramInfo, facts: Facts, param
             clause=clause,
         ),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons, note = per_head(
         params, "jinan.startup_job_creation_subsidy_per_job_cny", facts, count, unknown, needed, clause=clause
     )
@@ -211,7 +211,7 @@ def yiyang_startup_opening_fee_subsidy(program: ProgramInfo, facts: Facts, param
         ),
         not_granted(facts, program=program.code, clause=clause),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(
         params, "yiyang.startup_opening_fee_subsidy_cny", facts.as_of, clause=clause
     )
@@ -230,7 +230,7 @@ def yiyang_trademark_registration_subsidy(program: ProgramInfo, facts: Facts, pa
     else:
         marks = Reason(condition="trademarks", label=label, met=trademarks > 0, clause=clause, detail=str(trademarks))
     reasons = [*yiyang_startup(facts, clause), marks]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     figure, amount_reason = parameter_amount(
         params, "yiyang.trademark_registration_subsidy_cny", facts.as_of, clause=clause
     )
@@ -261,6 +261,7 @@ def dalian_startup_venue_subsidy(program: ProgramInfo, facts: Facts, params: Par
             expected=False,
         )
     )
+    gate(reasons)
     label = _("The as-of day falls in a subsidy year of the lease (at most %(years)s years)") % {
         "years": "?" if max_years is None else f"{max_years.normalize():f}"
     }
@@ -295,7 +296,7 @@ def dalian_startup_venue_subsidy(program: ProgramInfo, facts: Facts, params: Par
                 else "",
             )
         )
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     figure, amount_reason = parameter_amount(
         params, "dalian.startup_venue_subsidy_cny_per_year", facts.as_of, clause=clause
     )
@@ -354,7 +355,7 @@ def dalian_project_recommendation_subsidy(program: ProgramInfo, facts: Facts, pa
             count, unknown, needed, label=_("The project hired registered unemployed persons"), clause=clause
         ),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons, note = per_head(
         params, "dalian.project_recommendation_subsidy_per_hire_cny", facts, count, unknown, needed, clause=clause
     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ..conditions import missing
 from ..conditions_people import durations_unset, flag, months_later, on_register_on, parameter_values, years_value
-from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
+from ..engine import Decision, Params, ProgramInfo, Reason, combine, eligibility, money, parameter_amount
 from ..facts import Facts, _date
 from ..i18n import gettext as _
 from ..registry import rule
@@ -61,7 +61,7 @@ def _course_start(facts: Facts) -> datetime.date | None:
 def _per_trainee(
     program: ProgramInfo, facts: Facts, params: Params, reasons: list[Reason], *, note: str = ""
 ) -> Decision:
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(params, _standard(program), facts.as_of, clause=program.clause)
     return Decision(
         program=program,
@@ -213,7 +213,7 @@ def yiyang_shortage_occupation_training_uplift(program: ProgramInfo, facts: Fact
             "yiyang_poverty_training_uplift",
         ),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     values, amount_reasons = parameter_values(
         params, [_standard(program), "yiyang.shortage_occupation_training_uplift_ratio"], facts.as_of, clause=clause
     )
@@ -249,7 +249,7 @@ def yiyang_poverty_training_uplift(program: ProgramInfo, facts: Facts, params: P
         kind_is(facts, EMPLOYMENT_SKILLS_KINDS, _("An employment-skills training course"), clause),
         completed(facts, clause),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     values, amount_reasons = parameter_values(
         params,
         ["yiyang.pre_employment_training_standard_per_trainee_cny", "yiyang.poverty_training_uplift_ratio"],
@@ -296,7 +296,7 @@ def yiyang_poverty_training_living_allowance(program: ProgramInfo, facts: Facts,
         if days is None
         else Reason(condition="attended", label=label, met=days > 0, clause=clause, detail=str(days)),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(
         params, "yiyang.poverty_training_living_allowance_cny_per_day", facts.as_of, clause=clause
     )
@@ -375,7 +375,7 @@ def concentrated_training_purchase(program: ProgramInfo, facts: Facts, params: P
             detail=_("%(count)s trainee(s) of the groups") % {"count": count},
         ),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     standard = params.value(_standard(program), facts.as_of)
     ceiling = "" if standard is None or count is None else str(money(standard * count))
     price = Reason(
@@ -415,7 +415,7 @@ def daqing_digital_training_course_purchase(program: ProgramInfo, facts: Facts, 
             label=_("The outputs of the purchase-of-services contract were delivered and accepted"),
         ),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     price = Reason(
         condition="contract_price",
         met=None,
@@ -443,7 +443,7 @@ def _per_counted_trainee(
     per_trainee: Decimal | None,
     amount_reasons: list[Reason],
 ) -> Decision:
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount = None if per_trainee is None or count is None else money(per_trainee * count)
     return Decision(
         program=program,
@@ -654,7 +654,7 @@ def skill_upgrade_subsidy(program: ProgramInfo, facts: Facts, params: Params) ->
             clause=clause,
         )
     )
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reasons = None, []
     if level in (3, 4, 5):
         amount, reason = parameter_amount(

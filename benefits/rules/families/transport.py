@@ -3,7 +3,7 @@ elsewhere in industrial parks (（十九）). Decisions in docs/policy-decisions
 
 from ..conditions import missing
 from ..conditions_people import employed_as, flag, not_granted_in_year, on_register_on
-from ..engine import Decision, Params, ProgramInfo, Reason, combine, parameter_amount
+from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
 from ..registry import rule
@@ -23,7 +23,7 @@ def _away(facts: Facts, label: str, clause: str) -> Reason:
 
 
 def _decide(program: ProgramInfo, facts: Facts, params: Params, reasons: list[Reason]) -> Decision:
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     place = facts.get("person.work_away_from_hukou")
     if place in TIERS:
         amount, amount_reason = parameter_amount(params, TIERS[place], facts.as_of, clause=program.clause)

@@ -3,7 +3,7 @@ sum for people who start a business (（六）). Decisions in docs/policy-decisi
 
 from ..conditions import missing, not_received_before
 from ..conditions_people import on_register_on, parameter_values
-from ..engine import Decision, Params, ProgramInfo, Reason, combine, money, parameter_amount
+from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, money, parameter_amount
 from ..facts import Facts, _date
 from ..i18n import gettext as _
 from ..registry import rule
@@ -37,7 +37,7 @@ def dalian_ui_benefit_price_linkage(program: ProgramInfo, facts: Facts, params: 
             ),
         ),
     ]
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(
         params, "dalian.ui_benefit_price_linkage_monthly_cny", facts.as_of, clause=clause
     )
@@ -86,7 +86,7 @@ def dalian_ui_lump_sum_for_startup(program: ProgramInfo, facts: Facts, params: P
             )
         ]
     reasons.append(not_received_before(facts, family=program.family, clause=clause))
-    eligible = combine(reasons)
+    eligible = eligibility(reasons)
     months = facts.get("person.ui_benefit_months_remaining")
     values, amount_reasons = parameter_values(params, ["dalian.ui_benefit_monthly_cny"], facts.as_of, clause=clause)
     if months is None:
