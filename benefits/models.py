@@ -136,13 +136,21 @@ class Parameter(models.Model):
 
 class ParameterValue(models.Model):
     """The value of a parameter from ``valid_from`` until the next value begins. Never edited: a new figure is
-    a new row from its date, so decisions as of earlier dates keep the value they had."""
+    a new row from its date, so decisions as of earlier dates keep the value they had. A row without a value
+    marks the end the text states for the previous one (``valid_to``): from that day the parameter is not set."""
 
     parameter = models.ForeignKey(
         Parameter, verbose_name=_("parameter"), on_delete=models.PROTECT, related_name="values"
     )
     valid_from = models.DateField(_("valid from"))
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
+    value = models.DecimalField(
+        _("value"),
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Empty: not set from this date (the previous value's stated end)."),
+    )
     is_demo = models.BooleanField(
         _("demo value"), default=False, help_text=_("Loaded by the demo data only; not from any official source.")
     )

@@ -100,17 +100,29 @@ def parameter_sync() -> dict:
         }
         counts[_update_or_create(Parameter, {"code": spec["code"]}, values)] += 1
         parameter = Parameter.objects.get(code=spec["code"])
-        for row in spec.get("values") or []:
-            valid_from = datetime.date.fromisoformat(str(row["valid_from"]))
+        for valid_from, value, source in _stated_values(spec, parameter.clause):
             if not parameter.values.filter(valid_from=valid_from).exists():
-                ParameterValue.objects.create(
-                    parameter=parameter,
-                    valid_from=valid_from,
-                    value=_decimal(row["value"], spec["code"]),
-                    source=_("Stated in the policy document, %(clause)s") % {"clause": parameter.clause},
-                )
+                ParameterValue.objects.create(parameter=parameter, valid_from=valid_from, value=value, source=source)
                 counts["values_added"] += 1
     return counts
+
+
+def _stated_values(spec: dict, clause: str):
+    """(valid_from, value, source) of the values the text states; a stated end (``valid_to``) becomes a row
+    without a value from the next day."""
+    for row in spec.get("values") or []:
+        yield (
+            datetime.date.fromisoformat(str(row["valid_from"])),
+            _decimal(row["value"], spec["code"]),
+            _("Stated in the policy document, %(clause)s") % {"clause": clause},
+        )
+        if row.get("valid_to"):
+            yield (
+                datetime.date.fromisoformat(str(row["valid_to"])) + datetime.timedelta(days=1),
+                None,
+                _("The policy document states that the value ends on %(date)s (%(clause)s): not set from then")
+                % {"date": row["valid_to"], "clause": clause},
+            )
 
 
 def demo_parameters_load() -> int:

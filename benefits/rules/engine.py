@@ -40,11 +40,14 @@ class ProgramInfo:
 class Params:
     """Effective-dated parameter values of one city (and the national ones), in memory.
 
-    ``values``: code → [(valid_from, value), …] sorted by date; a code with an empty list is known but not set.
+    ``values``: code → [(valid_from, value), …] sorted by date; a code with an empty list is known but not set,
+    and a value of None is the stated end of the one before (not set from that day).
     ``names``: code → Chinese name, for reasons that name a missing parameter."""
 
-    def __init__(self, values: dict[str, list[tuple[datetime.date, Decimal]]], names: dict[str, str] | None = None):
-        self._values = {code: sorted(rows) for code, rows in values.items()}
+    def __init__(
+        self, values: dict[str, list[tuple[datetime.date, Decimal | None]]], names: dict[str, str] | None = None
+    ):
+        self._values = {code: sorted(rows, key=lambda row: row[0]) for code, rows in values.items()}
         self._names = names or {}
 
     def value(self, code: str, on: datetime.date) -> Decimal | None:

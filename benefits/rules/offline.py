@@ -43,10 +43,12 @@ def params(city: str, *, demo: bool = False, overrides: dict | None = None) -> P
         if spec["city"] not in (city, "national"):
             continue
         names[spec["code"]] = spec["name_zh"]
-        values[spec["code"]] = [
-            (datetime.date.fromisoformat(str(v["valid_from"])), Decimal(str(v["value"])))
-            for v in spec.get("values") or []
-        ]
+        values[spec["code"]] = []
+        for v in spec.get("values") or []:
+            values[spec["code"]].append((datetime.date.fromisoformat(str(v["valid_from"])), Decimal(str(v["value"]))))
+            if v.get("valid_to"):  # the stated end: not set from the next day
+                end = datetime.date.fromisoformat(str(v["valid_to"])) + datetime.timedelta(days=1)
+                values[spec["code"]].append((end, None))
     if demo:
         for code, row in (_yaml("demo_parameters.yaml") or {}).items():
             if code in values and not values[code]:

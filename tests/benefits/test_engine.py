@@ -137,6 +137,22 @@ def test_a_new_parameter_value_applies_from_its_date_and_not_before(world):
     assert (before["amount_cny"], on["amount_cny"]) == ("1000.00", "1500.00")
 
 
+def test_a_value_the_text_ends_is_not_set_after_its_end(world, console_as):
+    """朝阳（三）: the reduced unemployment-insurance rates hold from 2017-01-01 to 2018-04-30 (``valid_to``)."""
+    from benefits.rules import offline
+    from benefits.selectors import params_for_city
+
+    code = "chaoyang.si_unemployment_employer_rate"
+    for params in (params_for_city(city="chaoyang"), offline.params("chaoyang")):
+        assert params.value(code, D(2018, 4, 30)) == Decimal("0.005")
+        assert params.value(code, D(2018, 5, 1)) is None
+    end = ParameterValue.objects.get(parameter__code=code, valid_from=D(2018, 5, 1))
+    assert end.value is None and "2018-04-30" in end.source
+    assert parameter_sync()["values_added"] == 0  # syncing again adds nothing
+    page = console_as(world.sam).get(reverse("benefits:parameter-detail", args=[code])).content.decode()
+    assert "2018-05-01" in page and "未设定" in page
+
+
 def test_parameter_values_are_added_never_overwritten_and_only_by_administrators(world):
     from accounts.errors import Conflict, PermissionDenied
 
