@@ -2,6 +2,8 @@
 unit's contributions for a person it hires. 大连（六）（十二）（十五）, 济南（六）, 朝阳（十八）, 益阳（二十二）; the
 decisions are in docs/policy-decisions.md, "Social-insurance subsidies"."""
 
+from decimal import Decimal
+
 from ..conditions import is_college_graduate, missing
 from ..conditions_people import (
     before_retirement,
@@ -466,10 +468,11 @@ def dalian_startup_leader_si_subsidy(program: ProgramInfo, facts: Facts, params:
             )
         )
     reasons.append(no_overlapping_grant(facts, _others(program, DALIAN_EMPLOYER), clause=clause))
-    eligible = eligibility(reasons)
-    _cap, cap_reason = parameter_amount(
+    cap, cap_reason = parameter_amount(
         params, "dalian.startup_leader_si_cap_per_entity_per_year_cny", facts.as_of, clause=clause
     )
+    reasons.append(_yearly_cap_left(program, facts, cap, clause))
+    eligible = eligibility(reasons)
     contributions = Reason(
         condition="contributions_paid",
         label=_(
@@ -488,6 +491,42 @@ def dalian_startup_leader_si_subsidy(program: ProgramInfo, facts: Facts, params:
         max_periods=max_months,
         reasons=[*reasons, contributions, cap_reason],
         note=_("Per hire and month, at most the yearly cap per entity (calendar year)."),
+    )
+
+
+def _yearly_cap_left(program: ProgramInfo, facts: Facts, cap, clause: str) -> Reason:
+    """大连（六）'s 每户每年最多给予10万元: the grants of this program to the entity dated in the as-of calendar year
+    (their ``amount_cny``) stay under the cap (docs/policy-decisions.md)."""
+    label = _("Under the yearly cap per entity (calendar year)")
+    if cap is None:
+        return Reason(
+            condition="yearly_cap",
+            label=label,
+            met=None,
+            clause=clause,
+            missing=("dalian.startup_leader_si_cap_per_entity_per_year_cny",),
+        )
+    year = facts.as_of.year
+    granted = sum(
+        (
+            Decimal(grant.get("amount_cny") or "0")
+            for grant in facts.received(program=program.code)
+            if (_date(grant.get("from")) or facts.as_of).year == year
+        ),
+        Decimal("0"),
+    )
+    return Reason(
+        condition="yearly_cap",
+        label=label,
+        met=granted < cap,
+        clause=clause,
+        detail=_("Granted in %(year)s: %(granted)s of %(cap)s CNY; left: %(left)s CNY")
+        % {
+            "year": year,
+            "granted": f"{granted:.2f}",
+            "cap": f"{cap:.2f}",
+            "left": f"{max(cap - granted, Decimal('0')):.2f}",
+        },
     )
 
 
