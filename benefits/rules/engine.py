@@ -61,6 +61,15 @@ class Params:
             found = value
         return found
 
+    def since(self, code: str, on: datetime.date) -> datetime.date | None:
+        """The first day of the value in force on ``on`` (None when there is none)."""
+        found = None
+        for valid_from, _value in self._values[code]:
+            if valid_from > on:
+                break
+            found = valid_from
+        return found
+
     def name(self, code: str) -> str:
         return self._names.get(code, code)
 

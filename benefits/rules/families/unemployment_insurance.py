@@ -25,17 +25,7 @@ def dalian_ui_benefit_price_linkage(program: ProgramInfo, facts: Facts, params: 
             label=_("Receiving unemployment-insurance benefit this month"),
             clause=clause,
         ),
-        Reason(
-            condition="cpi_trigger",
-            label=_("The year-on-year CPI rise of the month reaches the trigger (%(trigger)s)")
-            % {"trigger": "?" if trigger is None else f"{trigger.normalize():f}"},
-            met=None,
-            clause=clause,
-            missing=("cpi_year_on_year",) if trigger is not None else ("dalian.ui_benefit_price_linkage_cpi_trigger",),
-            detail=_(
-                "The month's CPI is not yet known to the system: the caseworker checks the statistics bureau's figure."
-            ),
-        ),
+        _cpi_trigger(params, facts.as_of, trigger, clause),
     ]
     eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(
@@ -49,6 +39,41 @@ def dalian_ui_benefit_price_linkage(program: ProgramInfo, facts: Facts, params: 
         max_periods=None,
         reasons=[*reasons, amount_reason],
         note=_("Only for months of the person's benefit period."),
+    )
+
+
+def _cpi_trigger(params: Params, on, trigger, clause: str) -> Reason:
+    """The month's year-on-year CPI rise (``dalian.cpi_year_on_year``, entered monthly) against the trigger. A value
+    entered for an earlier month does not carry over: until this month's is entered, the answer is unknown."""
+    label = _("The year-on-year CPI rise of the month reaches the trigger (%(trigger)s)") % {
+        "trigger": "?" if trigger is None else f"{trigger.normalize():f}"
+    }
+    cpi, since = params.value("dalian.cpi_year_on_year", on), params.since("dalian.cpi_year_on_year", on)
+    this_month = cpi is not None and (since.year, since.month) == (on.year, on.month)
+    lacking = tuple(
+        code
+        for code, known in (
+            ("dalian.ui_benefit_price_linkage_cpi_trigger", trigger),
+            ("dalian.cpi_year_on_year", this_month),
+        )
+        if known is None or known is False
+    )
+    if lacking:
+        return Reason(
+            condition="cpi_trigger",
+            label=label,
+            met=None,
+            clause=clause,
+            missing=lacking,
+            detail=_("The CPI of %(month)s has not been entered: an administrator adds it under Parameters.")
+            % {"month": on.strftime("%Y-%m")},
+        )
+    return Reason(
+        condition="cpi_trigger",
+        label=label,
+        met=cpi >= trigger,
+        clause=clause,
+        detail=_("CPI rise in %(month)s: %(cpi)s") % {"month": on.strftime("%Y-%m"), "cpi": f"{cpi.normalize():f}"},
     )
 
 
