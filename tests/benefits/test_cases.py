@@ -1,11 +1,11 @@
-"""Table-driven rule cases: tests/benefits/cases/<city>/<module>.yaml, each case a facts document, a day, and
+"""Table-driven rule cases: tests/benefits/cases/<city>.yaml, each case a facts document, a day, and
 the expected decision of one program. Pure: programs and parameters come from fixtures/policy/ (no database).
 
 Case format:
   - name: what the case shows
     program: dalian_job_seeking_startup_subsidy
     as_of: 2026-11-21
-    facts: {person: {...}, household: {...}, grants: [...]}      # city comes from the folder
+    facts: {person: {...}, household: {...}, grants: [...]}      # city comes from the file name
     parameters: {dalian.some_open_parameter: [[2017-01-01, "1620"]]}   # optional: values for this case
     expect:
       eligible: true                 # true / false / null
@@ -30,10 +30,10 @@ CASES_DIR = Path(__file__).with_name("cases")
 
 
 def load_cases():
-    for path in sorted(CASES_DIR.glob("*/*.yaml")):
-        city = path.parent.name
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        city = path.stem
         for index, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
-            yield pytest.param(city, case, id=f"{city}/{path.stem}/{index}:{case['name']}")
+            yield pytest.param(city, case, id=f"{city}/{index}:{case['name']}")
 
 
 @pytest.mark.parametrize(("city", "case"), list(load_cases()))
