@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis
+from . import apis, apis_applications
 
 urlpatterns = [
     path("screen/", apis.ScreenApi.as_view(), name="screen"),
@@ -10,4 +10,11 @@ urlpatterns = [
     path("programs/<slug:code>/", apis.ProgramDetailApi.as_view(), name="program-detail"),
     path("parameters/", apis.ParameterListApi.as_view(), name="parameter-list"),
     path("parameters/<str:code>/values/", apis.ParameterValueCreateApi.as_view(), name="parameter-value-create"),
+    path("applications/", apis_applications.ApplicationListApi.as_view(), name="application-list"),
+    path("applications/<int:pk>/", apis_applications.ApplicationDetailApi.as_view(), name="application-detail"),
+    path(
+        "applications/<int:pk>/<str:action>/",
+        apis_applications.ApplicationTransitionApi.as_view(),
+        name="application-transition",
+    ),
 ]

@@ -4,7 +4,7 @@ overwritten, so a decision can be recomputed as of any date."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -180,6 +180,15 @@ class ParameterValue(models.Model):
         return f"{self.parameter.code} = {self.value} ({self.valid_from})"
 
 
+class ReasonsField(models.JSONField):
+    """JSON inserted as one parameter per row. Django's PostgreSQL bulk insert otherwise sends each column as one
+    array (UNNEST), and quoting kilobytes of JSON per row inside a text array costs more than the insert itself
+    (the nightly screening writes a few hundred thousand leads)."""
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"
+
+
 class LeadQuerySet(ScopedQuerySet):
     def open(self):
         return self.filter(closed_on__isnull=True)
@@ -206,7 +215,7 @@ class Lead(models.Model):
     last_found_on = models.DateField(_("last found on"))
     amount_cny = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)
     period = models.CharField(_("period"), max_length=8, blank=True)
-    reasons = models.JSONField(_("reasons"), default=list)
+    reasons = ReasonsField(_("reasons"), default=list)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     close_reason = models.CharField(_("close reason"), max_length=32, choices=CloseReason.choices, blank=True)
 
@@ -268,3 +277,183 @@ class ScreeningChunk(models.Model):
 
     def __str__(self):
         return f"{self.run} · {self.number}"
+
+
+class PartyRecord(models.Model):
+    """A record about one party, a person or an organization (never both), kept in the party's service unit."""
+
+    person = models.ForeignKey(
+        "casework.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+    organization = models.ForeignKey(
+        "casework.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+    unit = models.ForeignKey(
+        "accounts.ServiceUnit", verbose_name=_("service unit"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, organization__isnull=True)
+                | Q(person__isnull=True, organization__isnull=False),
+                name="%(class)s_one_party",
+            ),
+        ]
+
+
+def _workflow_actor(verbose_name):
+    """Who took a step of the workflow: set by the services only."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
+class ApplicationQuerySet(ScopedQuerySet):
+    def waiting_for_decision(self):
+        return self.filter(state=Application.State.RECOMMENDED)
+
+
+class Application(PartyRecord):
+    """A request for one program by one party (a person or an organization), taken by a caseworker or by the
+    applicant. Its ``state`` changes only through the services of ``benefits.services.applications``, each a
+    transition of the workflow: draft → submitted → recommended → approved | rejected; returned → submitted;
+    withdrawn. ``facts`` holds what the caseworker verified from the evidence and the records do not carry (the
+    business, the lease, the training, the organization's hires …), in the facts format of docs/facts.md."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RECOMMENDED = "recommended", _("Recommended")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        RETURNED = "returned", _("Returned for more evidence")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT, editable=False)
+    requested_start = models.DateField(_("requested start"))
+    facts = models.JSONField(_("verified facts"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_by = _workflow_actor(_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    recommended_by = _workflow_actor(_("recommended by"))
+    first_approved_by = _workflow_actor(_("first approval by"))
+    decided_by = _workflow_actor(_("decided by"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True, editable=False)
+    decision = models.JSONField(_("rule decision at decision time"), null=True, blank=True, editable=False)
+    override_reason = models.TextField(_("override reason"), blank=True, editable=False)
+    decision_note = models.TextField(_("decision note"), blank=True, editable=False)
+
+    objects = ApplicationQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            *PartyRecord.Meta.constraints,
+        ]
+        indexes = [
+            models.Index(fields=["unit", "state"], name="application_unit_state"),
+            models.Index(fields=["state", "submitted_at"], name="application_queue"),
+        ]
+
+    def __str__(self):
+        return f"{self.program.code} · {self.person or self.organization}"
+
+    @property
+    def party(self):
+        return self.person or self.organization
+
+
+class Entitlement(PartyRecord):
+    """What an approval grants: the program, the beneficiary, from when to when (the rule's period limit), how
+    much per period. The database keeps the grants the rules allow only once: a one-time program at most once per
+    beneficiary and family, and at most one active periodic grant of a family per person."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="entitlement"
+    )
+    program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="+")
+    family = models.CharField(_("family"), max_length=64)
+    once = models.BooleanField(_("one-time grant"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end (last day)"), null=True, blank=True)
+    amount_per_period = models.DecimalField(
+        _("amount per period"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    period = models.CharField(_("period"), max_length=8, blank=True)
+    max_periods = models.PositiveIntegerField(_("number of periods"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField(_("status reason"), max_length=255, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
+    )
+    approved_on = models.DateField(_("approved on"))
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name = _("entitlement")
+        verbose_name_plural = _("entitlements")
+        ordering = ["-start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "family"],
+                condition=Q(once=True, person__isnull=False) & ~Q(status="terminated"),
+                name="entitlement_once_per_person_family",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "family"],
+                condition=Q(once=True, organization__isnull=False) & ~Q(status="terminated"),
+                name="entitlement_once_per_organization_family",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "family"],
+                condition=Q(once=False, person__isnull=False, status="active"),
+                name="entitlement_one_active_per_person_family",
+            ),
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="entitlement_dates"),
+            models.CheckConstraint(
+                condition=Q(amount_per_period__isnull=True) | Q(amount_per_period__gte=0),
+                name="entitlement_amount_not_negative",
+            ),
+            *PartyRecord.Meta.constraints,
+        ]
+        indexes = [
+            models.Index(fields=["status", "end"], name="entitlement_status_end"),
+            models.Index(fields=["unit", "status"], name="entitlement_unit_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.program.code} · {self.person or self.organization} · {self.start}"

@@ -8,7 +8,6 @@ the workers, which screen them in parallel, and the chunk that completes the run
 longer on a register. ``proactive_screen`` does the same in one process (tests, the benchmark's baseline)."""
 
 import datetime
-from decimal import Decimal
 from functools import lru_cache
 
 from django.db import transaction
@@ -20,9 +19,10 @@ from accounts.errors import Conflict, PermissionDenied
 from casework.models import Person, RegistryEntry
 from casework.permissions import can_edit_in_unit
 
-from .models import Lead, Program, ScreeningChunk, ScreeningRun
+from .models import Application, Lead, Program, ScreeningChunk, ScreeningRun
+from .rules.engine import money
 from .rules.facts import Facts
-from .rules.registry import RULES, _load_families, decide_eligible, language_resolved
+from .rules.registry import RULES, _load_families, eligible_decision, screening
 from .selectors import params_for_city, people_facts, program_infos
 
 CHUNK_SIZE = 1000
@@ -76,11 +76,11 @@ def screen_chunk(*, run_id: int, number: int, first: int, last: int) -> None:
     people = list(Person.objects.filter(pk__in=chunk).select_related("residence_unit"))
     documents = people_facts(people=people, as_of=today)
     found = {}
-    with language_resolved():
+    with screening():
         for person in people:
             facts = Facts(documents[person.pk], as_of=today)
             for program in programs.get(person.residence_unit.city_code, []):
-                if decision := decide_eligible(program, facts, params[program.city]):
+                if decision := eligible_decision(program, facts, params[program.city]):
                     found[(person.pk, program_ids[program.code])] = (decision, person.residence_unit_id)
     with transaction.atomic():
         counts = _sync_chunk([person.pk for person in people], found, today)
@@ -129,11 +129,13 @@ def _sync_chunk(person_ids: list[int], found: dict, today: datetime.date) -> dic
             "person_id", "program_id"
         )
     )
-    create, refresh, change, close = [], [], [], []
+    # Whoever applied (whatever became of it) is no longer a lead for that program.
+    dismissed |= set(Application.objects.filter(person_id__in=person_ids).values_list("person_id", "program_id"))
+    create, refresh, change, close, unchanged = [], [], [], [], []
     for key, (decision, unit_id) in found.items():
         if key in dismissed:
             continue
-        amount = None if decision.amount_cny is None else Decimal(decision.as_dict()["amount_cny"])
+        amount = None if decision.amount_cny is None else money(decision.amount_cny)
         reasons = [reason.as_dict() for reason in decision.reasons]
         lead = open_leads.get(key)
         if lead is None:
@@ -150,17 +152,24 @@ def _sync_chunk(person_ids: list[int], found: dict, today: datetime.date) -> dic
                 )
             )
             continue
-        material = (lead.amount_cny, lead.unit_id, lead.period) != (amount, unit_id, decision.period or "")
-        lead.last_found_on, lead.reasons = today, reasons
-        lead.amount_cny, lead.unit_id, lead.period = amount, unit_id, decision.period or ""
-        (change if material else refresh).append(lead)
+        if (lead.amount_cny, lead.unit_id, lead.period) != (amount, unit_id, decision.period or ""):
+            lead.last_found_on, lead.reasons = today, reasons
+            lead.amount_cny, lead.unit_id, lead.period = amount, unit_id, decision.period or ""
+            change.append(lead)
+        elif lead.reasons != reasons:
+            lead.last_found_on, lead.reasons = today, reasons
+            refresh.append(lead)
+        else:
+            unchanged.append(lead.pk)
     for key, lead in open_leads.items():
         if key not in found:
             lead.closed_on, lead.close_reason = today, Lead.CloseReason.NO_LONGER_ELIGIBLE
             close.append(lead)
     if create:
         bulk_create_with_history(create, Lead, batch_size=1000, default_change_reason="found by the nightly screening")
-    if refresh:  # same decision: no history row for a night that changed nothing that matters
+    if unchanged:  # the same lead as last night: only the day it was last found moves
+        Lead.objects.filter(pk__in=unchanged).update(last_found_on=today)
+    if refresh:  # only the wording of a reason changed: no history row for it
         Lead.objects.bulk_update(refresh, ["last_found_on", "reasons"], batch_size=1000)
     if change:
         bulk_update_with_history(
@@ -178,7 +187,7 @@ def _sync_chunk(person_ids: list[int], found: dict, today: datetime.date) -> dic
             batch_size=1000,
             default_change_reason="no longer found by the nightly screening",
         )
-    return {"opened": len(create), "kept": len(refresh) + len(change), "closed": len(close)}
+    return {"opened": len(create), "kept": len(unchanged) + len(refresh) + len(change), "closed": len(close)}
 
 
 def _close_unscreened(today: datetime.date) -> int:

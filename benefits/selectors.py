@@ -7,10 +7,11 @@ from collections import defaultdict
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from accounts.models import ServiceUnit
 from casework.models import EmploymentRecord, HouseholdMember, Person, RegistryEntry
 from casework.selectors import city_local_names, hukou_is_local
 
-from .models import Parameter, ParameterValue, Program
+from .models import Application, Entitlement, Parameter, ParameterValue, Program
 from .rules.engine import Params, ProgramInfo
 
 
@@ -84,7 +85,7 @@ def _register_rows(rows) -> list[dict]:
 
 
 def _facts_document(
-    person: Person, *, as_of, registers, employment, household, household_registers, hukou_local
+    person: Person, *, as_of, registers, employment, household, household_registers, hukou_local, grants=()
 ) -> dict:
     """The one place stored records become a facts document (docs/facts.md)."""
     document_person = {
@@ -127,6 +128,36 @@ def _facts_document(
         ):
             rows.append({"code": "dibao_households", "since": _iso(dibao_since), "until": None})
         document["household"] = {"registers": rows}
+    if grants:
+        document["grants"] = list(grants)
+    return document
+
+
+def _grant_row(program: str, family: str, start, end, amount) -> dict:
+    row = {"program": program, "family": family, "from": start.isoformat(), "to": _iso(end)}
+    if amount is not None:
+        row["amount_cny"] = f"{amount:.2f}"
+    return row
+
+
+def application_facts(*, application, as_of: datetime.date) -> dict:
+    """The facts an application is decided on: the party's stored records as of the day, with the facts the
+    caseworker verified from the evidence (``application.facts``) filling what the records do not hold (for a
+    person the records win; business, training, lease, organization … come from the application)."""
+    verified = application.facts or {}
+    if application.person_id is None:
+        return {
+            **{key: value for key, value in verified.items() if key not in ("as_of", "city", "subject")},
+            "as_of": as_of.isoformat(),
+            "city": application.organization.unit.city_code,
+            "subject": "organization",
+        }
+    document = person_facts(person=application.person, as_of=as_of)
+    for section, value in verified.items():
+        if section in ("person", "household") and isinstance(value, dict):
+            document[section] = {**value, **document.get(section, {})}
+        elif section not in ("as_of", "city", "subject", "grants"):
+            document[section] = value
     return document
 
 
@@ -136,8 +167,9 @@ def person_facts(*, person: Person, as_of: datetime.date) -> dict:
 
 
 def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dict]:
-    """Facts documents of many people in five queries (the proactive screening works in chunks of these).
-    ``people`` need their ``residence_unit`` loaded."""
+    """Facts documents of many people in six queries (the proactive screening works in chunks of these).
+    ``people`` need their ``residence_unit`` loaded. Grants are the entitlements approved by ``as_of`` that were
+    not terminated (one-time rules and conflicts read them)."""
     ids = [person.pk for person in people]
     registers, employment, household_of, household_registers = (
         defaultdict(list),
@@ -163,6 +195,14 @@ def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dic
         household_id__in=[h for h, _ in household_of.values()], entered_on__lte=as_of
     ).values_list("household_id", "register__code", "entered_on", "exited_on"):
         household_registers[household_id].append(row)
+    grants = defaultdict(list)
+    for person_id, *row in (
+        Entitlement.objects.filter(person_id__in=ids, approved_on__lte=as_of)
+        .exclude(status=Entitlement.Status.TERMINATED)
+        .order_by("start")
+        .values_list("person_id", "program__code", "family", "start", "end", "amount_per_period")
+    ):
+        grants[person_id].append(_grant_row(*row))
     names = city_local_names()
     documents = {}
     for person in people:
@@ -175,5 +215,40 @@ def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dic
             household=household,
             household_registers=household_registers.get(household_id, []),
             hukou_local=hukou_is_local(person, names=names),
+            grants=grants[person.pk],
         )
     return documents
+
+
+# --- Applications ----------------------------------------------------------------------------------------------
+
+_APPLICATION_RELATED = (
+    "program",
+    "person",
+    "organization",
+    "unit",
+    "created_by",
+    "submitted_by",
+    "recommended_by",
+    "first_approved_by",
+    "decided_by",
+    "entitlement",
+)
+
+
+def application_list(*, user, state: str = "", program: str = "", unit: int | None = None):
+    """The applications of the user's area (a fixed number of queries whatever the page size)."""
+    applications = Application.objects.visible_to(user).select_related(*_APPLICATION_RELATED)
+    if state:
+        applications = applications.filter(state=state)
+    if program:
+        applications = applications.filter(program__code=program)
+    if unit:
+        applications = applications.filter(unit__path__startswith=ServiceUnit.objects.get(pk=unit).path)
+    return applications.order_by("-created_at", "-pk")
+
+
+def application_get_for_user(*, user, application_id: int) -> Application:
+    return get_object_or_404(
+        Application.objects.visible_to(user).select_related(*_APPLICATION_RELATED), pk=application_id
+    )

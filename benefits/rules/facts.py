@@ -105,16 +105,28 @@ class Facts:
             return None
         return [Spell(row["code"], _date(row.get("since")), _date(row.get("until"))) for row in rows]
 
+    @cached_property
+    def _register_codes(self) -> frozenset[str]:
+        return frozenset(spell.code for spell in self._registers or ())
+
+    @cached_property
+    def _household_register_codes(self) -> frozenset[str]:
+        return frozenset(spell.code for spell in self._household_registers or ())
+
     def on_register(self, code: str, on: datetime.date | None = None) -> bool | None:
         """Whether the person is on register ``code`` on the day (None when the registers were not given)."""
         if self._registers is None:
             return None
+        if code not in self._register_codes:  # the common answer, without walking the spells
+            return False
         on = on or self.as_of
         return any(spell.code == code and spell.covers(on) for spell in self._registers)
 
     def household_on_register(self, code: str, on: datetime.date | None = None) -> bool | None:
         if self._household_registers is None:
             return None
+        if code not in self._household_register_codes:
+            return False
         on = on or self.as_of
         return any(spell.code == code and spell.covers(on) for spell in self._household_registers)
 

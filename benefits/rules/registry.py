@@ -60,24 +60,32 @@ def decide_eligible(program: ProgramInfo, facts: Facts, params: Params) -> Decis
     """The decision if it is eligible, else None, without working out what nobody will read: a rule stops at
     its conditions unless they are all met (``engine.eligibility``). The same decision as ``decide`` when
     eligible (the table-driven cases check this for every case)."""
-    token = only_eligible.set(True)
-    try:
-        decision = decide(program, facts, params)
-    except NotEligible:
-        return None
-    finally:
-        only_eligible.reset(token)
-    return decision if decision.eligible is True else None
+    with screening():
+        return eligible_decision(program, facts, params)
 
 
 @contextmanager
-def language_resolved():
-    """Resolve the active language once for many decisions (``decide`` otherwise asks Django each time)."""
-    token = current_language.set(translation.get_language())
+def screening():
+    """Many decisions of which only the eligible ones matter (the nightly screening): the language resolved once
+    and rules stopping at their conditions, for every ``eligible_decision`` made inside."""
+    if not RULES:
+        _load_families()
+    language = current_language.set(current_language.get() or translation.get_language())
+    stop = only_eligible.set(True)
     try:
         yield
     finally:
-        current_language.reset(token)
+        only_eligible.reset(stop)
+        current_language.reset(language)
+
+
+def eligible_decision(program: ProgramInfo, facts: Facts, params: Params) -> Decision | None:
+    """Inside ``screening()``: the program's decision when eligible, else None."""
+    try:
+        decision = RULES.get(program.code, default_decision)(program, facts, params)
+    except NotEligible:
+        return None
+    return decision if decision.eligible is True else None
 
 
 def _load_families() -> None:

@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.selectors import user_city_codes
 
-from .models import Parameter, ParameterValue, Program
+from ..models import Parameter, ParameterValue, Program
 
 POLICY_DIR = Path(settings.BASE_DIR) / "fixtures" / "policy"
 

@@ -5,6 +5,7 @@ transport under ``var/``, a local-memory cache. ``DATABASE_URL`` switches to Pos
 ``REDIS_URL`` to Redis as broker, result store and cache. docs/operations.md lists every variable.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -252,6 +253,9 @@ SPECTACULAR_SETTINGS = {
         "UserKindEnum": "accounts.models.User.Kind",
         "OrganizationKindEnum": "casework.models.OrganizationKind",
         "ExitReasonEnum": "casework.models.ExitReason",
+        "EntitlementStatusEnum": "benefits.models.Entitlement.Status",
+        "EmploymentStatusEnum": "casework.models.EmploymentStatus",
+        "ApplicationStateEnum": "benefits.models.Application.State",
     },
 }
 
@@ -271,3 +275,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Applications ------------------------------------------------------------------------------------------
+# A grant worth more than this (amount per period × periods) needs a second, different supervisor's approval.
+CASEWORK_SECOND_APPROVAL_ABOVE_CNY = Decimal(env.str("CASEWORK_SECOND_APPROVAL_ABOVE_CNY", default="20000"))

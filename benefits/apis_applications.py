@@ -1,0 +1,176 @@
+"""REST endpoints of the application workflow: list, create, read, and one endpoint per transition, each calling
+its service (benefits.services.applications). A client never writes ``state``, amounts, deciders, the party's
+unit or the decision: the input serializers have no such fields."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api_base import FilteredListApi
+from accounts.apis import UnitRefSerializer
+from casework.selectors import organization_get_for_user, person_get_for_user
+
+from . import selectors
+from .models import Application, Entitlement
+from .services import applications as workflow
+
+
+class _UserRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+
+
+class _PartySerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    id_masked = serializers.CharField()
+
+
+class EntitlementSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Entitlement
+        fields = ["id", "status", "status_label", "start", "end", "amount_per_period", "period", "max_periods", "once"]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    program = serializers.CharField(source="program.code")
+    program_name = serializers.CharField(source="program.name_zh")
+    party = serializers.SerializerMethodField()
+    unit = UnitRefSerializer()
+    state_label = serializers.CharField(source="get_state_display")
+    created_by = _UserRef()
+    submitted_by = _UserRef(allow_null=True)
+    recommended_by = _UserRef(allow_null=True)
+    first_approved_by = _UserRef(allow_null=True)
+    decided_by = _UserRef(allow_null=True)
+    entitlement = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "program",
+            "program_name",
+            "party",
+            "unit",
+            "state",
+            "state_label",
+            "requested_start",
+            "facts",
+            "note",
+            "created_by",
+            "created_at",
+            "submitted_by",
+            "submitted_at",
+            "recommended_by",
+            "first_approved_by",
+            "decided_by",
+            "decided_on",
+            "decision",
+            "override_reason",
+            "decision_note",
+            "entitlement",
+        ]
+
+    @extend_schema_field(_PartySerializer)
+    def get_party(self, application) -> dict:
+        if application.person_id:
+            person = application.person
+            return {"kind": "person", "id": person.pk, "name": person.name, "id_masked": person.masked_id_number}
+        organization = application.organization
+        return {
+            "kind": "organization",
+            "id": organization.pk,
+            "name": organization.name,
+            "id_masked": organization.uscc,
+        }
+
+    @extend_schema_field(EntitlementSerializer(allow_null=True))
+    def get_entitlement(self, application) -> dict | None:
+        grant = getattr(application, "entitlement", None)
+        return EntitlementSerializer(grant).data if grant else None
+
+
+class ApplicationListApi(FilteredListApi):
+    """Applications of the caller's area, newest first. Filters: ``state``, ``program``, ``unit`` (a subtree).
+    POST creates a draft for a person or an organization of the caller's area."""
+
+    serializer_class = ApplicationSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        state = serializers.ChoiceField(choices=Application.State.choices, required=False)
+        program = serializers.SlugField(required=False)
+        unit = serializers.IntegerField(required=False)
+
+    class InputSerializer(serializers.Serializer):
+        program = serializers.SlugField()
+        person = serializers.IntegerField(required=False)
+        organization = serializers.IntegerField(required=False)
+        requested_start = serializers.DateField()
+        facts = serializers.JSONField(required=False, default=dict)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def select(self, **params):
+        return selectors.application_list(user=self.request.user, **params)
+
+    @extend_schema(request=InputSerializer, responses={201: ApplicationSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        person_id, organization_id = params.pop("person", None), params.pop("organization", None)
+        application = workflow.application_create(
+            actor=request.user,
+            program=selectors.program_get(code=params.pop("program")),
+            person=person_get_for_user(user=request.user, person_id=person_id) if person_id else None,
+            organization=organization_get_for_user(user=request.user, organization_id=organization_id)
+            if organization_id
+            else None,
+            **params,
+        )
+        application = selectors.application_get_for_user(user=request.user, application_id=application.pk)
+        return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+
+
+class ApplicationDetailApi(APIView):
+    @extend_schema(responses=ApplicationSerializer)
+    def get(self, request, pk):
+        application = selectors.application_get_for_user(user=request.user, application_id=pk)
+        return Response(ApplicationSerializer(application).data)
+
+
+class _TransitionInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+TRANSITIONS = {
+    "submit": (workflow.application_submit, ()),
+    "recommend": (workflow.application_recommend, ("note",)),
+    "return": (workflow.application_return, ("note",)),
+    "withdraw": (workflow.application_withdraw, ()),
+    "approve": (workflow.application_approve, ("note", "override_reason")),
+    "reject": (workflow.application_reject, ("note",)),
+}
+
+
+class ApplicationTransitionApi(APIView):
+    """``POST …/applications/<id>/<action>/`` with action one of submit, recommend, return, withdraw, approve,
+    reject: the transition's service decides whether the caller may and whether the state allows it."""
+
+    @extend_schema(operation_id="v1_applications_transition", request=_TransitionInput, responses=ApplicationSerializer)
+    def post(self, request, pk, action):
+        if action not in TRANSITIONS:
+            raise NotFound()
+        service, fields = TRANSITIONS[action]
+        data = _TransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = selectors.application_get_for_user(user=request.user, application_id=pk)
+        service(actor=request.user, application=application, **{f: data.validated_data[f] for f in fields})
+        application = selectors.application_get_for_user(user=request.user, application_id=pk)
+        return Response(ApplicationSerializer(application).data)

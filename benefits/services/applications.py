@@ -1,0 +1,273 @@
+"""The application workflow: intake, submission, the caseworker's recommendation, the supervisor's decision and
+the entitlement an approval grants. Each transition is one service and there is no other way to change
+``Application.state`` (the field is not editable in forms, serializers or the admin): the console, the API, bulk
+actions and commands all call these, so every route to "approved" passes the same checks.
+
+Four eyes: nobody decides an application they created, submitted or recommended; above
+``CASEWORK_SECOND_APPROVAL_ABOVE_CNY`` (the whole grant: amount per period × periods) a second, different
+supervisor must approve too. At decision time the rules run again on the facts as of the decision date; a result
+other than eligible blocks approval unless the supervisor writes an override reason."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import Conflict, PermissionDenied
+from accounts.models import Role
+from accounts.permissions import has_role
+from casework.permissions import can_edit_in_unit
+
+from ..models import Application, Entitlement, Lead, Program
+from ..rules.conditions_people import months_later
+from ..rules.engine import Decision
+from ..rules.facts import Facts, FactsError, validate
+from ..rules.registry import decide
+from ..selectors import application_facts, params_for_city, program_infos
+
+State = Application.State
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def _save(application: Application, fields: list[str], reason: str) -> None:
+    application._change_reason = reason  # the timeline reads the history's change reasons
+    application.save(update_fields=fields)
+
+
+def _check_edit(actor, unit) -> None:
+    allowed, reason = can_edit_in_unit(actor, unit)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _locked(application: Application, *allowed: str) -> Application:
+    """The row, locked for the transition, in one of the ``allowed`` states (else a Conflict naming the state)."""
+    application = Application.objects.select_for_update().select_related("program").get(pk=application.pk)
+    if application.state not in allowed:
+        raise Conflict(
+            _("This application is %(state)s: it cannot be changed that way.")
+            % {"state": application.get_state_display()}
+        )
+    return application
+
+
+def _check_verified_facts(facts: dict, city: str) -> dict:
+    if not isinstance(facts, dict):
+        raise ValidationError({"facts": _("Verified facts must be a facts document (an object).")})
+    try:  # the sections in a document of the city: the schema names any wrong field
+        validate({"city": city, **{k: v for k, v in facts.items() if k not in ("city", "as_of", "subject")}})
+    except FactsError as error:
+        raise ValidationError({"facts": error.errors}) from error
+    return facts
+
+
+@transaction.atomic
+def application_create(
+    *,
+    actor,
+    program: Program,
+    requested_start: datetime.date,
+    person=None,
+    organization=None,
+    facts: dict | None = None,
+    note: str = "",
+) -> Application:
+    """A draft application of ``person`` or ``organization`` for ``program``, in the party's service unit. The
+    party's open lead for the program (主动服务) closes: they have applied."""
+    if (person is None) == (organization is None):
+        raise ValidationError({"person": _("An application is for one person or one organization.")})
+    if program.beneficiary == "individual" and person is None:
+        raise ValidationError({"program": _("This program is for individuals: choose a person.")})
+    if program.beneficiary != "individual" and organization is None:
+        raise ValidationError({"program": _("This program is for employers or institutions: choose an organization.")})
+    unit = person.residence_unit if person is not None else organization.unit
+    _check_edit(actor, unit)
+    if program.city != unit.city_code:
+        raise ValidationError({"program": _("This program belongs to another city than the applicant's.")})
+    application = Application(
+        program=program,
+        person=person,
+        organization=organization,
+        unit=unit,
+        requested_start=requested_start,
+        facts=_check_verified_facts(facts or {}, program.city),
+        note=note,
+        created_by=actor,
+    )
+    application._change_reason = "created"
+    application.save()
+    if person is not None:
+        Lead.objects.filter(person=person, program=program, closed_on__isnull=True).update(
+            closed_on=timezone.localdate(), close_reason=Lead.CloseReason.APPLIED
+        )
+    return application
+
+
+@transaction.atomic
+def application_submit(*, actor, application: Application) -> Application:
+    """Draft (or returned for more evidence) → submitted: the case is complete and enters the queue."""
+    application = _locked(application, State.DRAFT, State.RETURNED)
+    _check_edit(actor, application.unit)
+    application.state, application.submitted_by, application.submitted_at = State.SUBMITTED, actor, timezone.now()
+    _save(application, ["state", "submitted_by", "submitted_at"], "submitted")
+    return application
+
+
+@transaction.atomic
+def application_recommend(*, actor, application: Application, note: str = "") -> Application:
+    """Submitted → recommended: the caseworker has checked the evidence and proposes approval."""
+    application = _locked(application, State.SUBMITTED)
+    _check_edit(actor, application.unit)
+    application.state, application.recommended_by = State.RECOMMENDED, actor
+    if note:
+        application.note = note
+    _save(application, ["state", "recommended_by", "note"], "recommended")
+    return application
+
+
+@transaction.atomic
+def application_return(*, actor, application: Application, note: str) -> Application:
+    """Submitted or recommended → returned: more evidence is needed (the note says which)."""
+    if not note.strip():
+        raise ValidationError({"note": _("Say what is missing.")})
+    application = _locked(application, State.SUBMITTED, State.RECOMMENDED)
+    _check_edit(actor, application.unit)
+    application.state, application.decision_note = State.RETURNED, note
+    application.recommended_by = application.first_approved_by = None
+    _save(application, ["state", "decision_note", "recommended_by", "first_approved_by"], "returned")
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application: Application) -> Application:
+    """Any open state → withdrawn (the applicant no longer wants it)."""
+    application = _locked(application, State.DRAFT, State.SUBMITTED, State.RETURNED, State.RECOMMENDED)
+    _check_edit(actor, application.unit)
+    application.state = State.WITHDRAWN
+    _save(application, ["state"], "withdrawn")
+    return application
+
+
+def can_decide(actor, application: Application) -> tuple[bool, str]:
+    """A supervisor of the application's unit or a unit above it, who did not create, submit or recommend it."""
+    if not has_role(actor, Role.SUPERVISOR, application.unit):
+        return False, _("Only a supervisor of this unit or a unit above it can decide applications.")
+    if actor.pk in {application.created_by_id, application.submitted_by_id, application.recommended_by_id}:
+        return False, _("Nobody decides an application they created, submitted or recommended.")
+    if actor.pk == application.first_approved_by_id:
+        return False, _("The second approval must come from a different supervisor.")
+    return True, ""
+
+
+def _check_decide(actor, application: Application) -> None:
+    allowed, reason = can_decide(actor, application)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def decision_for(application: Application, on: datetime.date) -> Decision:
+    """The program's rule on the application's facts as of ``on``."""
+    program = next(p for p in program_infos(city=application.program.city) if p.code == application.program.code)
+    facts = Facts(application_facts(application=application, as_of=on), as_of=on)
+    return decide(program, facts, params_for_city(city=program.city))
+
+
+def _grant_total(decision: Decision) -> Decimal:
+    if decision.amount_cny is None:
+        return Decimal("0")
+    return decision.amount_cny * (decision.max_periods or 1)
+
+
+@transaction.atomic
+def application_approve(
+    *, actor, application: Application, note: str = "", override_reason: str = "", on: datetime.date | None = None
+) -> Application:
+    """Recommended → approved, with the entitlement it grants; or, above the second-approval amount, the first
+    of two approvals (the state stays recommended until a different supervisor approves too)."""
+    on = on or timezone.localdate()
+    application = _locked(application, State.RECOMMENDED)
+    _check_decide(actor, application)
+    decision = decision_for(application, on)
+    if decision.eligible is not True and not override_reason.strip():
+        unmet = "; ".join(reason.label for reason in decision.reasons if reason.met is not True)
+        raise Conflict(
+            _(
+                "The rules do not find this application eligible on %(date)s (%(reasons)s). Approve only with a "
+                "written override reason."
+            )
+            % {"date": on.isoformat(), "reasons": unmet}
+        )
+    if _grant_total(decision) > settings.CASEWORK_SECOND_APPROVAL_ABOVE_CNY and application.first_approved_by is None:
+        application.first_approved_by = actor
+        _save(application, ["first_approved_by"], "first approval")
+        return application
+    application.state, application.decided_by, application.decided_on = State.APPROVED, actor, on
+    application.decision = decision.as_dict()
+    application.override_reason, application.decision_note = override_reason.strip(), note
+    _save(
+        application,
+        ["state", "decided_by", "decided_on", "decision", "override_reason", "decision_note"],
+        "approved with an override" if application.override_reason else "approved",
+    )
+    _entitlement_grant(application, decision, actor, on)
+    return application
+
+
+@transaction.atomic
+def application_reject(*, actor, application: Application, note: str, on: datetime.date | None = None) -> Application:
+    """Recommended → rejected, with the reason the applicant is told."""
+    if not note.strip():
+        raise ValidationError({"note": _("Give the reason for the rejection.")})
+    on = on or timezone.localdate()
+    application = _locked(application, State.RECOMMENDED)
+    _check_decide(actor, application)
+    application.state, application.decided_by, application.decided_on = State.REJECTED, actor, on
+    application.decision, application.decision_note = decision_for(application, on).as_dict(), note
+    _save(application, ["state", "decided_by", "decided_on", "decision", "decision_note"], "rejected")
+    return application
+
+
+def entitlement_end(start: datetime.date, period: str | None, max_periods: int | None) -> datetime.date | None:
+    """The last day of ``max_periods`` periods from ``start`` (the start itself for a one-time grant; None when
+    no limit is stated)."""
+    if period in (None, "once"):
+        return start
+    if max_periods is None:
+        return None
+    if period == "day":
+        return start + datetime.timedelta(days=max_periods - 1)
+    return months_later(start, PERIOD_MONTHS[period] * max_periods) - datetime.timedelta(days=1)
+
+
+def _entitlement_grant(application: Application, decision: Decision, actor, on: datetime.date) -> Entitlement:
+    program = application.program
+    once = bool(program.once_per_lifetime) or decision.period == "once"
+    start = application.requested_start
+    try:
+        with transaction.atomic():  # a savepoint: a constraint refused here leaves the approval undone
+            return Entitlement.objects.create(
+                application=application,
+                program=program,
+                family=program.family,
+                person=application.person,
+                organization=application.organization,
+                unit=application.unit,
+                once=once,
+                start=start,
+                end=entitlement_end(start, decision.period, decision.max_periods),
+                amount_per_period=decision.amount_cny,
+                period=decision.period or "",
+                max_periods=decision.max_periods,
+                approved_by=actor,
+                approved_on=on,
+            )
+    except IntegrityError as error:
+        if once:
+            message = _("This one-time benefit has already been granted to this beneficiary.")
+        else:
+            message = _("This person already has an active grant of this kind.")
+        raise Conflict(message) from error

@@ -1,0 +1,259 @@
+"""The application workflow: every transition through its service, four eyes on every decision, the rules run
+again at decision time, and the entitlements the database lets exist only once."""
+
+import datetime
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from accounts.errors import Conflict, PermissionDenied
+from accounts.models import Membership, Role
+from benefits.models import Application, Entitlement, Lead, Program
+from benefits.proactive import proactive_screen
+from benefits.services import (
+    application_approve,
+    application_create,
+    application_recommend,
+    application_reject,
+    application_return,
+    application_submit,
+    application_withdraw,
+)
+from benefits.services.applications import entitlement_end
+from casework import services
+from casework.models import Register
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+TODAY = D(2026, 11, 21)
+JOB_SEEKING = "dalian_job_seeking_startup_subsidy"
+
+
+@pytest.fixture
+def zhang(world, people):
+    """张三 (大连 友好社区): a 2026 graduate with a student loan, on the unemployed-graduates register."""
+    person = people["zhang"]
+    services.person_update(
+        actor=world.alice, person=person, education="bachelor", graduation_date=D(2026, 7, 1), has_student_loan=True
+    )
+    register = Register.objects.get(code="unemployed_graduates_after_leaving")
+    services.registry_entry_add(actor=world.alice, register=register, person=person, entered_on=D(2026, 7, 10))
+    return person
+
+
+@pytest.fixture
+def second_supervisor(world):
+    unit = Membership.objects.get(user=world.bob, role=Role.SUPERVISOR).unit
+    user = UserFactory(username="hui", full_name="何慧")
+    Membership.objects.create(user=user, unit=unit, role=Role.SUPERVISOR)
+    return user
+
+
+def recommended(world, person, code=JOB_SEEKING, *, by=None):
+    by = by or world.alice
+    application = application_create(
+        actor=by, program=Program.objects.get(code=code), person=person, requested_start=TODAY
+    )
+    application_submit(actor=by, application=application)
+    return application_recommend(actor=by, application=application)
+
+
+def test_an_approved_application_grants_its_entitlement(world, zhang):
+    proactive_screen(today=TODAY)
+    assert Lead.objects.filter(person=zhang, program__code=JOB_SEEKING, closed_on__isnull=True).exists()
+    application = recommended(world, zhang)
+    lead = Lead.objects.get(person=zhang, program__code=JOB_SEEKING)
+    assert lead.close_reason == Lead.CloseReason.APPLIED  # applying closes the 主动服务 lead
+    proactive_screen(today=TODAY + datetime.timedelta(days=1))  # and the next night does not open it again
+    assert not Lead.objects.filter(person=zhang, program__code=JOB_SEEKING, closed_on__isnull=True).exists()
+    application_approve(actor=world.bob, application=application, on=TODAY)
+    application.refresh_from_db()
+    assert (application.state, application.decided_by, application.decision["eligible"]) == (
+        "approved",
+        world.bob,
+        True,
+    )
+    grant = application.entitlement
+    assert (grant.once, grant.start, grant.end, grant.amount_per_period, grant.status) == (
+        True,
+        TODAY,
+        TODAY,
+        Decimal("1000.00"),
+        "active",
+    )
+    reasons = list(application.history.order_by("history_date").values_list("history_change_reason", flat=True))
+    assert reasons == ["created", "submitted", "recommended", "approved"]
+
+
+def test_nobody_decides_what_they_created_submitted_or_recommended(world, zhang):
+    application = recommended(world, zhang, by=world.bob)  # the supervisor took the case himself
+    for decide in (application_approve, application_reject):
+        with pytest.raises(PermissionDenied, match="本人创建、提交或推荐"):
+            decide(actor=world.bob, application=application, note="no")
+    with pytest.raises(PermissionDenied, match="审核人员"):
+        application_approve(actor=world.alice, application=application)  # a caseworker never decides
+    application.refresh_from_db()
+    assert application.state == "recommended" and not Entitlement.objects.exists()
+
+
+def test_no_state_is_skipped(world, zhang):
+    application = application_create(
+        actor=world.alice, program=Program.objects.get(code=JOB_SEEKING), person=zhang, requested_start=TODAY
+    )
+    with pytest.raises(Conflict):
+        application_approve(actor=world.bob, application=application)
+    with pytest.raises(Conflict):
+        application_recommend(actor=world.alice, application=application)
+    application_submit(actor=world.alice, application=application)
+    with pytest.raises(Conflict):
+        application_approve(actor=world.bob, application=application)
+    assert Application.objects.get(pk=application.pk).state == "submitted"
+    assert Application._meta.get_field("state").editable is False  # no form, serializer or admin can set it
+
+
+def test_returned_for_evidence_then_submitted_again(world, zhang):
+    application = recommended(world, zhang)
+    with pytest.raises(ValidationError):
+        application_return(actor=world.bob, application=application, note=" ")
+    application_return(actor=world.bob, application=application, note="缺少毕业证书")
+    application.refresh_from_db()
+    assert (application.state, application.recommended_by) == ("returned", None)
+    application_submit(actor=world.alice, application=application)
+    application_recommend(actor=world.alice, application=application)
+    application_approve(actor=world.bob, application=application, on=TODAY)
+    assert Application.objects.get(pk=application.pk).state == "approved"
+
+
+def test_an_ineligible_result_blocks_approval_unless_overridden_with_a_reason(world, zhang):
+    services.person_update(actor=world.alice, person=zhang, has_student_loan=False)
+    application = recommended(world, zhang)
+    with pytest.raises(Conflict, match="书面说明理由"):
+        application_approve(actor=world.bob, application=application, on=TODAY)
+    assert Application.objects.get(pk=application.pk).state == "recommended"
+    application_approve(actor=world.bob, application=application, on=TODAY, override_reason="低保证明已核实")
+    application.refresh_from_db()
+    assert application.state == "approved" and application.override_reason == "低保证明已核实"
+    assert application.decision["eligible"] is False  # the rules' answer is kept with the decision
+    assert application.history.first().history_change_reason == "approved with an override"
+
+
+def test_above_the_threshold_a_second_different_supervisor_approves(world, zhang, second_supervisor, settings):
+    settings.CASEWORK_SECOND_APPROVAL_ABOVE_CNY = Decimal("999.99")
+    application = recommended(world, zhang)
+    application_approve(actor=world.bob, application=application, on=TODAY)
+    application.refresh_from_db()
+    assert (application.state, application.first_approved_by) == ("recommended", world.bob)
+    with pytest.raises(PermissionDenied, match="另一名审核人员"):
+        application_approve(actor=world.bob, application=application, on=TODAY)
+    application_approve(actor=second_supervisor, application=application, on=TODAY)
+    application.refresh_from_db()
+    assert (application.state, application.decided_by) == ("approved", second_supervisor)
+
+
+def test_a_one_time_subsidy_is_granted_once_whatever_the_route(world, zhang):
+    application_approve(actor=world.bob, application=recommended(world, zhang), on=TODAY)
+    again = recommended(world, zhang)
+    with pytest.raises(Conflict, match="书面说明理由"):  # the rule sees the earlier grant
+        application_approve(actor=world.bob, application=again, on=TODAY)
+    with pytest.raises(Conflict, match="已向此对象发放过"):  # and the database refuses an override
+        application_approve(actor=world.bob, application=again, on=TODAY, override_reason="再发一次")
+    again.refresh_from_db()
+    assert again.state == "recommended" and Entitlement.objects.filter(person=zhang).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks between connections need PostgreSQL")
+def test_two_approvals_at_the_same_moment_grant_a_one_time_subsidy_once(world, zhang, second_supervisor):
+    first, second = recommended(world, zhang), recommended(world, zhang)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def approve(application, supervisor):
+        try:
+            barrier.wait()
+            application_approve(actor=supervisor, application=application, on=TODAY, override_reason="并发测试")
+            outcomes.append("approved")
+        except Conflict:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=approve, args=(first, world.bob)),
+        threading.Thread(target=approve, args=(second, second_supervisor)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["approved", "refused"]
+    assert Entitlement.objects.filter(person=zhang, family="job_seeking_startup_subsidy").count() == 1
+
+
+def test_withdrawn_and_rejected_are_final(world, zhang):
+    application = recommended(world, zhang)
+    with pytest.raises(ValidationError):
+        application_reject(actor=world.bob, application=application, note="")
+    application_reject(actor=world.bob, application=application, note="不符合条件", on=TODAY)
+    with pytest.raises(Conflict):
+        application_withdraw(actor=world.alice, application=application)
+    other = recommended(world, zhang)
+    application_withdraw(actor=world.alice, application=other)
+    with pytest.raises(Conflict):
+        application_submit(actor=world.alice, application=other)
+
+
+def test_the_applicant_must_be_the_programs_kind_and_in_the_callers_area(world, zhang, people):
+    employer_program = Program.objects.filter(city="dalian", beneficiary="employer").first()
+    with pytest.raises(ValidationError):
+        application_create(actor=world.alice, program=employer_program, person=zhang, requested_start=TODAY)
+    with pytest.raises(PermissionDenied):
+        application_create(
+            actor=world.carol, program=Program.objects.get(code=JOB_SEEKING), person=zhang, requested_start=TODAY
+        )
+    with pytest.raises(ValidationError):
+        application_create(
+            actor=world.alice,
+            program=Program.objects.get(code=JOB_SEEKING),
+            person=zhang,
+            requested_start=TODAY,
+            facts={"business": {"registered_on": "not a date"}},
+        )
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "period", "periods", "end"),
+    [
+        (D(2026, 1, 31), "month", 36, D(2029, 1, 30)),
+        (D(2026, 3, 1), "month", 1, D(2026, 3, 31)),
+        (D(2026, 3, 1), "year", 2, D(2028, 2, 29)),
+        (D(2026, 3, 1), "once", 1, D(2026, 3, 1)),
+        (D(2026, 3, 1), "month", None, None),
+    ],
+)
+def test_an_entitlement_ends_on_the_last_day_of_its_last_period(start, period, periods, end):
+    assert entitlement_end(start, period, periods) == end
+
+
+def test_the_admin_bulk_approval_checks_four_eyes_for_each_item(world, zhang, client):
+    world.bob.is_staff = world.bob.is_superuser = True  # a supervisor who is also a system administrator
+    world.bob.save()
+    own, theirs = recommended(world, zhang, by=world.bob), recommended(world, zhang)
+    client.force_login(world.bob)
+    response = client.post(
+        "/admin/benefits/application/",
+        {"action": "approve_selected", "_selected_action": [own.pk, theirs.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"#{own.pk}" in page
+    assert Application.objects.get(pk=own.pk).state == "recommended"  # his own: refused
+    assert Application.objects.get(pk=theirs.pk).state == "approved"  # alice's: approved through the service
+    assert client.get(f"/admin/benefits/application/{own.pk}/change/").status_code in (200, 403)
+    assert client.post(f"/admin/benefits/application/{own.pk}/change/", {"state": "approved"}).status_code == 403
+    assert Application.objects.get(pk=own.pk).state == "recommended"
