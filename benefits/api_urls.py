@@ -12,6 +12,12 @@ urlpatterns = [
     path("parameters/<str:code>/values/", apis.ParameterValueCreateApi.as_view(), name="parameter-value-create"),
     path("applications/", apis_applications.ApplicationListApi.as_view(), name="application-list"),
     path("applications/<int:pk>/", apis_applications.ApplicationDetailApi.as_view(), name="application-detail"),
+    path("applications/<int:pk>/evidence/", apis_applications.EvidenceListApi.as_view(), name="application-evidence"),
+    path(
+        "applications/<int:pk>/evidence/<int:evidence_id>/",
+        apis_applications.EvidenceDownloadApi.as_view(),
+        name="application-evidence-file",
+    ),
     path(
         "applications/<int:pk>/<str:action>/",
         apis_applications.ApplicationTransitionApi.as_view(),

@@ -2,9 +2,12 @@
 its service (benefits.services.applications). A client never writes ``state``, amounts, deciders, the party's
 unit or the decision: the input serializers have no such fields."""
 
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,7 +16,7 @@ from accounts.apis import UnitRefSerializer
 from casework.selectors import organization_get_for_user, person_get_for_user
 
 from . import selectors
-from .models import Application, Entitlement
+from .models import Application, Entitlement, Evidence
 from .services import applications as workflow
 
 
@@ -107,7 +110,7 @@ class ApplicationListApi(FilteredListApi):
         program = serializers.SlugField(required=False)
         unit = serializers.IntegerField(required=False)
 
-    class InputSerializer(serializers.Serializer):
+    class ApplicationInputSerializer(serializers.Serializer):
         program = serializers.SlugField()
         person = serializers.IntegerField(required=False)
         organization = serializers.IntegerField(required=False)
@@ -118,9 +121,9 @@ class ApplicationListApi(FilteredListApi):
     def select(self, **params):
         return selectors.application_list(user=self.request.user, **params)
 
-    @extend_schema(request=InputSerializer, responses={201: ApplicationSerializer})
+    @extend_schema(request=ApplicationInputSerializer, responses={201: ApplicationSerializer})
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = self.ApplicationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
         person_id, organization_id = params.pop("person", None), params.pop("organization", None)
@@ -174,3 +177,57 @@ class ApplicationTransitionApi(APIView):
         service(actor=request.user, application=application, **{f: data.validated_data[f] for f in fields})
         application = selectors.application_get_for_user(user=request.user, application_id=pk)
         return Response(ApplicationSerializer(application).data)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["id", "label", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class EvidenceListApi(APIView):
+    """An application's documents; POST (multipart: ``file``, ``label``) attaches one."""
+
+    parser_classes = [MultiPartParser]
+
+    class EvidenceInputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+        label = serializers.CharField(max_length=255)
+
+    @extend_schema(responses=EvidenceSerializer(many=True))
+    def get(self, request, pk):
+        application = selectors.application_get_for_user(user=request.user, application_id=pk)
+        return Response(EvidenceSerializer(application.evidence.all(), many=True).data)
+
+    @extend_schema(request={"multipart/form-data": EvidenceInputSerializer}, responses={201: EvidenceSerializer})
+    def post(self, request, pk):
+        data = self.EvidenceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = selectors.application_get_for_user(user=request.user, application_id=pk)
+        evidence = workflow.evidence_add(
+            actor=request.user,
+            application=application,
+            upload=data.validated_data["file"],
+            label=data.validated_data["label"],
+        )
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceDownloadApi(APIView):
+    """The file itself, as an attachment, to whoever may see the application (404 for anyone else)."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk, evidence_id):
+        return evidence_file_response(user=request.user, application_id=pk, evidence_id=evidence_id)
+
+
+def evidence_file_response(*, user, application_id: int, evidence_id: int) -> FileResponse:
+    """A document as an attachment, after the application's scoping check (404 for missing and forbidden)."""
+    application = selectors.application_get_for_user(user=user, application_id=application_id)
+    evidence = get_object_or_404(application.evidence, pk=evidence_id)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )

@@ -83,3 +83,32 @@ class WhatIfForm(forms.Form):
             "is_poor_disabled": data["poor_disabled"],
         }
         return {"as_of": as_of, "city": data["city"], "subject": "person", "person": person, "household": household}
+
+
+class ApplicationForm(forms.Form):
+    """A new application for a person of the caseworker's area (the program among their city's)."""
+
+    program = forms.ChoiceField(label=_("Program"))
+    requested_start = forms.DateField(label=_("requested start"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = [(p.code, p.display_name) for p in programs]
+
+
+class EvidenceForm(forms.Form):
+    label = forms.CharField(label=_("document"), max_length=255)
+    file = forms.FileField(label=_("file"), help_text=_("PDF, JPEG or PNG."))
+
+
+class DecisionForm(forms.Form):
+    """The note (and, for an approval the rules do not support, the override reason) of a transition."""
+
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    override_reason = forms.CharField(
+        label=_("override reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Only to approve what the rules do not find eligible: say why, for the record."),
+    )

@@ -2,6 +2,9 @@
 parameters. A parameter value holds from its ``valid_from`` until the next value's; values are added, never
 overwritten, so a decision can be recomputed as of any date."""
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -457,3 +460,37 @@ class Entitlement(PartyRecord):
 
     def __str__(self):
         return f"{self.program.code} · {self.person or self.organization} · {self.start}"
+
+
+def _evidence_path(evidence, filename: str) -> str:
+    """A name the server makes up (the applicant's file name is kept only as a label)."""
+    return f"evidence/{evidence.application_id}/{uuid.uuid4().hex}{Path(filename).suffix}"
+
+
+class Evidence(models.Model):
+    """A document attached to an application (PDF, JPEG or PNG), its type checked from its bytes. Stored under the
+    upload directory, never served by URL: only ``…/evidence/<id>/`` streams it after the scoping check."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    label = models.CharField(_("document"), max_length=255)
+    file = models.FileField(_("file"), upload_to=_evidence_path, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return f"{self.application_id} · {self.label}"

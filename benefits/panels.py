@@ -18,7 +18,12 @@ def person_eligibility(request, person) -> dict:
         result = screen_person(person=person, as_of=as_of)
     except FactsError as error:  # a stored record the facts format cannot express: say so, don't fail the page
         return {"template": "benefits/_eligibility_panel.html", "error": "; ".join(error.errors), "as_of": as_of}
-    return {"template": "benefits/_eligibility_panel.html", "as_of": as_of, **grouped(result["results"])}
+    return {
+        "template": "benefits/_eligibility_panel.html",
+        "as_of": as_of,
+        "person_id": person.pk,
+        **grouped(result["results"]),
+    }
 
 
 person_eligibility.label = _("Likely programs")

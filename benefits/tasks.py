@@ -4,8 +4,10 @@ import datetime
 
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
 from .proactive import CHUNK_SIZE, screen_chunk, screening_start
+from .services.entitlements import entitlements_expire
 
 
 @shared_task(
@@ -17,6 +19,15 @@ def proactive_screen_task(today: str | None = None, chunk_size: int = CHUNK_SIZE
     for number, (first, last) in enumerate(bounds):
         proactive_screen_chunk_task.delay(run.pk, number, first, last)
     return {"run": run.pk, "people": run.people, "chunks": len(bounds)}
+
+
+@shared_task(
+    name="benefits.tasks.entitlements_expire", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def entitlements_expire_task(today: str | None = None) -> dict:
+    """Entitlements past their last day become expired (idempotent; catches up after missed nights)."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return {"expired": entitlements_expire(today=day)}
 
 
 @shared_task(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_applications
 
 app_name = "benefits"
 
@@ -12,4 +12,16 @@ urlpatterns = [
     path("what-if/", views.WhatIfView.as_view(), name="what-if"),
     path("leads/", views.LeadListView.as_view(), name="lead-list"),
     path("leads/<int:pk>/dismiss/", views.LeadDismissView.as_view(), name="lead-dismiss"),
+    path("applications/", views_applications.ApplicationListView.as_view(), name="application-list"),
+    path(
+        "applications/new/<int:person_id>/",
+        views_applications.ApplicationCreateView.as_view(),
+        name="application-create",
+    ),
+    path("applications/<int:pk>/", views_applications.ApplicationDetailView.as_view(), name="application-detail"),
+    path(
+        "applications/<int:pk>/evidence/<int:evidence_id>/",
+        views_applications.EvidenceFileView.as_view(),
+        name="application-evidence",
+    ),
 ]

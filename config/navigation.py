@@ -12,6 +12,7 @@ NAVIGATION = [
     ("casework:register-list", _("Registers"), None),
     ("casework:household-list", _("Households"), None),
     ("casework:organization-list", _("Organizations"), None),
+    ("benefits:application-list", _("Applications"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("benefits:lead-list", _("Proactive service"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("benefits:program-list", _("Programs"), None),
     ("benefits:what-if", _("Screener"), {Role.CASEWORKER, Role.SUPERVISOR}),

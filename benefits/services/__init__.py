@@ -1,5 +1,6 @@
 """Every write of the benefits app, one module per subject: ``catalogue`` (programs, parameters, demo values) and
-``applications`` (intake, the approval workflow, entitlements)."""
+``applications`` (intake, the approval workflow, the entitlements it grants) and ``entitlements`` (what the
+nightly jobs change)."""
 
 from .applications import (
     application_approve,
@@ -9,6 +10,7 @@ from .applications import (
     application_return,
     application_submit,
     application_withdraw,
+    evidence_add,
 )
 from .catalogue import (
     can_set_parameters,
@@ -17,6 +19,7 @@ from .catalogue import (
     parameter_value_add,
     program_sync,
 )
+from .entitlements import entitlements_expire
 
 __all__ = [
     "application_approve",
@@ -28,6 +31,8 @@ __all__ = [
     "application_withdraw",
     "can_set_parameters",
     "demo_parameters_load",
+    "entitlements_expire",
+    "evidence_add",
     "parameter_sync",
     "parameter_value_add",
     "program_sync",

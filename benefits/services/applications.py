@@ -9,8 +9,11 @@ supervisor must approve too. At decision time the rules run again on the facts a
 other than eligible blocks approval unless the supervisor writes an override reason."""
 
 import datetime
+import hashlib
 from decimal import Decimal
+from pathlib import Path
 
+import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,7 +25,7 @@ from accounts.models import Role
 from accounts.permissions import has_role
 from casework.permissions import can_edit_in_unit
 
-from ..models import Application, Entitlement, Lead, Program
+from ..models import Application, Entitlement, Evidence, Lead, Program
 from ..rules.conditions_people import months_later
 from ..rules.engine import Decision
 from ..rules.facts import Facts, FactsError, validate
@@ -271,3 +274,62 @@ def _entitlement_grant(application: Application, decision: Decision, actor, on: 
         else:
             message = _("This person already has an active grant of this kind.")
         raise Conflict(message) from error
+
+
+# --- Evidence ----------------------------------------------------------------------------------------------------
+
+EVIDENCE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+EXTENSIONS = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+def _sniffed_type(upload) -> str:
+    """The type the bytes say the file is, which must be one we accept and the one its name claims."""
+    head = upload.read(262)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    sniffed = kind.mime if kind else ""
+    if sniffed not in EVIDENCE_TYPES:
+        raise ValidationError({"file": _("Only PDF, JPEG and PNG files can be attached.")})
+    claimed = EXTENSIONS.get(Path(upload.name or "").suffix.lower().lstrip("."))
+    if claimed != sniffed:
+        raise ValidationError(
+            {
+                "file": _("The file's content is %(actual)s, not what its name says: rename or convert it.")
+                % {"actual": EVIDENCE_TYPES[sniffed].upper()}
+            }
+        )
+    return sniffed
+
+
+@transaction.atomic
+def evidence_add(*, actor, application: Application, upload, label: str) -> Evidence:
+    """Attach a document while the application can still change (draft, returned, submitted). The name on disk
+    is made by the server; the type comes from the bytes; over ``CASEWORK_UPLOAD_MAX_BYTES`` is refused."""
+    if not label.strip():
+        raise ValidationError({"label": _("Say which document this is.")})
+    if upload.size > settings.CASEWORK_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is larger than %(limit)s MB.")
+                % {"limit": settings.CASEWORK_UPLOAD_MAX_BYTES // 2**20}
+            }
+        )
+    content_type = _sniffed_type(upload)
+    application = _locked(application, State.DRAFT, State.RETURNED, State.SUBMITTED)
+    _check_edit(actor, application.unit)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        application=application,
+        label=label.strip(),
+        original_name=Path(upload.name).name[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"upload.{EVIDENCE_TYPES[content_type]}", upload, save=False)
+    evidence.save()
+    return evidence

@@ -170,6 +170,11 @@ CASEWORK_PERIODIC_TASKS = {
         "crontab": {"minute": "35", "hour": "1"},
         "description": "Follow-ups for people resident long enough to register where they live.",
     },
+    "entitlements-expire": {
+        "task": "benefits.tasks.entitlements_expire",
+        "crontab": {"minute": "50", "hour": "0"},
+        "description": "Entitlements past their last day become expired.",
+    },
     "proactive-screen": {
         "task": "benefits.tasks.proactive_screen",
         "crontab": {"minute": "30", "hour": "2"},
@@ -220,6 +225,7 @@ STATIC_ROOT = Path(env.str("CASEWORK_STATIC_ROOT", default=str(BASE_DIR / "stati
 # Uploaded evidence lives outside the static tree and is never served by URL: only permission-checked views
 # stream it (there is deliberately no MEDIA_URL route).
 MEDIA_ROOT = Path(env.str("CASEWORK_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
+CASEWORK_UPLOAD_MAX_BYTES = env.int("CASEWORK_UPLOAD_MAX_MB", default=10) * 2**20
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

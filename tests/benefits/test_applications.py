@@ -257,3 +257,46 @@ def test_the_admin_bulk_approval_checks_four_eyes_for_each_item(world, zhang, cl
     assert client.get(f"/admin/benefits/application/{own.pk}/change/").status_code in (200, 403)
     assert client.post(f"/admin/benefits/application/{own.pk}/change/", {"state": "approved"}).status_code == 403
     assert Application.objects.get(pk=own.pk).state == "recommended"
+
+
+def monthly_grant(world, zhang, *, end):
+    """A periodic grant ending on ``end`` (an approved flexible-employment subsidy, amounts aside)."""
+    application = recommended(world, zhang)
+    application_approve(actor=world.bob, application=application, on=TODAY)
+    Entitlement.objects.filter(application=application).update(once=False, period="month", end=end)
+    return Entitlement.objects.get(application=application)
+
+
+def test_expiry_is_exact_on_the_boundary_day_and_catches_up(world, zhang):
+    from benefits.services import entitlements_expire
+
+    grant = monthly_grant(world, zhang, end=D(2026, 12, 31))
+    assert entitlements_expire(today=D(2026, 12, 31)) == 0  # active on its last day
+    grant.refresh_from_db()
+    assert grant.status == "active"
+    assert entitlements_expire(today=D(2027, 1, 7)) == 1  # the job did not run for a week: caught up
+    grant.refresh_from_db()
+    assert grant.status == "expired" and "2026-12-31" in grant.status_reason
+    history = grant.history.count()
+    assert entitlements_expire(today=D(2027, 1, 8)) == 0  # a second run has no second effect
+    assert grant.history.count() == history
+
+
+def test_the_expiry_task_is_registered_and_scheduled():
+    from django.conf import settings
+
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    assert "benefits.tasks.entitlements_expire" in app.tasks
+    assert settings.CASEWORK_PERIODIC_TASKS["entitlements-expire"]["task"] == "benefits.tasks.entitlements_expire"
+
+
+def test_an_entitlement_expires_the_day_after_its_last_day(world, zhang):
+    from benefits.services import entitlements_expire
+
+    grant = monthly_grant(world, zhang, end=D(2027, 2, 28))
+    assert entitlements_expire(today=D(2027, 2, 28)) == 0
+    assert entitlements_expire(today=D(2027, 3, 1)) == 1
+    grant.refresh_from_db()
+    assert grant.status == "expired"

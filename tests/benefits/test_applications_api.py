@@ -77,3 +77,48 @@ def test_the_list_costs_the_same_queries_for_one_or_many(world, zhang, api_as): 
         response = alice.get(reverse("api:benefits:application-list"))
     assert response.json()["count"] == 6
     assert len(six.captured_queries) == len(one.captured_queries) <= 8
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+
+def upload(client, application_id, name, content, label="毕业证书"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("api:benefits:application-evidence", args=[application_id]),
+        {"file": SimpleUploadedFile(name, content), "label": label},
+        format="multipart",
+    )
+
+
+def test_evidence_is_sniffed_named_by_the_server_and_served_only_in_scope(world, zhang, api_as, settings, tmp_path):  # noqa: F811
+    settings.MEDIA_ROOT = tmp_path
+    alice = api_as(world.alice)
+    application_id = create(alice, zhang).json()["id"]
+    response = upload(alice, application_id, "毕业证书.pdf", PDF)
+    assert response.status_code == 201, response.json()
+    evidence = response.json()
+    stored = Application.objects.get(pk=application_id).evidence.get()
+    assert stored.file.name.endswith(".pdf") and "毕业证书" not in stored.file.name  # the server's name
+    assert (evidence["content_type"], evidence["size"]) == ("application/pdf", len(PDF))
+    url = reverse("api:benefits:application-evidence-file", args=[application_id, evidence["id"]])
+    download = alice.get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert api_as(world.carol).get(url).status_code == 404  # another area: as if it did not exist
+
+
+def test_a_png_name_with_pdf_bytes_or_an_oversized_file_is_refused(world, zhang, api_as, settings, tmp_path):  # noqa: F811
+    settings.MEDIA_ROOT = tmp_path
+    alice = api_as(world.alice)
+    application_id = create(alice, zhang).json()["id"]
+    disguised = upload(alice, application_id, "photo.png", PDF)
+    assert disguised.status_code == 400 and "PDF" in disguised.json()["fields"]["file"][0]
+    settings.CASEWORK_UPLOAD_MAX_BYTES = 2**20
+    too_big = upload(alice, application_id, "scan.png", PNG + b"\x00" * 2**20)
+    assert too_big.status_code == 400 and "1 MB" in too_big.json()["fields"]["file"][0]
+    not_allowed = upload(alice, application_id, "notes.txt", b"just text")
+    assert not_allowed.status_code == 400
+    assert not Application.objects.get(pk=application_id).evidence.exists()
+    assert not any(tmp_path.rglob("*.*"))  # nothing stored

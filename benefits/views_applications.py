@@ -1,0 +1,149 @@
+"""Console pages of the application workflow: the queue, a new application from a person, the application page
+(rules, evidence, timeline) with one form per transition. Each POST calls the transition's service."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role
+from accounts.permissions import has_role
+from accounts.views import ConsoleView
+from casework.forms import run_service
+from casework.selectors import person_get_for_user
+
+from . import selectors
+from .apis_applications import TRANSITIONS, evidence_file_response
+from .forms import ApplicationForm, DecisionForm, EvidenceForm
+from .models import Application, Program
+from .services import applications as workflow
+
+STEPS = {
+    "created": gettext_lazy("Created"),
+    "submitted": gettext_lazy("Submitted"),
+    "recommended": gettext_lazy("Recommended"),
+    "returned": gettext_lazy("Returned for more evidence"),
+    "withdrawn": gettext_lazy("Withdrawn"),
+    "first approval": gettext_lazy("First approval"),
+    "approved": gettext_lazy("Approved"),
+    "approved with an override": gettext_lazy("Approved with an override"),
+    "rejected": gettext_lazy("Rejected"),
+}
+
+
+class ApplicationListView(ConsoleView):
+    """The queue: supervisors see what waits for a decision first, caseworkers what is open in their area."""
+
+    template_name = "benefits/application_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        default = Application.State.RECOMMENDED if has_role(user, Role.SUPERVISOR) else ""
+        state = self.request.GET.get("state", default)
+        applications = selectors.application_list(user=user, state=state)
+        return super().get_context_data(
+            page=Paginator(applications, 50).get_page(self.request.GET.get("page")),
+            state=state,
+            states=Application.State.choices,
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+def _person_programs(person):
+    return Program.objects.filter(city=person.residence_unit.city_code, beneficiary="individual").order_by(
+        "family", "code"
+    )
+
+
+class ApplicationCreateView(ConsoleView):
+    template_name = "benefits/application_form.html"
+
+    def person(self):
+        return person_get_for_user(user=self.request.user, person_id=self.kwargs["person_id"])
+
+    def get(self, request, person_id):
+        person = self.person()
+        form = ApplicationForm(programs=_person_programs(person), initial={"program": request.GET.get("program")})
+        return self.render_to_response(self.get_context_data(person=person, form=form))
+
+    def post(self, request, person_id):
+        person = self.person()
+        form = ApplicationForm(request.POST, programs=_person_programs(person))
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            program = get_object_or_404(Program, code=data.pop("program"))
+            application = run_service(
+                form, workflow.application_create, actor=request.user, program=program, person=person, **data
+            )
+            if application:
+                messages.success(request, _("Application created as a draft."))
+                return HttpResponseRedirect(reverse("benefits:application-detail", args=[application.pk]))
+        return self.render_to_response(self.get_context_data(person=person, form=form))
+
+
+class ApplicationDetailView(ConsoleView):
+    template_name = "benefits/application_detail.html"
+
+    def application(self):
+        return selectors.application_get_for_user(user=self.request.user, application_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        application = kwargs.pop("application", None) or self.application()
+        today = timezone.localdate()
+        preview = None
+        if application.state in (Application.State.SUBMITTED, Application.State.RECOMMENDED):
+            preview = workflow.decision_for(application, today).as_dict()
+        return super().get_context_data(
+            application=application,
+            preview=preview,
+            evidence=application.evidence.select_related("uploaded_by"),
+            timeline=[
+                (row.history_date, row.history_user, STEPS.get(row.history_change_reason, row.history_change_reason))
+                for row in application.history.select_related("history_user").order_by("history_date")
+            ],
+            evidence_form=kwargs.pop("evidence_form", None) or EvidenceForm(),
+            decision_form=kwargs.pop("decision_form", None) or DecisionForm(),
+            can_decide=workflow.can_decide(self.request.user, application)[0],
+            today=today,
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        application = self.application()
+        action = request.POST.get("action", "")
+        if action == "evidence":
+            form = EvidenceForm(request.POST, request.FILES)
+            if form.is_valid() and run_service(
+                form,
+                workflow.evidence_add,
+                actor=request.user,
+                application=application,
+                upload=form.cleaned_data["file"],
+                label=form.cleaned_data["label"],
+            ):
+                messages.success(request, _("Document attached."))
+                return HttpResponseRedirect(request.path)
+            return self.render_to_response(self.get_context_data(application=application, evidence_form=form))
+        if action not in TRANSITIONS:
+            raise Http404
+        service, fields = TRANSITIONS[action]
+        form = DecisionForm(request.POST)
+        form.is_valid()
+        if run_service(
+            form, service, actor=request.user, application=application, **{f: form.cleaned_data[f] for f in fields}
+        ):
+            messages.success(request, _("Done."))
+            return HttpResponseRedirect(request.path)
+        return self.render_to_response(self.get_context_data(application=application, decision_form=form))
+
+
+class EvidenceFileView(ConsoleView):
+    """A document, to whoever may see its application (404 for anyone else)."""
+
+    def get(self, request, pk, evidence_id):
+        return evidence_file_response(user=request.user, application_id=pk, evidence_id=evidence_id)
