@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/", views_applications.ApplicationDetailView.as_view(), name="application-detail"),
     path(
+        "applications/<int:pk>/notice/",
+        views_applications.ApplicationNoticeView.as_view(),
+        name="application-notice",
+    ),
+    path(
         "applications/<int:pk>/evidence/<int:evidence_id>/",
         views_applications.EvidenceFileView.as_view(),
         name="application-evidence",

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -147,3 +147,20 @@ class EvidenceFileView(ConsoleView):
 
     def get(self, request, pk, evidence_id):
         return evidence_file_response(user=request.user, application_id=pk, evidence_id=evidence_id)
+
+
+class ApplicationNoticeView(ConsoleView):
+    """The printable decision notice (审批表 / 告知书) of a decided application, in Chinese whatever the console's
+    language: it is handed to the applicant."""
+
+    template_name = "benefits/application_notice.html"
+
+    def get_context_data(self, **kwargs):
+        application = selectors.application_get_for_user(user=self.request.user, application_id=self.kwargs["pk"])
+        if application.state not in (Application.State.APPROVED, Application.State.REJECTED):
+            raise Http404
+        return super().get_context_data(application=application, **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        with translation.override("zh-hans"):
+            return super().render_to_response(context, **kwargs).render()

@@ -300,3 +300,18 @@ def test_an_entitlement_expires_the_day_after_its_last_day(world, zhang):
     assert entitlements_expire(today=D(2027, 3, 1)) == 1
     grant.refresh_from_db()
     assert grant.status == "expired"
+
+
+def test_the_command_goes_through_the_same_checks(world, zhang):
+    from django.core.management import CommandError, call_command
+
+    own = recommended(world, zhang, by=world.bob)
+    with pytest.raises(CommandError, match="本人创建、提交或推荐"):
+        call_command("application", "approve", str(own.pk), "--as", "bob")
+    assert Application.objects.get(pk=own.pk).state == "recommended"
+    theirs = recommended(world, zhang)
+    call_command("application", "approve", str(theirs.pk), "--as", "bob")
+    approved = Application.objects.get(pk=theirs.pk)
+    assert approved.state == "approved" and approved.history.first().history_user == world.bob
+    with pytest.raises(CommandError, match="area"):
+        call_command("application", "withdraw", str(theirs.pk), "--as", "carol")

@@ -63,3 +63,20 @@ def test_other_areas_get_404(world, zhang, console_as, settings, tmp_path):  # n
     )
     assert carol.get(reverse("benefits:application-create", args=[zhang.pk])).status_code == 404
     assert Application.objects.get().state == "draft"
+
+
+def test_a_decided_application_has_a_printable_notice_in_chinese(world, zhang, console_as):  # noqa: F811
+    from benefits.services import application_approve
+
+    from .test_applications import recommended
+
+    application = recommended(world, zhang)
+    notice_url = reverse("benefits:application-notice", args=[application.pk])
+    assert console_as(world.alice).get(notice_url).status_code == 404  # not decided yet
+    application_approve(actor=world.bob, application=application)
+    bob = console_as(world.bob)
+    bob.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = bob.get(notice_url).content.decode()
+    assert "批准通知书" in page  # in Chinese whatever the console language
+    assert zhang.masked_id_number in page and zhang.id_number not in page and "1000.00" in page
+    assert console_as(world.carol).get(notice_url).status_code == 404
