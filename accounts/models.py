@@ -209,3 +209,35 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.worker} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Notification(models.Model):
+    """A message to a staff user (in the console's list, and by email where the user has an address) or to an
+    applicant's phone (SMS). Made in the transaction of what it reports, so a rolled-back change sends nothing;
+    email and SMS leave through a task queued on commit that claims the row before sending (sent once)."""
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("In the console")
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    address = models.CharField(_("address"), max_length=254, blank=True, help_text=_("Email address or mobile number."))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
+
+    def __str__(self):
+        return f"{self.channel} · {self.subject}"

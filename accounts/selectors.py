@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, ServiceUnit, User
+from .models import Membership, Notification, ServiceUnit, User
 
 
 def unit_list(*, user, parent: ServiceUnit | None = None, level: str = "", search: str = ""):
@@ -84,3 +84,17 @@ def recent_changes(*, user, limit: int = 20):
     membership_rows = Membership.history.filter(unit_id__in=units).select_related("history_user", "unit")[:limit]
     rows = sorted([*unit_rows, *membership_rows], key=lambda row: row.history_date, reverse=True)
     return rows[:limit]
+
+
+def users_with_role_over(*, unit: ServiceUnit, role: str):
+    """Active users holding ``role`` in ``unit`` or a unit above it (who may act on the unit's cases)."""
+    ancestors = [int(part) for part in unit.path.strip("/").split("/")]
+    return User.objects.filter(
+        is_active=True, memberships__role=role, memberships__unit_id__in=ancestors, memberships__unit__is_active=True
+    ).distinct()
+
+
+def notification_list(*, user):
+    return Notification.objects.filter(recipient=user, channel=Notification.Channel.IN_APP).order_by(
+        "-created_at", "-pk"
+    )

@@ -1,4 +1,5 @@
-"""Every write to accounts: service units, staff users, memberships, worker heartbeats, default schedules."""
+"""Every write to accounts: service units, staff users, memberships, worker heartbeats, default schedules,
+notifications."""
 
 import json
 from uuid import uuid4
@@ -6,13 +7,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import PermissionDenied
-from .models import Membership, ServiceUnit, User, WorkerHeartbeat
+from .models import Membership, Notification, ServiceUnit, User, WorkerHeartbeat
 from .permissions import can_administer_unit
+from .sms import sms_backend
 
 
 def _check_admin(actor, unit):
@@ -151,3 +154,73 @@ def periodic_tasks_sync() -> list[str]:
         )
         created.append(name)
     return created
+
+
+# --- Notifications -------------------------------------------------------------------------------------------
+
+
+def notify_staff(*, users, subject: str, body: str = "", link: str = "") -> list[Notification]:
+    """An in-console notification for each of ``users`` and, for those with an email address, an email sent after
+    the surrounding transaction commits (never if it rolls back)."""
+    rows = []
+    for user in users:
+        rows.append(
+            Notification(channel=Notification.Channel.IN_APP, recipient=user, subject=subject, body=body, link=link)
+        )
+        if user.email:
+            rows.append(
+                Notification(
+                    channel=Notification.Channel.EMAIL,
+                    recipient=user,
+                    address=user.email,
+                    subject=subject,
+                    body=body,
+                    link=link,
+                )
+            )
+    created = Notification.objects.bulk_create(rows)
+    _send_on_commit([row for row in created if row.channel != Notification.Channel.IN_APP])
+    return created
+
+
+def notify_by_sms(*, number: str, text: str) -> Notification:
+    """An SMS to an applicant's mobile number, sent after the surrounding transaction commits."""
+    notification = Notification.objects.create(
+        channel=Notification.Channel.SMS, address=number, subject=text[:255], body=text
+    )
+    _send_on_commit([notification])
+    return notification
+
+
+def _send_on_commit(notifications) -> None:
+    from .tasks import notification_send
+
+    for notification in notifications:
+        notification_send.delay_on_commit(notification.pk)
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send an email or SMS once: the row is claimed (``sent_at`` set) before the gateway is called, so a task
+    delivered twice sends nothing the second time. Returns whether this call sent it."""
+    claimed = (
+        Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
+        .exclude(channel=Notification.Channel.IN_APP)
+        .update(sent_at=timezone.now())
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.get(pk=notification_id)
+    if notification.channel == Notification.Channel.SMS:
+        sms_backend().send(notification.address, notification.body)
+    else:
+        send_mail(
+            notification.subject, f"{notification.body}\n{notification.link}".strip(), None, [notification.address]
+        )
+    return True
+
+
+def notifications_read(*, user, ids=None) -> int:
+    unread = Notification.objects.filter(recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

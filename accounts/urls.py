@@ -12,4 +12,5 @@ urlpatterns = [
     path("console/units/<int:pk>/", views.UnitDetailView.as_view(), name="unit-detail"),
     path("console/staff/", views.UserListView.as_view(), name="user-list"),
     path("console/staff/<int:pk>/", views.UserDetailView.as_view(), name="user-detail"),
+    path("console/notifications/", views.NotificationListView.as_view(), name="notification-list"),
 ]

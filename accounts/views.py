@@ -13,6 +13,7 @@ from . import selectors
 from .forms import LoginForm
 from .models import Role, ServiceUnit
 from .permissions import can_use_console
+from .services import notifications_read
 
 
 class LoginView(auth_views.LoginView):
@@ -112,3 +113,15 @@ class UserDetailView(ConsoleView):
     def get_context_data(self, **kwargs):
         shown = selectors.user_get_for_user(user=self.request.user, user_id=self.kwargs["pk"])
         return super().get_context_data(shown=shown, **kwargs)
+
+
+class NotificationListView(ConsoleView):
+    """The signed-in user's notifications, newest first; opening the page marks them read."""
+
+    template_name = "accounts/notification_list.html"
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(selectors.notification_list(user=self.request.user), 50).get_page(self.request.GET.get("page"))
+        context = super().get_context_data(page=page, **kwargs)
+        notifications_read(user=self.request.user, ids=[row.pk for row in page])
+        return context

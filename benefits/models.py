@@ -391,6 +391,23 @@ class Application(PartyRecord):
     def party(self):
         return self.person or self.organization
 
+    @property
+    def public_status(self) -> str:
+        """What the applicant is told: the internal steps (submitted, recommended, a first approval) are one
+        "under review"."""
+        return PUBLIC_STATUS[self.state]
+
+
+PUBLIC_STATUS = {
+    Application.State.DRAFT: _("Being prepared"),
+    Application.State.SUBMITTED: _("Under review"),
+    Application.State.RECOMMENDED: _("Under review"),
+    Application.State.RETURNED: _("More documents needed"),
+    Application.State.APPROVED: _("Approved"),
+    Application.State.REJECTED: _("Not approved"),
+    Application.State.WITHDRAWN: _("Withdrawn"),
+}
+
 
 class Entitlement(PartyRecord):
     """What an approval grants: the program, the beneficiary, from when to when (the rule's period limit), how

@@ -7,6 +7,7 @@ from accounts.models import Role
 
 NAVIGATION = [
     ("accounts:home", _("Home"), None),
+    ("accounts:notification-list", _("Notifications"), None),
     ("casework:worklist", _("Worklist"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("casework:person-list", _("People"), None),
     ("casework:register-list", _("Registers"), None),

@@ -17,12 +17,15 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Role
 from accounts.permissions import has_role
+from accounts.selectors import users_with_role_over
+from accounts.services import notify_by_sms, notify_staff
 from casework.permissions import can_edit_in_unit
 
 from ..models import Application, Entitlement, Evidence, Lead, Program
@@ -39,6 +42,39 @@ PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 def _save(application: Application, fields: list[str], reason: str) -> None:
     application._change_reason = reason  # the timeline reads the history's change reasons
     application.save(update_fields=fields)
+    _tell(application)
+
+
+def _tell(application: Application) -> None:
+    """Who hears of a step: supervisors of a case waiting for their decision; the caseworker who took it, and the
+    applicant by SMS (in the applicant's words, not the internal state), of a decision or a return. Sent only if
+    the step commits."""
+    link = reverse("benefits:application-detail", args=[application.pk])
+    name = f"{application.party} · {application.program.name_zh}"
+    if application.state == State.RECOMMENDED:
+        notify_staff(
+            users=users_with_role_over(unit=application.unit, role=Role.SUPERVISOR),
+            subject=_("Waiting for your decision: %(name)s") % {"name": name},
+            link=link,
+        )
+    elif application.state in (State.APPROVED, State.REJECTED, State.RETURNED):
+        notify_staff(
+            users=[application.created_by],
+            subject=_("%(status)s: %(name)s") % {"status": application.get_state_display(), "name": name},
+            body=application.decision_note,
+            link=link,
+        )
+        phone = application.person.phone if application.person_id else application.organization.contact_phone
+        if phone:
+            notify_by_sms(
+                number=phone,
+                text=_("Your application for %(program)s: %(status)s. No. %(number)s.")
+                % {
+                    "program": application.program.name_zh,
+                    "status": application.public_status,
+                    "number": application.pk,
+                },
+            )
 
 
 def _check_edit(actor, unit) -> None:

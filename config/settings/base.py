@@ -285,3 +285,9 @@ LOGGING = {
 # --- Applications ------------------------------------------------------------------------------------------
 # A grant worth more than this (amount per period × periods) needs a second, different supervisor's approval.
 CASEWORK_SECOND_APPROVAL_ABOVE_CNY = Decimal(env.str("CASEWORK_SECOND_APPROVAL_ABOVE_CNY", default="20000"))
+
+# --- Notifications -----------------------------------------------------------------------------------------
+CASEWORK_SMS_BACKEND = env.str("CASEWORK_SMS_BACKEND", default="accounts.sms.ConsoleSmsBackend")
+# EMAIL_URL: consolemail:// (the default: mail goes to the log), smtp+tls://user:password@host:587, …
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="casework@localhost")
