@@ -229,6 +229,12 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=255, blank=True)
+    key = models.CharField(
+        _("key"),
+        max_length=96,
+        blank=True,
+        help_text=_("Set for reminders: one per recipient and key, however often a job runs."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -238,6 +244,11 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "key"], condition=~Q(key=""), name="notification_once_per_key"
+            )
+        ]
 
     def __str__(self):
         return f"{self.channel} · {self.subject}"

@@ -159,13 +159,20 @@ def periodic_tasks_sync() -> list[str]:
 # --- Notifications -------------------------------------------------------------------------------------------
 
 
-def notify_staff(*, users, subject: str, body: str = "", link: str = "") -> list[Notification]:
+def notify_staff(*, users, subject: str, body: str = "", link: str = "", key: str = "") -> list[Notification]:
     """An in-console notification for each of ``users`` and, for those with an email address, an email sent after
-    the surrounding transaction commits (never if it rolls back)."""
+    the surrounding transaction commits (never if it rolls back). With a ``key`` (reminders), a user who already
+    has that key gets nothing more."""
+    users = list(users)
+    if key:
+        told = set(Notification.objects.filter(key=key, recipient__in=users).values_list("recipient_id", flat=True))
+        users = [user for user in users if user.pk not in told]
     rows = []
     for user in users:
         rows.append(
-            Notification(channel=Notification.Channel.IN_APP, recipient=user, subject=subject, body=body, link=link)
+            Notification(
+                channel=Notification.Channel.IN_APP, recipient=user, subject=subject, body=body, link=link, key=key
+            )
         )
         if user.email:
             rows.append(
@@ -176,6 +183,7 @@ def notify_staff(*, users, subject: str, body: str = "", link: str = "") -> list
                     subject=subject,
                     body=body,
                     link=link,
+                    key=key,
                 )
             )
     created = Notification.objects.bulk_create(rows)

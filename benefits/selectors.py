@@ -4,12 +4,15 @@ person as of a date (the one place records become facts)."""
 import datetime
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import ServiceUnit
 from casework.models import EmploymentRecord, HouseholdMember, Person, RegistryEntry
 from casework.selectors import city_local_names, hukou_is_local
+from casework.workdays import add_working_days
 
 from .models import Application, Entitlement, Parameter, ParameterValue, Program
 from .rules.engine import Params, ProgramInfo
@@ -252,3 +255,24 @@ def application_get_for_user(*, user, application_id: int) -> Application:
     return get_object_or_404(
         Application.objects.visible_to(user).select_related(*_APPLICATION_RELATED), pk=application_id
     )
+
+
+def processing_limits(*, on: datetime.date) -> dict[str, int]:
+    """Working days a city gives itself to decide a complete application: its stated limit where a document sets
+    one (大庆（十）: 2 working days), else ``CASEWORK_APPLICATION_WORKING_DAYS``."""
+    limits = {}
+    values = ParameterValue.objects.filter(
+        parameter__code__endswith=".service_processing_max_working_days", valid_from__lte=on
+    ).order_by("valid_from")
+    for city, value in values.values_list("parameter__city", "value"):
+        limits[city] = int(value) if value is not None else None
+    return {city: days for city, days in limits.items() if days is not None}
+
+
+def application_deadline(application, limits: dict[str, int]) -> datetime.date | None:
+    """The last day to decide: the limit in working days from the day it was submitted (Chinese holidays off,
+    adjusted working days on)."""
+    if application.submitted_at is None:
+        return None
+    days = limits.get(application.program.city, settings.CASEWORK_APPLICATION_WORKING_DAYS)
+    return add_working_days(timezone.localdate(application.submitted_at), days)

@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from .proactive import CHUNK_SIZE, screen_chunk, screening_start
-from .services.entitlements import entitlements_expire
+from .services.entitlements import entitlements_expire, reminders_send
 
 
 @shared_task(
@@ -28,6 +28,13 @@ def entitlements_expire_task(today: str | None = None) -> dict:
     """Entitlements past their last day become expired (idempotent; catches up after missed nights)."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return {"expired": entitlements_expire(today=day)}
+
+
+@shared_task(name="benefits.tasks.reminders_send", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def reminders_send_task(today: str | None = None) -> dict:
+    """Entitlements ending within 30 days; applications past their time limit (each reminder sent once)."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return reminders_send(today=day)
 
 
 @shared_task(

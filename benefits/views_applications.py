@@ -45,8 +45,11 @@ class ApplicationListView(ConsoleView):
         default = Application.State.RECOMMENDED if has_role(user, Role.SUPERVISOR) else ""
         state = self.request.GET.get("state", default)
         applications = selectors.application_list(user=user, state=state)
+        page = Paginator(applications, 50).get_page(self.request.GET.get("page"))
+        limits = selectors.processing_limits(on=timezone.localdate())
         return super().get_context_data(
-            page=Paginator(applications, 50).get_page(self.request.GET.get("page")),
+            page=page,
+            rows=[(application, selectors.application_deadline(application, limits)) for application in page],
             state=state,
             states=Application.State.choices,
             today=timezone.localdate(),

@@ -175,6 +175,11 @@ CASEWORK_PERIODIC_TASKS = {
         "crontab": {"minute": "50", "hour": "0"},
         "description": "Entitlements past their last day become expired.",
     },
+    "reminders-send": {
+        "task": "benefits.tasks.reminders_send",
+        "crontab": {"minute": "30", "hour": "7"},
+        "description": "Reminders: entitlements ending within 30 days, applications past their time limit.",
+    },
     "proactive-screen": {
         "task": "benefits.tasks.proactive_screen",
         "crontab": {"minute": "30", "hour": "2"},
@@ -284,6 +289,8 @@ LOGGING = {
 
 # --- Applications ------------------------------------------------------------------------------------------
 # A grant worth more than this (amount per period × periods) needs a second, different supervisor's approval.
+# Working days to decide a complete application where the city's documents state no limit.
+CASEWORK_APPLICATION_WORKING_DAYS = env.int("CASEWORK_APPLICATION_WORKING_DAYS", default=20)
 CASEWORK_SECOND_APPROVAL_ABOVE_CNY = Decimal(env.str("CASEWORK_SECOND_APPROVAL_ABOVE_CNY", default="20000"))
 
 # --- Notifications -----------------------------------------------------------------------------------------

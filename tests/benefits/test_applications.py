@@ -315,3 +315,38 @@ def test_the_command_goes_through_the_same_checks(world, zhang):
     assert approved.state == "approved" and approved.history.first().history_user == world.bob
     with pytest.raises(CommandError, match="area"):
         call_command("application", "withdraw", str(theirs.pk), "--as", "carol")
+
+
+def test_reminders_go_out_once_before_an_entitlement_ends_and_past_a_time_limit(world, zhang):
+    from accounts.models import Notification
+    from benefits.services.entitlements import reminders_send
+
+    grant = monthly_grant(world, zhang, end=D(2027, 1, 20))
+    waiting = recommended(world, zhang, "dalian_graduate_flexible_si_subsidy")
+    Application.objects.filter(pk=waiting.pk).update(
+        submitted_at=datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)
+    )
+    # 20 working days from Monday 2026-11-02 end on Monday 2026-11-30.
+    assert reminders_send(today=D(2026, 11, 30))["overdue"] == 0
+    assert reminders_send(today=D(2026, 12, 20))["ending"] == 0  # 31 days before the end: not yet
+    result = reminders_send(today=D(2026, 12, 21))
+    assert (result["ending"], result["overdue"]) == (1, 1)
+    ending = Notification.objects.get(recipient=world.alice, key=f"ending:{grant.pk}", channel="in_app")
+    assert "2027-01-20" in ending.subject
+    overdue = Notification.objects.get(recipient=world.bob, key=f"overdue:{waiting.pk}:recommended")
+    assert "2026-11-30" in overdue.subject
+    count = Notification.objects.count()
+    reminders_send(today=D(2026, 12, 22))  # the next night: nothing again
+    assert Notification.objects.count() == count
+
+
+def test_daqing_decides_within_two_working_days_holidays_excluded():
+    from types import SimpleNamespace
+
+    from benefits.selectors import application_deadline, processing_limits
+
+    limits = processing_limits(on=D(2026, 9, 30))
+    assert limits["daqing"] == 2 and "dalian" not in limits
+    submitted = datetime.datetime(2026, 9, 30, 3, tzinfo=datetime.UTC)  # 11:00 in 大庆
+    daqing = SimpleNamespace(submitted_at=submitted, program=SimpleNamespace(city="daqing"))
+    assert application_deadline(daqing, limits) == D(2026, 10, 9)  # over the National Day holiday
