@@ -150,6 +150,14 @@ class ApplicationDetailApi(APIView):
 class _TransitionInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    amount_cny = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="approve only: the amount per period where the rules leave it to the caseworker",
+    )
 
 
 TRANSITIONS = {
@@ -157,7 +165,7 @@ TRANSITIONS = {
     "recommend": (workflow.application_recommend, ("note",)),
     "return": (workflow.application_return, ("note",)),
     "withdraw": (workflow.application_withdraw, ()),
-    "approve": (workflow.application_approve, ("note", "override_reason")),
+    "approve": (workflow.application_approve, ("note", "override_reason", "amount_cny")),
     "reject": (workflow.application_reject, ("note",)),
 }
 

@@ -112,3 +112,11 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Only to approve what the rules do not find eligible: say why, for the record."),
     )
+    amount_cny = forms.DecimalField(
+        label=_("amount per period"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Only where the rules leave the amount to the caseworker."),
+    )

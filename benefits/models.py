@@ -511,3 +511,30 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.application_id} · {self.label}"
+
+
+class YearlyCapUsage(models.Model):
+    """How much of a per-beneficiary, per-calendar-year cap the entitlements granted so far use (大连（六）: 对创业实体
+    的社保补贴每户每年最多给予10万元). Approvals add to ``used_cny`` with a conditional update; the check constraint
+    keeps the total under the cap even when two approvals race."""
+
+    organization = models.ForeignKey(
+        "casework.Organization", verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    cap_code = models.CharField(_("cap parameter"), max_length=128)
+    year = models.PositiveSmallIntegerField(_("year"))
+    cap_cny = models.DecimalField(_("cap"), max_digits=14, decimal_places=2)
+    used_cny = models.DecimalField(_("used"), max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("yearly cap usage")
+        verbose_name_plural = _("yearly cap usage")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "cap_code", "year"], name="cap_usage_once"),
+            models.CheckConstraint(
+                condition=Q(used_cny__gte=0) & Q(used_cny__lte=F("cap_cny")), name="cap_usage_within_cap"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} · {self.cap_code} · {self.year}: {self.used_cny}/{self.cap_cny}"

@@ -149,12 +149,21 @@ def application_facts(*, application, as_of: datetime.date) -> dict:
     person the records win; business, training, lease, organization … come from the application)."""
     verified = application.facts or {}
     if application.person_id is None:
-        return {
-            **{key: value for key, value in verified.items() if key not in ("as_of", "city", "subject")},
+        grants = (
+            Entitlement.objects.filter(organization_id=application.organization_id, approved_on__lte=as_of)
+            .exclude(status=Entitlement.Status.TERMINATED)
+            .order_by("start")
+            .values_list("program__code", "family", "start", "end", "amount_per_period")
+        )
+        document = {
+            **{key: value for key, value in verified.items() if key not in ("as_of", "city", "subject", "grants")},
             "as_of": as_of.isoformat(),
             "city": application.organization.unit.city_code,
             "subject": "organization",
         }
+        if grants:
+            document["grants"] = [_grant_row(*row) for row in grants]
+        return document
     document = person_facts(person=application.person, as_of=as_of)
     for section, value in verified.items():
         if section in ("person", "household") and isinstance(value, dict):

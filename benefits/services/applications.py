@@ -17,6 +17,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from accounts.selectors import users_with_role_over
 from accounts.services import notify_by_sms, notify_staff
 from casework.permissions import can_edit_in_unit
 
-from ..models import Application, Entitlement, Evidence, Lead, Program
+from ..models import Application, Entitlement, Evidence, Lead, Program, YearlyCapUsage
 from ..rules.conditions_people import months_later
 from ..rules.engine import Decision
 from ..rules.facts import Facts, FactsError, validate
@@ -215,15 +216,27 @@ def decision_for(application: Application, on: datetime.date) -> Decision:
     return decide(program, facts, params_for_city(city=program.city))
 
 
-def _grant_total(decision: Decision) -> Decimal:
-    if decision.amount_cny is None:
-        return Decimal("0")
-    return decision.amount_cny * (decision.max_periods or 1)
+def _approved_amount(decision: Decision, amount_cny: Decimal | None) -> Decimal | None:
+    """The rule's amount per period; where the rule leaves it to the caseworker (contributions actually paid, a
+    panel's figure), the one the approver fixes. An approver never replaces an amount the rule computed."""
+    if decision.amount_cny is not None:
+        if amount_cny is not None and amount_cny != decision.amount_cny:
+            raise ValidationError({"amount_cny": _("The rules set the amount of this program; it cannot be changed.")})
+        return decision.amount_cny
+    if amount_cny is not None and amount_cny < 0:
+        raise ValidationError({"amount_cny": _("An amount cannot be negative.")})
+    return amount_cny
 
 
 @transaction.atomic
 def application_approve(
-    *, actor, application: Application, note: str = "", override_reason: str = "", on: datetime.date | None = None
+    *,
+    actor,
+    application: Application,
+    note: str = "",
+    override_reason: str = "",
+    amount_cny: Decimal | None = None,
+    on: datetime.date | None = None,
 ) -> Application:
     """Recommended → approved, with the entitlement it grants; or, above the second-approval amount, the first
     of two approvals (the state stays recommended until a different supervisor approves too)."""
@@ -240,7 +253,9 @@ def application_approve(
             )
             % {"date": on.isoformat(), "reasons": unmet}
         )
-    if _grant_total(decision) > settings.CASEWORK_SECOND_APPROVAL_ABOVE_CNY and application.first_approved_by is None:
+    amount = _approved_amount(decision, amount_cny)
+    total = (amount or Decimal("0")) * (decision.max_periods or 1)
+    if total > settings.CASEWORK_SECOND_APPROVAL_ABOVE_CNY and application.first_approved_by is None:
         application.first_approved_by = actor
         _save(application, ["first_approved_by"], "first approval")
         return application
@@ -252,7 +267,7 @@ def application_approve(
         ["state", "decided_by", "decided_on", "decision", "override_reason", "decision_note"],
         "approved with an override" if application.override_reason else "approved",
     )
-    _entitlement_grant(application, decision, actor, on)
+    _entitlement_grant(application, decision, amount, actor, on)
     return application
 
 
@@ -282,13 +297,61 @@ def entitlement_end(start: datetime.date, period: str | None, max_periods: int |
     return months_later(start, PERIOD_MONTHS[period] * max_periods) - datetime.timedelta(days=1)
 
 
-def _entitlement_grant(application: Application, decision: Decision, actor, on: datetime.date) -> Entitlement:
+# Programs whose grants to one organization are capped per calendar year, and the parameter of the cap.
+YEARLY_CAPS = {"dalian_startup_leader_si_subsidy": "dalian.startup_leader_si_cap_per_entity_per_year_cny"}
+
+
+def _per_year(grant: Entitlement) -> dict[int, Decimal]:
+    """What a grant pays in each calendar year: one-time in its start year; per month, quarter or year for the
+    periods starting in that year (a grant without an end counts up to the end of its start year)."""
+    amount = grant.amount_per_period or Decimal("0")
+    if grant.period in ("", "once") or not amount:
+        return {grant.start.year: amount} if amount else {}
+    step = PERIOD_MONTHS.get(grant.period, 1)
+    last = grant.end or datetime.date(grant.start.year, 12, 31)
+    years: dict[int, Decimal] = {}
+    day, index = grant.start, 0
+    while day <= last and (grant.max_periods is None or index < grant.max_periods):
+        years[day.year] = years.get(day.year, Decimal("0")) + amount
+        index += 1
+        day = months_later(grant.start, step * index)
+    return years
+
+
+def _use_yearly_cap(grant: Entitlement, on: datetime.date) -> None:
+    """Add the grant to its organization's yearly totals; refuse when a year would pass the cap. The conditional
+    UPDATE takes the row's lock, so of two approvals at the same moment the second sees the first's total."""
+    code = YEARLY_CAPS.get(grant.program.code)
+    if code is None or grant.organization_id is None:
+        return
+    cap = params_for_city(city=grant.program.city).value(code, on)
+    if cap is None:
+        message = _("The yearly cap “%(code)s” has not been set: an administrator sets it first.")
+        raise Conflict(message % {"code": code})
+    for year, amount in _per_year(grant).items():
+        YearlyCapUsage.objects.get_or_create(
+            organization_id=grant.organization_id, cap_code=code, year=year, defaults={"cap_cny": cap}
+        )
+        added = YearlyCapUsage.objects.filter(
+            organization_id=grant.organization_id, cap_code=code, year=year, used_cny__lte=F("cap_cny") - amount
+        ).update(used_cny=F("used_cny") + amount)
+        if not added:
+            usage = YearlyCapUsage.objects.get(organization_id=grant.organization_id, cap_code=code, year=year)
+            raise Conflict(
+                _("This grant would pass the yearly cap of %(cap)s CNY for %(year)s (already granted: %(used)s CNY).")
+                % {"cap": usage.cap_cny, "year": year, "used": usage.used_cny}
+            )
+
+
+def _entitlement_grant(
+    application: Application, decision: Decision, amount: Decimal | None, actor, on: datetime.date
+) -> Entitlement:
     program = application.program
     once = bool(program.once_per_lifetime) or decision.period == "once"
     start = application.requested_start
     try:
         with transaction.atomic():  # a savepoint: a constraint refused here leaves the approval undone
-            return Entitlement.objects.create(
+            grant = Entitlement.objects.create(
                 application=application,
                 program=program,
                 family=program.family,
@@ -298,7 +361,7 @@ def _entitlement_grant(application: Application, decision: Decision, actor, on: 
                 once=once,
                 start=start,
                 end=entitlement_end(start, decision.period, decision.max_periods),
-                amount_per_period=decision.amount_cny,
+                amount_per_period=amount,
                 period=decision.period or "",
                 max_periods=decision.max_periods,
                 approved_by=actor,
@@ -310,6 +373,8 @@ def _entitlement_grant(application: Application, decision: Decision, actor, on: 
         else:
             message = _("This person already has an active grant of this kind.")
         raise Conflict(message) from error
+    _use_yearly_cap(grant, on)
+    return grant
 
 
 # --- Evidence ----------------------------------------------------------------------------------------------------

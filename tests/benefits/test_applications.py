@@ -350,3 +350,91 @@ def test_daqing_decides_within_two_working_days_holidays_excluded():
     submitted = datetime.datetime(2026, 9, 30, 3, tzinfo=datetime.UTC)  # 11:00 in 大庆
     daqing = SimpleNamespace(submitted_at=submitted, program=SimpleNamespace(city="daqing"))
     assert application_deadline(daqing, limits) == D(2026, 10, 9)  # over the National Day holiday
+
+
+LEADER = "dalian_startup_leader_si_subsidy"
+LEADER_FACTS = {
+    "person": {"registers": [{"code": "startup_leaders", "since": "2025-01-01"}]},
+    "organization": {
+        "kind": "employer",
+        "registered_on": "2025-01-01",
+        "hires": [{"from": "2026-11-01", "registers": ["registered_urban_unemployed"]}],
+    },
+}
+
+
+@pytest.fixture
+def venture(world):
+    """A start-up leader's venture in alice's community, with the yearly cap of 大连（六） set (100,000 CNY)."""
+    from casework.services import organization_create
+
+    return organization_create(
+        actor=None, name="青创科技", kind="employer", unit=world.youhao, uscc="91110000600037341L"
+    )
+
+
+def leader_application(world, venture, start):
+    application = application_create(
+        actor=world.alice,
+        program=Program.objects.get(code=LEADER),
+        organization=venture,
+        requested_start=start,
+        facts=LEADER_FACTS,
+    )
+    application_submit(actor=world.alice, application=application)
+    return application_recommend(actor=world.alice, application=application)
+
+
+def test_an_enterprises_yearly_total_never_passes_the_cap(world, venture, settings):
+    from benefits.models import YearlyCapUsage
+
+    settings.CASEWORK_SECOND_APPROVAL_ABOVE_CNY = Decimal("1000000")  # one approver is enough here
+    first = leader_application(world, venture, D(2026, 12, 1))
+    application_approve(actor=world.bob, application=first, amount_cny=Decimal("5000"), on=TODAY)
+    used = dict(YearlyCapUsage.objects.values_list("year", "used_cny"))
+    assert used == {2026: 5000, 2027: 60000, 2028: 60000, 2029: 55000}  # 36 months from 2026-12-01
+    second = leader_application(world, venture, D(2027, 1, 1))
+    with pytest.raises(Conflict, match="2027"):  # 60,000 more in 2027 would make 120,000
+        application_approve(actor=world.bob, application=second, amount_cny=Decimal("5000"), on=TODAY)
+    assert Application.objects.get(pk=second.pk).state == "recommended"
+    assert dict(YearlyCapUsage.objects.values_list("year", "used_cny")) == used  # nothing partial
+    application_approve(actor=world.bob, application=second, amount_cny=Decimal("3000"), on=TODAY)
+    assert YearlyCapUsage.objects.get(year=2027).used_cny == Decimal("96000")
+
+
+def test_an_amount_the_rules_compute_cannot_be_replaced(world, zhang):
+    with pytest.raises(ValidationError):
+        application_approve(actor=world.bob, application=recommended(world, zhang), amount_cny=Decimal("9999"))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks between connections need PostgreSQL")
+def test_two_approvals_at_the_same_moment_cannot_pass_an_enterprises_yearly_cap(
+    world, venture, second_supervisor, settings
+):
+    from benefits.models import YearlyCapUsage
+
+    settings.CASEWORK_SECOND_APPROVAL_ABOVE_CNY = Decimal("1000000")
+    first, second = (leader_application(world, venture, D(2027, 1, 1)) for _ in range(2))
+    barrier, outcomes = threading.Barrier(2), []
+
+    def approve(application, supervisor):
+        try:
+            barrier.wait()
+            application_approve(actor=supervisor, application=application, amount_cny=Decimal("5000"), on=TODAY)
+            outcomes.append("approved")
+        except Conflict:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=approve, args=(first, world.bob)),
+        threading.Thread(target=approve, args=(second, second_supervisor)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["approved", "refused"]
+    assert YearlyCapUsage.objects.get(year=2027).used_cny == Decimal("60000")

@@ -4,6 +4,8 @@ console and the API (so four eyes and the rules hold here too):
     python manage.py application approve 42 --as bob [--note "…"] [--override-reason "…"]
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.http import Http404
@@ -25,8 +27,14 @@ class Command(AuditedCommand):
         parser.add_argument("--as", dest="username", required=True, help="The staff user who acts.")
         parser.add_argument("--note", default="")
         parser.add_argument("--override-reason", default="")
+        parser.add_argument(
+            "--amount",
+            type=Decimal,
+            default=None,
+            help="Approve: the amount per period, where the rules leave it open.",
+        )
 
-    def handle(self, *, action, application, username, note, override_reason, **options):
+    def handle(self, *, action, application, username, note, override_reason, amount, **options):
         actor = User.objects.filter(username=username, is_active=True).first()
         if actor is None:
             raise CommandError(f"No active user {username!r}.")
@@ -35,7 +43,7 @@ class Command(AuditedCommand):
         except Http404 as error:  # the same answer for missing and out of the user's area
             raise CommandError(f"No application {application} in {username}'s area.") from error
         service, fields = TRANSITIONS[action]
-        given = {"note": note, "override_reason": override_reason}
+        given = {"note": note, "override_reason": override_reason, "amount_cny": amount}
         try:
             with acting_as(actor):
                 result = service(actor=actor, application=found, **{f: given[f] for f in fields})
