@@ -4,6 +4,7 @@ go out before an entitlement ends and when an application waits past its time li
 import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -11,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 from accounts.models import Role
 from accounts.selectors import users_with_role_over
 from accounts.services import notify_staff
+from casework.models import ExitReason, RegistryEntry
 
 from ..models import Application, Entitlement
 from ..selectors import application_deadline, processing_limits
@@ -45,6 +47,27 @@ def entitlements_expire(*, today: datetime.date) -> int:
                 default_change_reason="expired at its period limit",
             )
             expired += len(batch)
+
+
+def entitlements_suspend_deceased(*, today: datetime.date) -> int:
+    """Active entitlements of a person taken off a register as deceased on or before ``today`` are suspended (not
+    terminated: a caseworker settles what was due up to the death). Idempotent: a suspended one is not active."""
+    deceased = RegistryEntry.objects.filter(
+        exit_reason=ExitReason.DECEASED, exited_on__lte=today, person_id=OuterRef("person_id")
+    )
+    with transaction.atomic():
+        batch = list(
+            Entitlement.objects.select_for_update(skip_locked=True)
+            .filter(status=Entitlement.Status.ACTIVE, person__isnull=False)
+            .filter(Exists(deceased))
+        )
+        for entitlement in batch:
+            entitlement.status = Entitlement.Status.SUSPENDED
+            entitlement.status_reason = _("The person died: suspended until the caseworker settles what was due")
+        bulk_update_with_history(
+            batch, Entitlement, ["status", "status_reason"], batch_size=BATCH, default_change_reason="suspended: death"
+        )
+    return len(batch)
 
 
 def reminders_send(*, today: datetime.date) -> dict:

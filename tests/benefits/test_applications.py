@@ -438,3 +438,16 @@ def test_two_approvals_at_the_same_moment_cannot_pass_an_enterprises_yearly_cap(
         thread.join()
     assert sorted(outcomes) == ["approved", "refused"]
     assert YearlyCapUsage.objects.get(year=2027).used_cny == Decimal("60000")
+
+
+def test_a_persons_entitlements_are_suspended_when_they_die(world, zhang):
+    from benefits.services.entitlements import entitlements_suspend_deceased
+
+    grant = monthly_grant(world, zhang, end=D(2027, 12, 31))
+    entry = zhang.registry_entries.get()
+    services.registry_entry_exit(actor=world.alice, entry=entry, exited_on=D(2026, 12, 5), reason="deceased")
+    assert entitlements_suspend_deceased(today=D(2026, 12, 4)) == 0  # not yet on the day before
+    assert entitlements_suspend_deceased(today=D(2026, 12, 5)) == 1
+    grant.refresh_from_db()
+    assert grant.status == "suspended"
+    assert entitlements_suspend_deceased(today=D(2026, 12, 6)) == 0  # a second run: nothing more
