@@ -32,6 +32,11 @@ class _PartySerializer(serializers.Serializer):
     id_masked = serializers.CharField()
 
 
+class _ChecklistItem(serializers.Serializer):
+    document = serializers.CharField()
+    attached = serializers.BooleanField()
+
+
 class EntitlementSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
 
@@ -52,6 +57,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     first_approved_by = _UserRef(allow_null=True)
     decided_by = _UserRef(allow_null=True)
     entitlement = serializers.SerializerMethodField()
+    checklist = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
@@ -78,6 +84,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "override_reason",
             "decision_note",
             "entitlement",
+            "checklist",
         ]
 
     @extend_schema_field(_PartySerializer)
@@ -92,6 +99,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "name": organization.name,
             "id_masked": organization.uscc,
         }
+
+    @extend_schema_field(_ChecklistItem(many=True))
+    def get_checklist(self, application) -> list[dict]:
+        """The program's evidence list (catalogue ``conditions_on_evidence``), each with whether a document of that
+        name is attached."""
+        attached = {evidence.label for evidence in application.evidence.all()}
+        return [{"document": item, "attached": item in attached} for item in application.program.evidence or []]
 
     @extend_schema_field(EntitlementSerializer(allow_null=True))
     def get_entitlement(self, application) -> dict | None:

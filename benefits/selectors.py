@@ -250,7 +250,9 @@ _APPLICATION_RELATED = (
 
 def application_list(*, user, state: str = "", program: str = "", unit: int | None = None):
     """The applications of the user's area (a fixed number of queries whatever the page size)."""
-    applications = Application.objects.visible_to(user).select_related(*_APPLICATION_RELATED)
+    applications = (
+        Application.objects.visible_to(user).select_related(*_APPLICATION_RELATED).prefetch_related("evidence")
+    )
     if state:
         applications = applications.filter(state=state)
     if program:

@@ -122,3 +122,17 @@ def test_a_png_name_with_pdf_bytes_or_an_oversized_file_is_refused(world, zhang,
     assert not_allowed.status_code == 400
     assert not Application.objects.get(pk=application_id).evidence.exists()
     assert not any(tmp_path.rglob("*.*"))  # nothing stored
+
+
+def test_the_checklist_follows_the_programs_evidence(world, zhang, api_as, settings, tmp_path):  # noqa: F811
+    from benefits.models import Program
+
+    settings.MEDIA_ROOT = tmp_path
+    alice = api_as(world.alice)
+    body = create(alice, zhang).json()
+    wanted = Program.objects.get(code=JOB_SEEKING).evidence
+    assert wanted and [item["document"] for item in body["checklist"]] == wanted
+    assert not any(item["attached"] for item in body["checklist"])
+    upload(alice, body["id"], "证明.pdf", PDF, label=wanted[0])
+    detail = alice.get(reverse("api:benefits:application-detail", args=[body["id"]])).json()
+    assert detail["checklist"][0] == {"document": wanted[0], "attached": True}
