@@ -14,6 +14,11 @@ urlpatterns = [
     path("leads/<int:pk>/dismiss/", views.LeadDismissView.as_view(), name="lead-dismiss"),
     path("applications/", views_applications.ApplicationListView.as_view(), name="application-list"),
     path(
+        "applications/approve/",
+        views_applications.ApplicationBulkApproveView.as_view(),
+        name="application-bulk-approve",
+    ),
+    path(
         "applications/new/<int:person_id>/",
         views_applications.ApplicationCreateView.as_view(),
         name="application-create",

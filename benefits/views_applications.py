@@ -52,6 +52,7 @@ class ApplicationListView(ConsoleView):
             rows=[(application, selectors.application_deadline(application, limits)) for application in page],
             state=state,
             states=Application.State.choices,
+            can_bulk_approve=state == Application.State.RECOMMENDED and has_role(user, Role.SUPERVISOR),
             today=timezone.localdate(),
             **kwargs,
         )
@@ -167,3 +168,26 @@ class ApplicationNoticeView(ConsoleView):
     def render_to_response(self, context, **kwargs):
         with translation.override("zh-hans"):
             return super().render_to_response(context, **kwargs).render()
+
+
+class ApplicationBulkApproveView(ConsoleView):
+    """Approve the ticked applications of the queue, each through ``application_approve`` (four eyes, the rules,
+    the caps): the ones refused stay in the queue with the reason shown."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        ids = [int(value) for value in request.POST.getlist("application") if value.isdigit()]
+        chosen = selectors.application_list(user=request.user).filter(pk__in=ids)
+        approved = 0
+        for application in chosen:
+            form = DecisionForm({})
+            form.is_valid()
+            if run_service(form, workflow.application_approve, actor=request.user, application=application):
+                approved += 1
+            else:
+                reasons = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+                messages.error(request, f"#{application.pk} {application.party}: {reasons}")
+        if approved:
+            messages.success(request, _("%(count)s approved.") % {"count": approved})
+        return HttpResponseRedirect(reverse("benefits:application-list") + "?state=recommended")

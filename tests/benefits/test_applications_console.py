@@ -80,3 +80,19 @@ def test_a_decided_application_has_a_printable_notice_in_chinese(world, zhang, c
     assert "批准通知书" in page  # in Chinese whatever the console language
     assert zhang.masked_id_number in page and zhang.id_number not in page and "1000.00" in page
     assert console_as(world.carol).get(notice_url).status_code == 404
+
+
+def test_the_console_bulk_approval_checks_each_item(world, zhang, console_as):  # noqa: F811
+    from .test_applications import recommended
+
+    own, theirs = recommended(world, zhang, by=world.bob), recommended(world, zhang)
+    bob = console_as(world.bob)
+    queue = bob.get(reverse("benefits:application-list")).content.decode()
+    assert f'value="{own.pk}"' in queue and f'value="{theirs.pk}"' in queue
+    response = bob.post(reverse("benefits:application-bulk-approve"), {"application": [own.pk, theirs.pk]}, follow=True)
+    page = response.content.decode()
+    assert f"#{own.pk}" in page and "本人创建、提交或推荐" in page  # refused, with the reason
+    assert Application.objects.get(pk=own.pk).state == "recommended"
+    assert Application.objects.get(pk=theirs.pk).state == "approved"
+    assert console_as(world.carol).post(reverse("benefits:application-bulk-approve"), {"application": [own.pk]})
+    assert Application.objects.get(pk=own.pk).state == "recommended"  # carol cannot reach it at all
