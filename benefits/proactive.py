@@ -22,7 +22,7 @@ from casework.permissions import can_edit_in_unit
 from .models import Application, Lead, Program, ScreeningChunk, ScreeningRun
 from .rules.engine import money
 from .rules.facts import Facts
-from .rules.registry import RULES, _load_families, eligible_decision, screening
+from .rules.registry import RULES, ScreeningMemo, _load_families, screening
 from .selectors import params_for_city, people_facts, program_infos
 
 CHUNK_SIZE = 1000
@@ -41,6 +41,12 @@ def _run_context(run_pk: int, started_at: datetime.datetime) -> tuple[dict, dict
     }
     params = {city: params_for_city(city=city) for city in programs}
     return programs, params, dict(Program.objects.values_list("code", "pk"))
+
+
+@lru_cache(maxsize=1)
+def _run_memo(run_pk: int, started_at: datetime.datetime) -> ScreeningMemo:
+    """The decisions this process has made in this run, reused for people who answer the same (see the memo)."""
+    return ScreeningMemo()
 
 
 def _on_a_register(today: datetime.date):
@@ -76,11 +82,12 @@ def screen_chunk(*, run_id: int, number: int, first: int, last: int) -> None:
     people = list(Person.objects.filter(pk__in=chunk).select_related("residence_unit"))
     documents = people_facts(people=people, as_of=today)
     found = {}
+    memo = _run_memo(run.pk, run.started_at)
     with screening():
         for person in people:
             facts = Facts(documents[person.pk], as_of=today)
             for program in programs.get(person.residence_unit.city_code, []):
-                if decision := eligible_decision(program, facts, params[program.city]):
+                if decision := memo.eligible_decision(program, facts, params[program.city]):
                     found[(person.pk, program_ids[program.code])] = (decision, person.residence_unit_id)
     with transaction.atomic():
         counts = _sync_chunk([person.pk for person in people], found, today)

@@ -74,7 +74,7 @@ def on_register_on(
 
 def current_spell(facts: Facts, statuses: tuple[str, ...]) -> dict | None:
     """The employment spell (raw row) of one of ``statuses`` covering the as-of day, the latest one first."""
-    rows = facts.person.get("employment") or []
+    rows = facts.get("person.employment") or []
     found = None
     for row in rows:
         spell_start, spell_end = _date(row.get("from")), _date(row.get("to"))

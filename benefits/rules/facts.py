@@ -56,8 +56,37 @@ def validate(document: dict) -> None:
         )
 
 
+_PARTS: dict[str, tuple[str, ...]] = {}
+
+
+_SCALARS = frozenset({str, int, float, bool, datetime.date, type(None)})
+
+
+def _frozen(value):
+    """A hashable stand-in for an answer a rule got from the facts (for ``registry.ScreeningMemo``)."""
+    if type(value) in _SCALARS:
+        return value
+    if isinstance(value, list) and all(isinstance(item, Spell) for item in value):
+        return tuple((item.code, item.start, item.end) for item in value)
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _on(spells: list[Spell] | None, codes: frozenset[str], code: str, day: datetime.date) -> bool | None:
+    if spells is None:
+        return None
+    if code not in codes:  # the common answer, without walking the spells
+        return False
+    return any(spell.code == code and spell.covers(day) for spell in spells)
+
+
 class Facts:
-    """A validated facts document. ``as_of`` is the day every question is asked for."""
+    """A validated facts document. ``as_of`` is the day every question is asked for.
+
+    Rules read it only through the methods and properties below. While ``trace`` is a list, each answer is
+    recorded with the question, which lets the screening reuse a decision for another person who gives the same
+    answers to the same questions (``registry.ScreeningMemo``)."""
+
+    trace: list | None = None
 
     def __init__(self, document: dict, *, as_of: datetime.date | None = None):
         self.document = document
@@ -66,6 +95,7 @@ class Facts:
         self.person: dict = document.get("person") or {}
         self.household: dict = document.get("household") or {}
         self.organization: dict = document.get("organization") or {}
+        self._answers: dict[tuple, object] = {}
 
     @classmethod
     def parse(cls, document: dict, *, as_of: datetime.date | None = None) -> "Facts":
@@ -76,12 +106,41 @@ class Facts:
 
     def get(self, path: str):
         """``person.birth_date`` → the value, or None when any part of the path is absent."""
+        node = self._get(path)
+        if self.trace is not None:
+            self.trace.append((("get", path), _frozen(node)))
+        return node
+
+    def _get(self, path: str):
         node = self.document
-        for part in path.split("."):
+        for part in _PARTS.get(path) or _PARTS.setdefault(path, tuple(path.split("."))):
             if not isinstance(node, dict) or part not in node:
                 return None
             node = node[part]
         return node
+
+    def replay(self, question: tuple):
+        """The answer these facts give to a recorded question, in its hashable form (nothing is traced); each
+        question is worked out once per facts, however many programs ask it."""
+        try:
+            return self._answers[question]
+        except KeyError:
+            self._answers[question] = answer = self._answer(question)
+            return answer
+
+    def _answer(self, question: tuple):
+        kind = question[0]
+        if kind == "get":
+            return _frozen(self._get(question[1]))
+        if kind == "on_register":
+            return _on(self._registers, self._register_codes, question[1], question[2] or self.as_of)
+        if kind == "household_on_register":
+            return _on(
+                self._household_registers, self._household_register_codes, question[1], question[2] or self.as_of
+            )
+        if kind == "employment":
+            return _frozen(self._employment)
+        return _frozen(self._grants)
 
     def date(self, path: str) -> datetime.date | None:
         return _date(self.get(path))
@@ -115,27 +174,29 @@ class Facts:
 
     def on_register(self, code: str, on: datetime.date | None = None) -> bool | None:
         """Whether the person is on register ``code`` on the day (None when the registers were not given)."""
-        if self._registers is None:
-            return None
-        if code not in self._register_codes:  # the common answer, without walking the spells
-            return False
-        on = on or self.as_of
-        return any(spell.code == code and spell.covers(on) for spell in self._registers)
+        answer = _on(self._registers, self._register_codes, code, on or self.as_of)
+        if self.trace is not None:
+            self.trace.append((("on_register", code, on), answer))
+        return answer
 
     def household_on_register(self, code: str, on: datetime.date | None = None) -> bool | None:
-        if self._household_registers is None:
-            return None
-        if code not in self._household_register_codes:
-            return False
-        on = on or self.as_of
-        return any(spell.code == code and spell.covers(on) for spell in self._household_registers)
+        answer = _on(self._household_registers, self._household_register_codes, code, on or self.as_of)
+        if self.trace is not None:
+            self.trace.append((("household_on_register", code, on), answer))
+        return answer
 
     @cached_property
-    def employment(self) -> list[Spell] | None:
+    def _employment(self) -> list[Spell] | None:
         rows = self.person.get("employment")
         if rows is None:
             return None
         return [Spell(row["status"], _date(row.get("from")), _date(row.get("to"))) for row in rows]
+
+    @property
+    def employment(self) -> list[Spell] | None:
+        if self.trace is not None:
+            self.trace.append((("employment",), _frozen(self._employment)))
+        return self._employment
 
     def employment_status(self, on: datetime.date | None = None) -> str | None:
         """The status of the spell covering the day: employed, flexible, self_employed, unemployed; "none" when
@@ -147,8 +208,14 @@ class Facts:
         return current[-1].code if current else "none"
 
     @cached_property
-    def grants(self) -> list[dict]:
+    def _grants(self) -> list[dict]:
         return list(self.document.get("grants") or [])
+
+    @property
+    def grants(self) -> list[dict]:
+        if self.trace is not None:
+            self.trace.append((("grants",), _frozen(self._grants)))
+        return self._grants
 
     def received(self, *, family: str | None = None, program: str | None = None) -> list[dict]:
         """Earlier grants of a program or of any program of a family (for once-only rules and conflicts)."""

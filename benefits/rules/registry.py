@@ -91,3 +91,36 @@ def eligible_decision(program: ProgramInfo, facts: Facts, params: Params) -> Dec
 def _load_families() -> None:
     """Import the family modules once; each registers its rules."""
     from . import families  # noqa: F401
+
+
+_MISSING = object()
+
+
+class ScreeningMemo:
+    """Eligible decisions reused between people, exactly: a rule is a pure function of the answers it gets from
+    the facts (``Facts.trace`` records each question and answer), of the day and of the parameters. The memo keeps,
+    per program, day and parameters, the questions a rule asked (its "spec": a rule that takes another path asks
+    others) and, per spec, the decision for each tuple of answers. For a new person it asks each known spec's
+    questions again; the same answers mean the same steps and the same decision. Most people of a night differ in
+    nothing a given rule looks at, so most decisions are a few look-ups. Use inside ``screening()``."""
+
+    MAX_SPECS = 64
+
+    def __init__(self):
+        self._specs: dict[tuple, dict[tuple, dict]] = {}
+
+    def eligible_decision(self, program: ProgramInfo, facts: Facts, params: Params) -> Decision | None:
+        specs = self._specs.setdefault((program.code, facts.as_of, params), {})  # params: by identity
+        for spec, decisions in specs.items():
+            found = decisions.get(tuple([facts.replay(question) for question in spec]), _MISSING)
+            if found is not _MISSING:
+                return found
+        facts.trace = trace = []
+        try:
+            decision = eligible_decision(program, facts, params)
+        finally:
+            facts.trace = None
+        spec = tuple(question for question, _answer in trace)
+        if spec in specs or len(specs) < self.MAX_SPECS:
+            specs.setdefault(spec, {})[tuple(answer for _question, answer in trace)] = decision
+        return decision

@@ -24,7 +24,15 @@ import yaml
 
 from benefits.rules import offline
 from benefits.rules.facts import Facts, validate
-from benefits.rules.registry import RULES, _load_families, decide, decide_eligible
+from benefits.rules.registry import (
+    RULES,
+    ScreeningMemo,
+    _load_families,
+    decide,
+    decide_eligible,
+    eligible_decision,
+    screening,
+)
 
 CASES_DIR = Path(__file__).with_name("cases")
 
@@ -83,3 +91,28 @@ def test_every_parameter_a_rule_names_exists():
         }
     known = {spec["code"] for spec in offline._yaml("parameters.yaml")}
     assert codes - known == set()
+
+
+@pytest.mark.parametrize("city", ["daqing", "dalian", "jinan", "chaoyang", "yiyang"])
+def test_the_screening_memo_gives_every_case_the_decision_it_gets_alone(city):
+    """The nightly screening reuses a decision for whoever gives a rule the same answers (``ScreeningMemo``). Here
+    every case's facts go through every program of the city, twice, in both orders, with one memo: each answer
+    must equal the rule's answer for those facts alone. A rule reading something the facts do not record for the
+    memo would show up as a case answered with another case's decision."""
+    _load_families()
+    cases = [param.values[1] for param in load_cases() if param.values[0] == city]
+    programs = [p for p in offline.programs(city) if p.code in RULES]
+    shared = offline.params(city)
+    runs = []
+    for case in cases:
+        as_of = case["as_of"]
+        day = datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        params = offline.params(city, overrides=case["parameters"]) if case.get("parameters") else shared
+        runs.append(({"city": city, **case.get("facts", {})}, day, params))
+    memo = ScreeningMemo()
+    with screening():
+        for document, day, params in [*runs, *reversed(runs)]:
+            for program in programs:
+                alone = eligible_decision(program, Facts(document, as_of=day), params)
+                remembered = memo.eligible_decision(program, Facts(document, as_of=day), params)
+                assert (remembered and remembered.as_dict()) == (alone and alone.as_dict()), (program.code, document)

@@ -83,7 +83,7 @@ def dalian_ui_lump_sum_for_startup(program: ProgramInfo, facts: Facts, params: P
     the monthly
     benefit × the months left on the business registration date (the start of the self-employment spell)."""
     clause = program.clause
-    rows = [row for row in facts.person.get("employment") or [] if row["status"] == "self_employed"]
+    rows = [row for row in facts.get("person.employment") or [] if row["status"] == "self_employed"]
     started = max((_date(row.get("from")) for row in rows if row.get("from")), default=None)
     label = _("Started a business while receiving unemployment-insurance benefit")
     if facts.employment is None:
