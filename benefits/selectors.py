@@ -136,6 +136,18 @@ def _facts_document(
     return document
 
 
+GRANT_FIELDS = ("program__code", "family", "start", "end", "amount_per_period")
+
+
+def _granted(as_of: datetime.date, **party):
+    """The entitlements of a party approved by ``as_of`` and not terminated: the facts' ``grants``."""
+    return (
+        Entitlement.objects.filter(approved_on__lte=as_of, **party)
+        .exclude(status=Entitlement.Status.TERMINATED)
+        .order_by("start")
+    )
+
+
 def _grant_row(program: str, family: str, start, end, amount) -> dict:
     row = {"program": program, "family": family, "from": start.isoformat(), "to": _iso(end)}
     if amount is not None:
@@ -149,12 +161,7 @@ def application_facts(*, application, as_of: datetime.date) -> dict:
     person the records win; business, training, lease, organization … come from the application)."""
     verified = application.facts or {}
     if application.person_id is None:
-        grants = (
-            Entitlement.objects.filter(organization_id=application.organization_id, approved_on__lte=as_of)
-            .exclude(status=Entitlement.Status.TERMINATED)
-            .order_by("start")
-            .values_list("program__code", "family", "start", "end", "amount_per_period")
-        )
+        grants = _granted(as_of, organization_id=application.organization_id).values_list(*GRANT_FIELDS)
         document = {
             **{key: value for key, value in verified.items() if key not in ("as_of", "city", "subject", "grants")},
             "as_of": as_of.isoformat(),
@@ -208,12 +215,7 @@ def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dic
     ).values_list("household_id", "register__code", "entered_on", "exited_on"):
         household_registers[household_id].append(row)
     grants = defaultdict(list)
-    for person_id, *row in (
-        Entitlement.objects.filter(person_id__in=ids, approved_on__lte=as_of)
-        .exclude(status=Entitlement.Status.TERMINATED)
-        .order_by("start")
-        .values_list("person_id", "program__code", "family", "start", "end", "amount_per_period")
-    ):
+    for person_id, *row in _granted(as_of, person_id__in=ids).values_list("person_id", *GRANT_FIELDS):
         grants[person_id].append(_grant_row(*row))
     names = city_local_names()
     documents = {}

@@ -50,25 +50,23 @@ class Params:
         self._values = {code: sorted(rows, key=lambda row: row[0]) for code, rows in values.items()}
         self._names = names or {}
 
-    def value(self, code: str, on: datetime.date) -> Decimal | None:
-        """The value in force on ``on``, or None if the parameter has no value yet on that day."""
+    def _in_force(self, code: str, on: datetime.date) -> tuple[datetime.date | None, Decimal | None]:
         if code not in self._values:
             raise KeyError(f"unknown parameter {code!r}")
-        found = None
-        for valid_from, value in self._values[code]:
-            if valid_from > on:
+        found = (None, None)
+        for row in self._values[code]:
+            if row[0] > on:
                 break
-            found = value
+            found = row
         return found
+
+    def value(self, code: str, on: datetime.date) -> Decimal | None:
+        """The value in force on ``on``, or None if the parameter has no value yet on that day."""
+        return self._in_force(code, on)[1]
 
     def since(self, code: str, on: datetime.date) -> datetime.date | None:
         """The first day of the value in force on ``on`` (None when there is none)."""
-        found = None
-        for valid_from, _value in self._values[code]:
-            if valid_from > on:
-                break
-            found = valid_from
-        return found
+        return self._in_force(code, on)[0]
 
     def name(self, code: str) -> str:
         return self._names.get(code, code)
