@@ -61,3 +61,26 @@ def people(world):
         "li": make_person(world.tianjinjie, "李四", phone="13900001111"),
         "wang": make_person(world.furong, "王五", phone="13700002222", id_number=make_id_number("370102")),
     }
+
+
+@pytest.fixture
+def graduate(world, people):
+    """张三 (大连 友好社区): a 2026 graduate with a national student loan, on the unemployed-graduates register."""
+    import datetime
+
+    from casework import services
+    from casework.models import Register
+
+    zhang = people["zhang"]
+    services.person_update(
+        actor=world.alice,
+        person=zhang,
+        education="bachelor",
+        graduation_date=datetime.date(2026, 7, 1),
+        has_student_loan=True,
+    )
+    register = Register.objects.get(code="unemployed_graduates_after_leaving")
+    services.registry_entry_add(
+        actor=world.alice, register=register, person=zhang, entered_on=datetime.date(2026, 7, 10)
+    )
+    return zhang

@@ -11,13 +11,13 @@ from django.urls import reverse
 from accounts.models import Notification
 from accounts.services import notification_deliver, notify_by_sms
 from benefits.services import application_approve
-from tests.benefits.test_applications import recommended, zhang  # noqa: F401 (fixture)
+from tests.benefits.test_applications import recommended
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_recommended_case_reaches_the_supervisors_of_its_unit(world, zhang, console_as):  # noqa: F811
-    recommended(world, zhang)
+def test_a_recommended_case_reaches_the_supervisors_of_its_unit(world, graduate, console_as):
+    recommended(world, graduate)
     waiting = Notification.objects.get(recipient=world.bob, channel="in_app")
     assert "张三" in waiting.subject and waiting.read_at is None
     assert not Notification.objects.filter(recipient__in=[world.carol, world.alice]).exists()
@@ -27,20 +27,20 @@ def test_a_recommended_case_reaches_the_supervisors_of_its_unit(world, zhang, co
     assert waiting.read_at is not None  # opened, so read
 
 
-def test_the_decision_reaches_the_caseworker_and_the_applicant_once(world, zhang, caplog):  # noqa: F811
-    application_approve(actor=world.bob, application=recommended(world, zhang))
+def test_the_decision_reaches_the_caseworker_and_the_applicant_once(world, graduate, caplog):
+    application_approve(actor=world.bob, application=recommended(world, graduate))
     assert Notification.objects.filter(recipient=world.alice, channel="in_app", subject__contains="已批准").exists()
     sms = Notification.objects.get(channel="sms")
-    assert sms.address == zhang.phone and "已批准" in sms.body and "推荐" not in sms.body  # the applicant's words
+    assert sms.address == graduate.phone and "已批准" in sms.body and "推荐" not in sms.body  # the applicant's words
     with caplog.at_level(logging.INFO, logger="casework.sms"):
         assert notification_deliver(notification_id=sms.pk) is True
         assert notification_deliver(notification_id=sms.pk) is False  # delivered twice: sent once
     sent = [record.getMessage() for record in caplog.records if record.name == "casework.sms"]
-    assert len(sent) == 1 and zhang.phone not in sent[0] and "138****1234" in sent[0]
+    assert len(sent) == 1 and graduate.phone not in sent[0] and "138****1234" in sent[0]
 
 
-def test_a_step_that_rolls_back_leaves_no_notification(world, zhang):  # noqa: F811
-    application = recommended(world, zhang)
+def test_a_step_that_rolls_back_leaves_no_notification(world, graduate):
+    application = recommended(world, graduate)
     before = Notification.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
         application_approve(actor=world.bob, application=application)

@@ -24,25 +24,12 @@ from benefits.services import (
 )
 from benefits.services.applications import entitlement_end
 from casework import services
-from casework.models import Register
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 TODAY = D(2026, 11, 21)
 JOB_SEEKING = "dalian_job_seeking_startup_subsidy"
-
-
-@pytest.fixture
-def zhang(world, people):
-    """张三 (大连 友好社区): a 2026 graduate with a student loan, on the unemployed-graduates register."""
-    person = people["zhang"]
-    services.person_update(
-        actor=world.alice, person=person, education="bachelor", graduation_date=D(2026, 7, 1), has_student_loan=True
-    )
-    register = Register.objects.get(code="unemployed_graduates_after_leaving")
-    services.registry_entry_add(actor=world.alice, register=register, person=person, entered_on=D(2026, 7, 10))
-    return person
 
 
 @pytest.fixture
@@ -62,14 +49,14 @@ def recommended(world, person, code=JOB_SEEKING, *, by=None):
     return application_recommend(actor=by, application=application)
 
 
-def test_an_approved_application_grants_its_entitlement(world, zhang):
+def test_an_approved_application_grants_its_entitlement(world, graduate):
     proactive_screen(today=TODAY)
-    assert Lead.objects.filter(person=zhang, program__code=JOB_SEEKING, closed_on__isnull=True).exists()
-    application = recommended(world, zhang)
-    lead = Lead.objects.get(person=zhang, program__code=JOB_SEEKING)
+    assert Lead.objects.filter(person=graduate, program__code=JOB_SEEKING, closed_on__isnull=True).exists()
+    application = recommended(world, graduate)
+    lead = Lead.objects.get(person=graduate, program__code=JOB_SEEKING)
     assert lead.close_reason == Lead.CloseReason.APPLIED  # applying closes the 主动服务 lead
     proactive_screen(today=TODAY + datetime.timedelta(days=1))  # and the next night does not open it again
-    assert not Lead.objects.filter(person=zhang, program__code=JOB_SEEKING, closed_on__isnull=True).exists()
+    assert not Lead.objects.filter(person=graduate, program__code=JOB_SEEKING, closed_on__isnull=True).exists()
     application_approve(actor=world.bob, application=application, on=TODAY)
     application.refresh_from_db()
     assert (application.state, application.decided_by, application.decision["eligible"]) == (
@@ -89,8 +76,8 @@ def test_an_approved_application_grants_its_entitlement(world, zhang):
     assert reasons == ["created", "submitted", "recommended", "approved"]
 
 
-def test_nobody_decides_what_they_created_submitted_or_recommended(world, zhang):
-    application = recommended(world, zhang, by=world.bob)  # the supervisor took the case himself
+def test_nobody_decides_what_they_created_submitted_or_recommended(world, graduate):
+    application = recommended(world, graduate, by=world.bob)  # the supervisor took the case himself
     for decide in (application_approve, application_reject):
         with pytest.raises(PermissionDenied, match="本人创建、提交或推荐"):
             decide(actor=world.bob, application=application, note="no")
@@ -100,9 +87,9 @@ def test_nobody_decides_what_they_created_submitted_or_recommended(world, zhang)
     assert application.state == "recommended" and not Entitlement.objects.exists()
 
 
-def test_no_state_is_skipped(world, zhang):
+def test_no_state_is_skipped(world, graduate):
     application = application_create(
-        actor=world.alice, program=Program.objects.get(code=JOB_SEEKING), person=zhang, requested_start=TODAY
+        actor=world.alice, program=Program.objects.get(code=JOB_SEEKING), person=graduate, requested_start=TODAY
     )
     with pytest.raises(Conflict):
         application_approve(actor=world.bob, application=application)
@@ -115,8 +102,8 @@ def test_no_state_is_skipped(world, zhang):
     assert Application._meta.get_field("state").editable is False  # no form, serializer or admin can set it
 
 
-def test_returned_for_evidence_then_submitted_again(world, zhang):
-    application = recommended(world, zhang)
+def test_returned_for_evidence_then_submitted_again(world, graduate):
+    application = recommended(world, graduate)
     with pytest.raises(ValidationError):
         application_return(actor=world.bob, application=application, note=" ")
     application_return(actor=world.bob, application=application, note="缺少毕业证书")
@@ -128,9 +115,9 @@ def test_returned_for_evidence_then_submitted_again(world, zhang):
     assert Application.objects.get(pk=application.pk).state == "approved"
 
 
-def test_an_ineligible_result_blocks_approval_unless_overridden_with_a_reason(world, zhang):
-    services.person_update(actor=world.alice, person=zhang, has_student_loan=False)
-    application = recommended(world, zhang)
+def test_an_ineligible_result_blocks_approval_unless_overridden_with_a_reason(world, graduate):
+    services.person_update(actor=world.alice, person=graduate, has_student_loan=False)
+    application = recommended(world, graduate)
     with pytest.raises(Conflict, match="书面说明理由"):
         application_approve(actor=world.bob, application=application, on=TODAY)
     assert Application.objects.get(pk=application.pk).state == "recommended"
@@ -141,9 +128,9 @@ def test_an_ineligible_result_blocks_approval_unless_overridden_with_a_reason(wo
     assert application.history.first().history_change_reason == "approved with an override"
 
 
-def test_above_the_threshold_a_second_different_supervisor_approves(world, zhang, second_supervisor, settings):
+def test_above_the_threshold_a_second_different_supervisor_approves(world, graduate, second_supervisor, settings):
     settings.CASEWORK_SECOND_APPROVAL_ABOVE_CNY = Decimal("999.99")
-    application = recommended(world, zhang)
+    application = recommended(world, graduate)
     application_approve(actor=world.bob, application=application, on=TODAY)
     application.refresh_from_db()
     assert (application.state, application.first_approved_by) == ("recommended", world.bob)
@@ -154,21 +141,21 @@ def test_above_the_threshold_a_second_different_supervisor_approves(world, zhang
     assert (application.state, application.decided_by) == ("approved", second_supervisor)
 
 
-def test_a_one_time_subsidy_is_granted_once_whatever_the_route(world, zhang):
-    application_approve(actor=world.bob, application=recommended(world, zhang), on=TODAY)
-    again = recommended(world, zhang)
+def test_a_one_time_subsidy_is_granted_once_whatever_the_route(world, graduate):
+    application_approve(actor=world.bob, application=recommended(world, graduate), on=TODAY)
+    again = recommended(world, graduate)
     with pytest.raises(Conflict, match="书面说明理由"):  # the rule sees the earlier grant
         application_approve(actor=world.bob, application=again, on=TODAY)
     with pytest.raises(Conflict, match="已向此对象发放过"):  # and the database refuses an override
         application_approve(actor=world.bob, application=again, on=TODAY, override_reason="再发一次")
     again.refresh_from_db()
-    assert again.state == "recommended" and Entitlement.objects.filter(person=zhang).count() == 1
+    assert again.state == "recommended" and Entitlement.objects.filter(person=graduate).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks between connections need PostgreSQL")
-def test_two_approvals_at_the_same_moment_grant_a_one_time_subsidy_once(world, zhang, second_supervisor):
-    first, second = recommended(world, zhang), recommended(world, zhang)
+def test_two_approvals_at_the_same_moment_grant_a_one_time_subsidy_once(world, graduate, second_supervisor):
+    first, second = recommended(world, graduate), recommended(world, graduate)
     barrier, outcomes = threading.Barrier(2), []
 
     def approve(application, supervisor):
@@ -190,35 +177,35 @@ def test_two_approvals_at_the_same_moment_grant_a_one_time_subsidy_once(world, z
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["approved", "refused"]
-    assert Entitlement.objects.filter(person=zhang, family="job_seeking_startup_subsidy").count() == 1
+    assert Entitlement.objects.filter(person=graduate, family="job_seeking_startup_subsidy").count() == 1
 
 
-def test_withdrawn_and_rejected_are_final(world, zhang):
-    application = recommended(world, zhang)
+def test_withdrawn_and_rejected_are_final(world, graduate):
+    application = recommended(world, graduate)
     with pytest.raises(ValidationError):
         application_reject(actor=world.bob, application=application, note="")
     application_reject(actor=world.bob, application=application, note="不符合条件", on=TODAY)
     with pytest.raises(Conflict):
         application_withdraw(actor=world.alice, application=application)
-    other = recommended(world, zhang)
+    other = recommended(world, graduate)
     application_withdraw(actor=world.alice, application=other)
     with pytest.raises(Conflict):
         application_submit(actor=world.alice, application=other)
 
 
-def test_the_applicant_must_be_the_programs_kind_and_in_the_callers_area(world, zhang, people):
+def test_the_applicant_must_be_the_programs_kind_and_in_the_callers_area(world, graduate, people):
     employer_program = Program.objects.filter(city="dalian", beneficiary="employer").first()
     with pytest.raises(ValidationError):
-        application_create(actor=world.alice, program=employer_program, person=zhang, requested_start=TODAY)
+        application_create(actor=world.alice, program=employer_program, person=graduate, requested_start=TODAY)
     with pytest.raises(PermissionDenied):
         application_create(
-            actor=world.carol, program=Program.objects.get(code=JOB_SEEKING), person=zhang, requested_start=TODAY
+            actor=world.carol, program=Program.objects.get(code=JOB_SEEKING), person=graduate, requested_start=TODAY
         )
     with pytest.raises(ValidationError):
         application_create(
             actor=world.alice,
             program=Program.objects.get(code=JOB_SEEKING),
-            person=zhang,
+            person=graduate,
             requested_start=TODAY,
             facts={"business": {"registered_on": "not a date"}},
         )
@@ -239,10 +226,10 @@ def test_an_entitlement_ends_on_the_last_day_of_its_last_period(start, period, p
     assert entitlement_end(start, period, periods) == end
 
 
-def test_the_admin_bulk_approval_checks_four_eyes_for_each_item(world, zhang, client):
+def test_the_admin_bulk_approval_checks_four_eyes_for_each_item(world, graduate, client):
     world.bob.is_staff = world.bob.is_superuser = True  # a supervisor who is also a system administrator
     world.bob.save()
-    own, theirs = recommended(world, zhang, by=world.bob), recommended(world, zhang)
+    own, theirs = recommended(world, graduate, by=world.bob), recommended(world, graduate)
     client.force_login(world.bob)
     response = client.post(
         "/admin/benefits/application/",
@@ -259,18 +246,18 @@ def test_the_admin_bulk_approval_checks_four_eyes_for_each_item(world, zhang, cl
     assert Application.objects.get(pk=own.pk).state == "recommended"
 
 
-def monthly_grant(world, zhang, *, end):
+def monthly_grant(world, graduate, *, end):
     """A periodic grant ending on ``end`` (an approved flexible-employment subsidy, amounts aside)."""
-    application = recommended(world, zhang)
+    application = recommended(world, graduate)
     application_approve(actor=world.bob, application=application, on=TODAY)
     Entitlement.objects.filter(application=application).update(once=False, period="month", end=end)
     return Entitlement.objects.get(application=application)
 
 
-def test_expiry_is_exact_on_the_boundary_day_and_catches_up(world, zhang):
+def test_expiry_is_exact_on_the_boundary_day_and_catches_up(world, graduate):
     from benefits.services import entitlements_expire
 
-    grant = monthly_grant(world, zhang, end=D(2026, 12, 31))
+    grant = monthly_grant(world, graduate, end=D(2026, 12, 31))
     assert entitlements_expire(today=D(2026, 12, 31)) == 0  # active on its last day
     grant.refresh_from_db()
     assert grant.status == "active"
@@ -292,24 +279,24 @@ def test_the_expiry_task_is_registered_and_scheduled():
     assert settings.CASEWORK_PERIODIC_TASKS["entitlements-expire"]["task"] == "benefits.tasks.entitlements_expire"
 
 
-def test_an_entitlement_expires_the_day_after_its_last_day(world, zhang):
+def test_an_entitlement_expires_the_day_after_its_last_day(world, graduate):
     from benefits.services import entitlements_expire
 
-    grant = monthly_grant(world, zhang, end=D(2027, 2, 28))
+    grant = monthly_grant(world, graduate, end=D(2027, 2, 28))
     assert entitlements_expire(today=D(2027, 2, 28)) == 0
     assert entitlements_expire(today=D(2027, 3, 1)) == 1
     grant.refresh_from_db()
     assert grant.status == "expired"
 
 
-def test_the_command_goes_through_the_same_checks(world, zhang):
+def test_the_command_goes_through_the_same_checks(world, graduate):
     from django.core.management import CommandError, call_command
 
-    own = recommended(world, zhang, by=world.bob)
+    own = recommended(world, graduate, by=world.bob)
     with pytest.raises(CommandError, match="本人创建、提交或推荐"):
         call_command("application", "approve", str(own.pk), "--as", "bob")
     assert Application.objects.get(pk=own.pk).state == "recommended"
-    theirs = recommended(world, zhang)
+    theirs = recommended(world, graduate)
     call_command("application", "approve", str(theirs.pk), "--as", "bob")
     approved = Application.objects.get(pk=theirs.pk)
     assert approved.state == "approved" and approved.history.first().history_user == world.bob
@@ -317,12 +304,12 @@ def test_the_command_goes_through_the_same_checks(world, zhang):
         call_command("application", "withdraw", str(theirs.pk), "--as", "carol")
 
 
-def test_reminders_go_out_once_before_an_entitlement_ends_and_past_a_time_limit(world, zhang):
+def test_reminders_go_out_once_before_an_entitlement_ends_and_past_a_time_limit(world, graduate):
     from accounts.models import Notification
     from benefits.services.entitlements import reminders_send
 
-    grant = monthly_grant(world, zhang, end=D(2027, 1, 20))
-    waiting = recommended(world, zhang, "dalian_graduate_flexible_si_subsidy")
+    grant = monthly_grant(world, graduate, end=D(2027, 1, 20))
+    waiting = recommended(world, graduate, "dalian_graduate_flexible_si_subsidy")
     Application.objects.filter(pk=waiting.pk).update(
         submitted_at=datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)
     )
@@ -402,9 +389,9 @@ def test_an_enterprises_yearly_total_never_passes_the_cap(world, venture, settin
     assert YearlyCapUsage.objects.get(year=2027).used_cny == Decimal("96000")
 
 
-def test_an_amount_the_rules_compute_cannot_be_replaced(world, zhang):
+def test_an_amount_the_rules_compute_cannot_be_replaced(world, graduate):
     with pytest.raises(ValidationError):
-        application_approve(actor=world.bob, application=recommended(world, zhang), amount_cny=Decimal("9999"))
+        application_approve(actor=world.bob, application=recommended(world, graduate), amount_cny=Decimal("9999"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -440,11 +427,11 @@ def test_two_approvals_at_the_same_moment_cannot_pass_an_enterprises_yearly_cap(
     assert YearlyCapUsage.objects.get(year=2027).used_cny == Decimal("60000")
 
 
-def test_a_persons_entitlements_are_suspended_when_they_die(world, zhang):
+def test_a_persons_entitlements_are_suspended_when_they_die(world, graduate):
     from benefits.services.entitlements import entitlements_suspend_deceased
 
-    grant = monthly_grant(world, zhang, end=D(2027, 12, 31))
-    entry = zhang.registry_entries.get()
+    grant = monthly_grant(world, graduate, end=D(2027, 12, 31))
+    entry = graduate.registry_entries.get()
     services.registry_entry_exit(actor=world.alice, entry=entry, exited_on=D(2026, 12, 5), reason="deceased")
     assert entitlements_suspend_deceased(today=D(2026, 12, 4)) == 0  # not yet on the day before
     assert entitlements_suspend_deceased(today=D(2026, 12, 5)) == 1

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from benefits.models import Application, Entitlement
 
-from .test_applications import JOB_SEEKING, zhang  # noqa: F401 (fixture)
+from .test_applications import JOB_SEEKING
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -26,13 +26,13 @@ def act(client, application_id, action, **body):
     )
 
 
-def test_the_whole_workflow_through_the_api(world, zhang, api_as):  # noqa: F811
+def test_the_whole_workflow_through_the_api(world, graduate, api_as):
     alice = api_as(world.alice)
-    response = create(alice, zhang)
+    response = create(alice, graduate)
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["state"] == "draft" and body["party"]["id_masked"] == zhang.masked_id_number
-    assert zhang.id_number not in response.content.decode()
+    assert body["state"] == "draft" and body["party"]["id_masked"] == graduate.masked_id_number
+    assert graduate.id_number not in response.content.decode()
     for action in ("submit", "recommend"):
         assert act(alice, body["id"], action).status_code == 200
     refused = act(alice, body["id"], "approve")
@@ -42,37 +42,37 @@ def test_the_whole_workflow_through_the_api(world, zhang, api_as):  # noqa: F811
     assert approved.json()["state"] == "approved" and approved.json()["entitlement"]["amount_per_period"] == "1000.00"
 
 
-def test_protected_fields_are_not_writable(world, zhang, api_as):  # noqa: F811
+def test_protected_fields_are_not_writable(world, graduate, api_as):
     alice = api_as(world.alice)
     body = create(
-        alice, zhang, state="approved", decided_by=world.bob.pk, unit=world.xigang.pk, decision={"eligible": True}
+        alice, graduate, state="approved", decided_by=world.bob.pk, unit=world.xigang.pk, decision={"eligible": True}
     ).json()
     application = Application.objects.get(pk=body["id"])
-    assert (application.state, application.decided_by, application.unit) == ("draft", None, zhang.residence_unit)
+    assert (application.state, application.decided_by, application.unit) == ("draft", None, graduate.residence_unit)
     assert application.decision is None
     assert act(alice, body["id"], "approve", state="approved").status_code == 409  # a draft is not approved
     assert act(alice, body["id"], "publish").status_code == 404
     assert not Entitlement.objects.exists()
 
 
-def test_other_areas_get_404_and_bad_input_names_the_field(world, zhang, api_as):  # noqa: F811
-    body = create(api_as(world.alice), zhang).json()
+def test_other_areas_get_404_and_bad_input_names_the_field(world, graduate, api_as):
+    body = create(api_as(world.alice), graduate).json()
     carol = api_as(world.carol)
     assert carol.get(reverse("api:benefits:application-detail", args=[body["id"]])).status_code == 404
     assert act(carol, body["id"], "submit").status_code == 404
-    assert create(carol, zhang).status_code == 404  # the person is outside her area
+    assert create(carol, graduate).status_code == 404  # the person is outside her area
     assert carol.get(reverse("api:benefits:application-list")).json()["count"] == 0
-    bad = create(api_as(world.alice), zhang, requested_start="2026-13-01")
+    bad = create(api_as(world.alice), graduate, requested_start="2026-13-01")
     assert bad.status_code == 400 and "requested_start" in bad.json()["fields"]
 
 
-def test_the_list_costs_the_same_queries_for_one_or_many(world, zhang, api_as):  # noqa: F811
+def test_the_list_costs_the_same_queries_for_one_or_many(world, graduate, api_as):
     alice = api_as(world.alice)
-    create(alice, zhang)
+    create(alice, graduate)
     with CaptureQueriesContext(connection) as one:
         alice.get(reverse("api:benefits:application-list"))
     for _ in range(5):
-        create(alice, zhang)
+        create(alice, graduate)
     with CaptureQueriesContext(connection) as six:
         response = alice.get(reverse("api:benefits:application-list"))
     assert response.json()["count"] == 6
@@ -93,10 +93,10 @@ def upload(client, application_id, name, content, label="毕业证书"):
     )
 
 
-def test_evidence_is_sniffed_named_by_the_server_and_served_only_in_scope(world, zhang, api_as, settings, tmp_path):  # noqa: F811
+def test_evidence_is_sniffed_named_by_the_server_and_served_only_in_scope(world, graduate, api_as, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     alice = api_as(world.alice)
-    application_id = create(alice, zhang).json()["id"]
+    application_id = create(alice, graduate).json()["id"]
     response = upload(alice, application_id, "毕业证书.pdf", PDF)
     assert response.status_code == 201, response.json()
     evidence = response.json()
@@ -109,10 +109,10 @@ def test_evidence_is_sniffed_named_by_the_server_and_served_only_in_scope(world,
     assert api_as(world.carol).get(url).status_code == 404  # another area: as if it did not exist
 
 
-def test_a_png_name_with_pdf_bytes_or_an_oversized_file_is_refused(world, zhang, api_as, settings, tmp_path):  # noqa: F811
+def test_a_png_name_with_pdf_bytes_or_an_oversized_file_is_refused(world, graduate, api_as, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     alice = api_as(world.alice)
-    application_id = create(alice, zhang).json()["id"]
+    application_id = create(alice, graduate).json()["id"]
     disguised = upload(alice, application_id, "photo.png", PDF)
     assert disguised.status_code == 400 and "PDF" in disguised.json()["fields"]["file"][0]
     settings.CASEWORK_UPLOAD_MAX_BYTES = 2**20
@@ -124,12 +124,12 @@ def test_a_png_name_with_pdf_bytes_or_an_oversized_file_is_refused(world, zhang,
     assert not any(tmp_path.rglob("*.*"))  # nothing stored
 
 
-def test_the_checklist_follows_the_programs_evidence(world, zhang, api_as, settings, tmp_path):  # noqa: F811
+def test_the_checklist_follows_the_programs_evidence(world, graduate, api_as, settings, tmp_path):
     from benefits.models import Program
 
     settings.MEDIA_ROOT = tmp_path
     alice = api_as(world.alice)
-    body = create(alice, zhang).json()
+    body = create(alice, graduate).json()
     wanted = Program.objects.get(code=JOB_SEEKING).evidence
     assert wanted and [item["document"] for item in body["checklist"]] == wanted
     assert not any(item["attached"] for item in body["checklist"])

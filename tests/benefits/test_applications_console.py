@@ -9,17 +9,19 @@ from django.urls import reverse
 
 from benefits.models import Application
 
-from .test_applications import JOB_SEEKING, zhang  # noqa: F401 (fixture)
+from .test_applications import JOB_SEEKING
 from .test_applications_api import PDF
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_caseworker_takes_an_application_and_a_supervisor_approves_it(world, zhang, console_as, settings, tmp_path):  # noqa: F811
+def test_a_caseworker_takes_an_application_and_a_supervisor_approves_it(
+    world, graduate, console_as, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     alice = console_as(world.alice)
-    person_page = alice.get(reverse("casework:person-detail", args=[zhang.pk]) + "?tab=eligibility").content.decode()
-    create_url = reverse("benefits:application-create", args=[zhang.pk])
+    person_page = alice.get(reverse("casework:person-detail", args=[graduate.pk]) + "?tab=eligibility").content.decode()
+    create_url = reverse("benefits:application-create", args=[graduate.pk])
     assert f"{create_url}?program={JOB_SEEKING}" in person_page  # "Apply" beside a likely program
     response = alice.post(
         create_url, {"program": JOB_SEEKING, "requested_start": datetime.date.today().isoformat(), "note": ""}
@@ -33,13 +35,13 @@ def test_a_caseworker_takes_an_application_and_a_supervisor_approves_it(world, z
     alice.post(page_url, {"action": "submit"})
     alice.post(page_url, {"action": "recommend"})
     page = alice.get(page_url).content.decode()
-    assert "证书.pdf" in page and zhang.id_number not in page and zhang.masked_id_number in page
+    assert "证书.pdf" in page and graduate.id_number not in page and graduate.masked_id_number in page
     assert 'value="approve"' not in page  # a caseworker is not offered the decision
     refused = alice.post(page_url, {"action": "approve"})
     assert refused.status_code == 200 and "审核人员" in refused.content.decode()
     bob = console_as(world.bob)
     queue = bob.get(reverse("benefits:application-list")).content.decode()
-    assert zhang.name in queue  # a supervisor's queue starts with what waits for a decision
+    assert graduate.name in queue  # a supervisor's queue starts with what waits for a decision
     assert bob.post(page_url, {"action": "approve", "note": "同意"}).status_code == 302
     application.refresh_from_db()
     assert application.state == "approved" and application.entitlement.amount_per_period == 1000
@@ -47,11 +49,11 @@ def test_a_caseworker_takes_an_application_and_a_supervisor_approves_it(world, z
     assert "已批准" in timeline and "已初审推荐" in timeline and world.bob.full_name in timeline
 
 
-def test_other_areas_get_404(world, zhang, console_as, settings, tmp_path):  # noqa: F811
+def test_other_areas_get_404(world, graduate, console_as, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     alice = console_as(world.alice)
     alice.post(
-        reverse("benefits:application-create", args=[zhang.pk]),
+        reverse("benefits:application-create", args=[graduate.pk]),
         {"program": JOB_SEEKING, "requested_start": datetime.date.today().isoformat()},
     )
     application = Application.objects.get()
@@ -61,16 +63,16 @@ def test_other_areas_get_404(world, zhang, console_as, settings, tmp_path):  # n
         carol.post(reverse("benefits:application-detail", args=[application.pk]), {"action": "withdraw"}).status_code
         == 404
     )
-    assert carol.get(reverse("benefits:application-create", args=[zhang.pk])).status_code == 404
+    assert carol.get(reverse("benefits:application-create", args=[graduate.pk])).status_code == 404
     assert Application.objects.get().state == "draft"
 
 
-def test_a_decided_application_has_a_printable_notice_in_chinese(world, zhang, console_as):  # noqa: F811
+def test_a_decided_application_has_a_printable_notice_in_chinese(world, graduate, console_as):
     from benefits.services import application_approve
 
     from .test_applications import recommended
 
-    application = recommended(world, zhang)
+    application = recommended(world, graduate)
     notice_url = reverse("benefits:application-notice", args=[application.pk])
     assert console_as(world.alice).get(notice_url).status_code == 404  # not decided yet
     application_approve(actor=world.bob, application=application)
@@ -78,14 +80,14 @@ def test_a_decided_application_has_a_printable_notice_in_chinese(world, zhang, c
     bob.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = bob.get(notice_url).content.decode()
     assert "批准通知书" in page  # in Chinese whatever the console language
-    assert zhang.masked_id_number in page and zhang.id_number not in page and "1000.00" in page
+    assert graduate.masked_id_number in page and graduate.id_number not in page and "1000.00" in page
     assert console_as(world.carol).get(notice_url).status_code == 404
 
 
-def test_the_console_bulk_approval_checks_each_item(world, zhang, console_as):  # noqa: F811
+def test_the_console_bulk_approval_checks_each_item(world, graduate, console_as):
     from .test_applications import recommended
 
-    own, theirs = recommended(world, zhang, by=world.bob), recommended(world, zhang)
+    own, theirs = recommended(world, graduate, by=world.bob), recommended(world, graduate)
     bob = console_as(world.bob)
     queue = bob.get(reverse("benefits:application-list")).content.decode()
     assert f'value="{own.pk}"' in queue and f'value="{theirs.pk}"' in queue

@@ -16,18 +16,6 @@ D = datetime.date
 TODAY = D(2026, 11, 21)
 
 
-@pytest.fixture
-def graduate(world, people):
-    """张三: a 2026 graduate with a student loan, on the unemployed-graduates register (大连)."""
-    zhang = people["zhang"]
-    services.person_update(
-        actor=world.alice, person=zhang, education="bachelor", graduation_date=D(2026, 7, 1), has_student_loan=True
-    )
-    register = Register.objects.get(code="unemployed_graduates_after_leaving")
-    services.registry_entry_add(actor=world.alice, register=register, person=zhang, entered_on=D(2026, 7, 10))
-    return zhang
-
-
 def open_leads():
     return set(Lead.objects.filter(closed_on__isnull=True).values_list("person__name", "program__code"))
 
