@@ -6,7 +6,7 @@ import datetime
 
 from ..conditions import missing, on_any_register
 from ..conditions_business import COLLEGE, add_years, kind_in
-from ..conditions_people import current_spell, employed_as, flag, flexible_si_amount, on_register_on
+from ..conditions_people import current_spell, employed_as, flag, on_register_on
 from ..engine import Decision, Params, ProgramInfo, Reason, parameter_amount
 from ..facts import Facts, _date
 from ..i18n import gettext as _
@@ -22,6 +22,7 @@ from .non_cash import (
     out_of_work,
     standard_amount,
 )
+from .social_insurance import CITY_FLEXIBLE_SI, city_flexible_si_amount, flexible_paying
 
 # --- workers of enterprises cutting overcapacity --------------------------------------------------------------------
 
@@ -110,37 +111,18 @@ def chaoyang_public_welfare_posts(program: ProgramInfo, facts: Facts, params: Pa
     return non_cash_decision(program, facts, [hard_to_employ(facts, program.clause), post])
 
 
-FLEXIBLE = {
-    "daqing": (
-        "daqing.flexible_si_subsidy_share",
-        "daqing.flexible_si_base_ratio",
-        "daqing.prior_year_avg_monthly_wage_cny",
-        "daqing.flexible_si_max_months",
-    ),
-    "yiyang": (
-        "yiyang.flexible_si_subsidy_share",
-        "yiyang.flexible_si_base_ratio",
-        "yiyang.prior_year_avg_monthly_wage_cny",
-        "yiyang.flexible_si_max_months",
-    ),
-}
-
-
 @rule("daqing_flexible_employment_si_subsidy", "yiyang_flexible_employment_support")
 def flexible_employment_si_subsidy(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     """大庆（五）（十四）: 就业困难人员实现灵活就业，按规定给予社会保险补贴; 益阳（五）:
     以灵活就业人员身份参加养老、医疗保险，灵活就业人员符合条件的可享受灵活就业…扶持政策. 大连's form with every
     number open (docs/policy-decisions.md); the group is 就业困难人员 in both (decision)."""
     clause = program.clause
-    share, ratio, wage, max_months = FLEXIBLE[program.city]
-    label = _("In flexible employment and paying social-insurance contributions")
-    flexible = employed_as(facts, ("flexible",), paying=True, condition="flexible_paying", label=label, clause=clause)[
-        0
-    ]
+    max_months = CITY_FLEXIBLE_SI[program.city]["max_months"]
+    flexible, _spell = flexible_paying(facts, clause)
     months = params.value(max_months, facts.as_of)
 
     def standard():
-        amount, reasons = flexible_si_amount(params, facts, share=share, base_ratio=ratio, wage=wage, clause=clause)
+        amount, reasons = city_flexible_si_amount(params, facts, clause=clause)
         return amount, (*reasons, parameter_amount(params, max_months, facts.as_of, clause=clause)[1])
 
     return non_cash_decision(

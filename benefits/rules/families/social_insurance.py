@@ -44,7 +44,29 @@ def _others(program: ProgramInfo, codes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(code for code in codes if code != program.code)
 
 
-def _flexible(facts: Facts, clause: str) -> tuple[Reason, dict | None]:
+# The cities whose flexible-employment subsidy has one share, base ratio, wage and limit (大连 has a set per group:
+# dalian_flexible_decision); 大庆 and 益阳 decide theirs in non_cash_assistance.
+CITY_FLEXIBLE_SI = {
+    city: {
+        "share": f"{city}.flexible_si_subsidy_share",
+        "base_ratio": f"{city}.flexible_si_base_ratio",
+        "wage": f"{city}.prior_year_avg_monthly_wage_cny",
+        "max_months": f"{city}.flexible_si_max_months",
+    }
+    for city in ("daqing", "jinan", "chaoyang", "yiyang")
+}
+
+
+def city_flexible_si_amount(params: Params, facts: Facts, *, clause: str):
+    """``flexible_si_amount`` with the city's own parameters (CITY_FLEXIBLE_SI)."""
+    codes = CITY_FLEXIBLE_SI[facts.city]
+    return flexible_si_amount(
+        params, facts, share=codes["share"], base_ratio=codes["base_ratio"], wage=codes["wage"], clause=clause
+    )
+
+
+def flexible_paying(facts: Facts, clause: str) -> tuple[Reason, dict | None]:
+    """In flexible employment on the day and paying the contributions (the spell too, for its start)."""
     return employed_as(
         facts,
         ("flexible",),
@@ -131,7 +153,7 @@ def dalian_graduate_flexible_si_subsidy(program: ProgramInfo, facts: Facts, para
     ):
         return early
     reasons = [is_college_graduate(facts, clause=clause)]
-    flexible, spell = _flexible(facts, clause)
+    flexible, spell = flexible_paying(facts, clause)
     reasons.append(flexible)
     gate(reasons)
     window_years = years_value(params, "dalian.graduate_flexible_si_window_years", facts.as_of)
@@ -232,7 +254,7 @@ def dalian_hard_to_employ_flexible_priority(program: ProgramInfo, facts: Facts, 
         program, facts, params, ("dalian.hard_to_employ_flexible_si_priority_max_years",), period="month"
     ):
         return early
-    flexible, _spell = _flexible(facts, clause)
+    flexible, _spell = flexible_paying(facts, clause)
     reasons = [_hard_to_employ(facts, clause), flexible, dalian_priority_group(facts, clause)]
     gate(reasons)
     months = _months(params, "dalian.hard_to_employ_flexible_si_priority_max_years", facts.as_of)
@@ -275,7 +297,7 @@ def dalian_hard_to_employ_flexible_others(program: ProgramInfo, facts: Facts, pa
         period="month",
     ):
         return early
-    hard_to_employ, (flexible, _spell) = _hard_to_employ(facts, clause), _flexible(facts, clause)
+    hard_to_employ, (flexible, _spell) = _hard_to_employ(facts, clause), flexible_paying(facts, clause)
     gate([hard_to_employ, flexible])
     priority = dalian_priority_group(facts, clause)
     not_priority = Reason(
@@ -542,7 +564,7 @@ def jinan_flexible_employment_si_subsidy(program: ProgramInfo, facts: Facts, par
     clause = program.clause
     if early := durations_unset(program, facts, params, ("jinan.flexible_si_graduate_window_years",), period="month"):
         return early
-    flexible, spell = _flexible(facts, clause)
+    flexible, spell = flexible_paying(facts, clause)
     hard = _hard_to_employ(facts, clause)
     window_years = years_value(params, "jinan.flexible_si_graduate_window_years", facts.as_of)
     graduated = facts.date("person.graduation_date")
@@ -582,15 +604,10 @@ def jinan_flexible_employment_si_subsidy(program: ProgramInfo, facts: Facts, par
         group = Reason(condition="target_group", label=group_label, met=False, clause=clause)
     reasons = [flexible, group]
     eligible = eligibility(reasons)
-    amount, amount_reasons = flexible_si_amount(
-        params,
-        facts,
-        share="jinan.flexible_si_subsidy_share",
-        base_ratio="jinan.flexible_si_base_ratio",
-        wage="jinan.prior_year_avg_monthly_wage_cny",
-        clause=clause,
+    amount, amount_reasons = city_flexible_si_amount(params, facts, clause=clause)
+    max_value, max_reason = parameter_amount(
+        params, CITY_FLEXIBLE_SI["jinan"]["max_months"], facts.as_of, clause=clause
     )
-    max_value, max_reason = parameter_amount(params, "jinan.flexible_si_max_months", facts.as_of, clause=clause)
     return Decision(
         program=program,
         eligible=eligible,
@@ -609,7 +626,7 @@ def chaoyang_hard_to_employ_si_subsidy(program: ProgramInfo, facts: Facts, param
     reasons = [_hard_to_employ(facts, clause)]
     status = facts.employment_status()
     label = _("In flexible employment paying contributions, or employed by a unit")
-    flexible, _spell = _flexible(facts, clause)
+    flexible, _spell = flexible_paying(facts, clause)
     if status is None:
         leg_reason = missing("leg", label, clause, "person.employment")
     elif status == "flexible":
@@ -632,15 +649,9 @@ def chaoyang_hard_to_employ_si_subsidy(program: ProgramInfo, facts: Facts, param
     if status == "employed":
         amount, amount_reasons = employer_si_amount(params, facts, clause=clause)
     else:
-        amount, amount_reasons = flexible_si_amount(
-            params,
-            facts,
-            share="chaoyang.flexible_si_subsidy_share",
-            base_ratio="chaoyang.flexible_si_base_ratio",
-            wage="chaoyang.prior_year_avg_monthly_wage_cny",
-            clause=clause,
-        )
-    max_value, max_reason = parameter_amount(params, "chaoyang.flexible_si_max_months", facts.as_of, clause=clause)
+        amount, amount_reasons = city_flexible_si_amount(params, facts, clause=clause)
+    max_code = CITY_FLEXIBLE_SI["chaoyang"]["max_months"]
+    max_value, max_reason = parameter_amount(params, max_code, facts.as_of, clause=clause)
     return Decision(
         program=program,
         eligible=eligible,
