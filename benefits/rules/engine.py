@@ -105,6 +105,9 @@ class Decision:
     max_periods: int | None = None
     reasons: list[Reason] = field(default_factory=list)
     note: str = ""
+    # The registers a periodic grant rests on: it holds while the person stays on one of them (the rule checks
+    # them on the day of every decision); the nightly job suspends it when the person leaves them all.
+    holds_while_on: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -117,6 +120,7 @@ class Decision:
             "max_periods": self.max_periods,
             "reasons": [reason.as_dict() for reason in self.reasons],
             "note": self.note,
+            "holds_while_on": list(self.holds_while_on),
         }
 
 

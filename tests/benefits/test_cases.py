@@ -12,6 +12,7 @@ Case format:
       amount_cny: "1000.00"          # string or null
       period: once
       max_periods: 1
+      holds_while_on: [hard_to_employ]   # optional: the registers a periodic grant rests on
       reasons: {hardship_group: true}    # optional: condition → met
       missing: [person.education]        # optional: facts or parameters named as missing
 """
@@ -57,7 +58,7 @@ def test_case(city, case):
     screened = decide_eligible(program, facts, params)
     assert (None if screened is None else screened.as_dict()) == (decision if decision["eligible"] is True else None)
     expect = case["expect"]
-    for key in ("eligible", "amount_cny", "period", "max_periods"):
+    for key in ("eligible", "amount_cny", "period", "max_periods", "holds_while_on"):
         if key in expect:
             assert decision[key] == expect[key], (key, decision)
     met = {reason["condition"]: reason["met"] for reason in decision["reasons"]}

@@ -166,6 +166,7 @@ def non_cash_decision(
     max_periods: int | None = None,
     extra: tuple[Reason, ...] = (),
     once: bool | None = None,
+    holds_while_on: tuple[str, ...] = (),
 ) -> Decision:
     """The end of every rule of the non-cash modules: eligible from the conditions (plus "not granted before" for
     programs given once per person: the catalogue's once_per_lifetime unless ``once`` says otherwise); the amount
@@ -194,6 +195,7 @@ def non_cash_decision(
         max_periods=max_periods,
         reasons=[*reasons, *extra, *standard_reasons],
         note=note_for(program, standard=standard is not None),
+        holds_while_on=holds_while_on,
     )
 
 

@@ -108,7 +108,9 @@ def chaoyang_public_welfare_posts(program: ProgramInfo, facts: Facts, params: Pa
     清退,并将新产生的困难群体及时纳入就业援助范围 — the clause's group is 就业困难人员, checked on the day
     (动态管理)."""
     post, _day = placed_or_waiting(facts, program.clause)
-    return non_cash_decision(program, facts, [hard_to_employ(facts, program.clause), post])
+    return non_cash_decision(
+        program, facts, [hard_to_employ(facts, program.clause), post], holds_while_on=("hard_to_employ",)
+    )
 
 
 @rule("daqing_flexible_employment_si_subsidy", "yiyang_flexible_employment_support")
@@ -132,6 +134,7 @@ def flexible_employment_si_subsidy(program: ProgramInfo, facts: Facts, params: P
         standard=standard,
         period="month",
         max_periods=None if months is None else int(months),
+        holds_while_on=("hard_to_employ",),
     )
 
 

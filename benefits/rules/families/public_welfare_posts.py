@@ -91,4 +91,5 @@ def dalian_public_welfare_post_subsidy(program: ProgramInfo, facts: Facts, param
         max_periods=months,
         reasons=[*reasons, extension, amount_reason],
         note=note,
+        holds_while_on=("hard_to_employ",),
     )

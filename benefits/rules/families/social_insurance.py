@@ -109,6 +109,7 @@ def dalian_flexible_decision(
     group: str,
     max_periods: int | None,
     note: str = "",
+    holds_while_on: tuple[str, ...] = (),
 ) -> Decision:
     """The part the three 大连 flexible-employment subsidies share (（十二）（十五）): one subsidy per person and
     month among the contributions-paying programs, then 30% of the contributions due on 60% of the prior-year
@@ -134,6 +135,7 @@ def dalian_flexible_decision(
         max_periods=max_periods,
         reasons=[*reasons, *amount_reasons],
         note=note,
+        holds_while_on=holds_while_on,
     )
 
 
@@ -278,6 +280,7 @@ def dalian_hard_to_employ_flexible_priority(program: ProgramInfo, facts: Facts, 
         group="hard_to_employ",
         max_periods=months,
         note=_("Ends at the statutory retirement date even before the 3 years are over."),
+        holds_while_on=("hard_to_employ",),
     )
 
 
@@ -323,6 +326,7 @@ def dalian_hard_to_employ_flexible_others(program: ProgramInfo, facts: Facts, pa
         reasons,
         group="hard_to_employ",
         max_periods=_months(params, "dalian.hard_to_employ_flexible_si_others_max_years", facts.as_of),
+        holds_while_on=("hard_to_employ",),
     )
 
 
@@ -615,6 +619,8 @@ def jinan_flexible_employment_si_subsidy(program: ProgramInfo, facts: Facts, par
         period="month",
         max_periods=None if max_value is None else int(max_value),
         reasons=[*reasons, hard, in_window, *amount_reasons, max_reason],
+        # a graduate within the window keeps it whatever the register; otherwise it rests on the recognition
+        holds_while_on=() if in_window.met else ("hard_to_employ",),
     )
 
 
@@ -659,6 +665,7 @@ def chaoyang_hard_to_employ_si_subsidy(program: ProgramInfo, facts: Facts, param
         period="month",
         max_periods=None if max_value is None else int(max_value),
         reasons=[*reasons, *amount_reasons, max_reason],
+        holds_while_on=("hard_to_employ",),
     )
 
 
