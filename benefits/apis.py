@@ -15,7 +15,7 @@ from accounts.api_base import FilteredListApi
 from casework.selectors import person_get_for_user
 
 from . import selectors, services
-from .models import Parameter, ParameterValue, Program
+from .models import Parameter, ParameterValue, Period, Program
 from .rules.facts import FactsError, schema
 from .screening import screen_document, screen_person
 
@@ -35,7 +35,7 @@ class ResultSerializer(serializers.Serializer):
     family = serializers.CharField()
     eligible = serializers.BooleanField(allow_null=True)
     amount_cny = serializers.CharField(allow_null=True)
-    period = serializers.ChoiceField(choices=["once", "month", "quarter", "year", "day"], allow_null=True)
+    period = serializers.ChoiceField(choices=Period.choices, allow_null=True)
     max_periods = serializers.IntegerField(allow_null=True)
     reasons = ReasonSerializer(many=True)
     note = serializers.CharField()

@@ -1,9 +1,11 @@
 """REST endpoints of the application workflow: list, create, read, and one endpoint per transition, each calling
-its service (benefits.services.applications). A client never writes ``state``, amounts, deciders, the party's
-unit or the decision: the input serializers have no such fields."""
+its service (benefits.services.applications); the grants an approval makes, with the supervisor's suspend / resume /
+terminate (benefits.services.entitlements). A client never writes ``state``, ``status``, amounts, deciders, the
+party's unit or the decision: the input serializers have no such fields."""
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -18,6 +20,7 @@ from casework.selectors import organization_get_for_user, person_get_for_user
 from . import selectors
 from .models import Application, Entitlement, Evidence
 from .services import applications as workflow
+from .services import entitlements as grants
 
 
 class _UserRef(serializers.Serializer):
@@ -35,6 +38,22 @@ class _PartySerializer(serializers.Serializer):
 class _ChecklistItem(serializers.Serializer):
     document = serializers.CharField()
     attached = serializers.BooleanField()
+
+
+def checklist(application) -> list[dict]:
+    """The program's evidence list (catalogue ``conditions_on_evidence``), each with whether a document of that
+    name is attached."""
+    attached = {evidence.label for evidence in application.evidence.all()}
+    return [{"document": item, "attached": item in attached} for item in application.program.evidence or []]
+
+
+def party_data(record) -> dict:
+    """The party of an application or a grant, its ID number masked."""
+    if record.person_id:
+        person = record.person
+        return {"kind": "person", "id": person.pk, "name": person.name, "id_masked": person.masked_id_number}
+    organization = record.organization
+    return {"kind": "organization", "id": organization.pk, "name": organization.name, "id_masked": organization.uscc}
 
 
 class EntitlementSerializer(serializers.ModelSerializer):
@@ -89,23 +108,11 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(_PartySerializer)
     def get_party(self, application) -> dict:
-        if application.person_id:
-            person = application.person
-            return {"kind": "person", "id": person.pk, "name": person.name, "id_masked": person.masked_id_number}
-        organization = application.organization
-        return {
-            "kind": "organization",
-            "id": organization.pk,
-            "name": organization.name,
-            "id_masked": organization.uscc,
-        }
+        return party_data(application)
 
     @extend_schema_field(_ChecklistItem(many=True))
     def get_checklist(self, application) -> list[dict]:
-        """The program's evidence list (catalogue ``conditions_on_evidence``), each with whether a document of that
-        name is attached."""
-        attached = {evidence.label for evidence in application.evidence.all()}
-        return [{"document": item, "attached": item in attached} for item in application.program.evidence or []]
+        return checklist(application)
 
     @extend_schema_field(EntitlementSerializer(allow_null=True))
     def get_entitlement(self, application) -> dict | None:
@@ -216,19 +223,21 @@ class EvidenceListApi(APIView):
         file = serializers.FileField()
         label = serializers.CharField(max_length=255)
 
+    def application(self, request, pk) -> Application:
+        """The application, through the caller's scoping selector (404 for anyone who may not see it)."""
+        return selectors.application_get_for_user(user=request.user, application_id=pk)
+
     @extend_schema(responses=EvidenceSerializer(many=True))
     def get(self, request, pk):
-        application = selectors.application_get_for_user(user=request.user, application_id=pk)
-        return Response(EvidenceSerializer(application.evidence.all(), many=True).data)
+        return Response(EvidenceSerializer(self.application(request, pk).evidence.all(), many=True).data)
 
     @extend_schema(request={"multipart/form-data": EvidenceInputSerializer}, responses={201: EvidenceSerializer})
     def post(self, request, pk):
         data = self.EvidenceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        application = selectors.application_get_for_user(user=request.user, application_id=pk)
         evidence = workflow.evidence_add(
             actor=request.user,
-            application=application,
+            application=self.application(request, pk),
             upload=data.validated_data["file"],
             label=data.validated_data["label"],
         )
@@ -245,7 +254,11 @@ class EvidenceDownloadApi(APIView):
 
 def evidence_file_response(*, user, application_id: int, evidence_id: int) -> FileResponse:
     """A document as an attachment, after the application's scoping check (404 for missing and forbidden)."""
-    application = selectors.application_get_for_user(user=user, application_id=application_id)
+    return file_response(selectors.application_get_for_user(user=user, application_id=application_id), evidence_id)
+
+
+def file_response(application, evidence_id: int) -> FileResponse:
+    """One of ``application``'s documents as an attachment (404 when it has no such document)."""
     evidence = get_object_or_404(application.evidence, pk=evidence_id)
     return FileResponse(
         evidence.file.open("rb"),
@@ -253,3 +266,86 @@ def evidence_file_response(*, user, application_id: int, evidence_id: int) -> Fi
         filename=evidence.original_name,
         content_type=evidence.content_type,
     )
+
+
+# --- Entitlements ----------------------------------------------------------------------------------------------
+
+
+class EntitlementDetailSerializer(EntitlementSerializer):
+    program = serializers.CharField(source="program.code")
+    program_name = serializers.CharField(source="program.name_zh")
+    party = serializers.SerializerMethodField()
+    unit = UnitRefSerializer()
+    approved_by = _UserRef()
+    holds_while_on = serializers.ListField(child=serializers.CharField())
+
+    class Meta(EntitlementSerializer.Meta):
+        fields = [
+            *EntitlementSerializer.Meta.fields,
+            "program",
+            "program_name",
+            "party",
+            "unit",
+            "application",
+            "status_reason",
+            "holds_while_on",
+            "approved_by",
+            "approved_on",
+        ]
+
+    @extend_schema_field(_PartySerializer)
+    def get_party(self, grant) -> dict:
+        return party_data(grant)
+
+
+class EntitlementListApi(FilteredListApi):
+    """The grants of the caller's area, those ending first on top. Filters: ``status``, ``program``, ``unit`` (a
+    subtree), ``ending_by`` (active grants whose last day is on or before that day)."""
+
+    serializer_class = EntitlementDetailSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Entitlement.Status.choices, required=False)
+        program = serializers.SlugField(required=False)
+        unit = serializers.IntegerField(required=False)
+        ending_by = serializers.DateField(required=False)
+
+    def select(self, **params):
+        return selectors.entitlement_list(user=self.request.user, **params)
+
+
+class EntitlementDetailApi(APIView):
+    @extend_schema(responses=EntitlementDetailSerializer)
+    def get(self, request, pk):
+        grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
+        return Response(EntitlementDetailSerializer(grant).data)
+
+
+class _ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=255)
+
+
+GRANT_ACTIONS = {
+    "suspend": grants.entitlement_suspend,
+    "resume": grants.entitlement_resume,
+    "terminate": grants.entitlement_terminate,
+}
+
+
+class EntitlementTransitionApi(APIView):
+    """``POST …/entitlements/<id>/<action>/`` with action one of suspend, resume, terminate and a ``reason``: a
+    supervisor of the grant's unit changes its status through the service."""
+
+    @extend_schema(
+        operation_id="v1_entitlements_transition", request=_ReasonInput, responses=EntitlementDetailSerializer
+    )
+    def post(self, request, pk, action):
+        if action not in GRANT_ACTIONS:
+            raise NotFound()
+        data = _ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
+        extra = {"today": timezone.localdate()} if action == "resume" else {}
+        GRANT_ACTIONS[action](actor=request.user, entitlement=grant, reason=data.validated_data["reason"], **extra)
+        grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
+        return Response(EntitlementDetailSerializer(grant).data)

@@ -120,3 +120,9 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Only where the rules leave the amount to the caseworker."),
     )
+
+
+class EntitlementActionForm(forms.Form):
+    """Why a supervisor suspends, resumes or ends a grant (kept in its status and history)."""
+
+    reason = forms.CharField(label=_("reason"), max_length=255, widget=forms.Textarea(attrs={"rows": 2}))

@@ -398,6 +398,16 @@ class Application(PartyRecord):
         return PUBLIC_STATUS[self.state]
 
 
+# The applicant-facing status (code and words) of each internal state.
+PUBLIC_CODE = {
+    Application.State.DRAFT: "preparing",
+    Application.State.SUBMITTED: "under_review",
+    Application.State.RECOMMENDED: "under_review",
+    Application.State.RETURNED: "documents_needed",
+    Application.State.APPROVED: "approved",
+    Application.State.REJECTED: "not_approved",
+    Application.State.WITHDRAWN: "withdrawn",
+}
 PUBLIC_STATUS = {
     Application.State.DRAFT: _("Being prepared"),
     Application.State.SUBMITTED: _("Under review"),
@@ -407,6 +417,16 @@ PUBLIC_STATUS = {
     Application.State.REJECTED: _("Not approved"),
     Application.State.WITHDRAWN: _("Withdrawn"),
 }
+
+
+class Period(models.TextChoices):
+    """How often a grant pays (the rules' ``period``)."""
+
+    ONCE = "once", _("One-time")
+    DAY = "day", _("Per day")
+    MONTH = "month", _("Per month")
+    QUARTER = "quarter", _("Per quarter")
+    YEAR = "year", _("Per year")
 
 
 class Entitlement(PartyRecord):
@@ -431,10 +451,17 @@ class Entitlement(PartyRecord):
     amount_per_period = models.DecimalField(
         _("amount per period"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    period = models.CharField(_("period"), max_length=8, blank=True)
+    period = models.CharField(_("period"), max_length=8, choices=Period.choices, blank=True)
     max_periods = models.PositiveIntegerField(_("number of periods"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    status_reason = models.CharField(_("status reason"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, editable=False)
+    status_reason = models.CharField(_("status reason"), max_length=255, blank=True, editable=False)
+    holds_while_on = models.JSONField(
+        _("holds while on registers"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("The registers the grant rests on (the rule's): suspended when the person leaves them all."),
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
     )

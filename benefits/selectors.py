@@ -5,16 +5,16 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import ServiceUnit
-from casework.models import EmploymentRecord, HouseholdMember, Person, RegistryEntry
+from casework.models import EmploymentRecord, HouseholdMember, Organization, Person, RegistryEntry
 from casework.selectors import city_local_names, hukou_is_local
 from casework.workdays import add_working_days
 
-from .models import Application, Entitlement, Parameter, ParameterValue, Program
+from .models import PUBLIC_CODE, PUBLIC_STATUS, Application, Entitlement, Parameter, ParameterValue, Program
 from .rules.engine import Params, ProgramInfo
 
 
@@ -268,6 +268,88 @@ def application_get_for_user(*, user, application_id: int) -> Application:
     return get_object_or_404(
         Application.objects.visible_to(user).select_related(*_APPLICATION_RELATED), pk=application_id
     )
+
+
+# --- Entitlements ----------------------------------------------------------------------------------------------
+
+_ENTITLEMENT_RELATED = ("program", "person", "organization", "unit", "approved_by", "application")
+
+
+def entitlement_list(
+    *,
+    user,
+    status: str = "",
+    program: str = "",
+    unit: int | None = None,
+    ending_by: datetime.date | None = None,
+):
+    """The grants of the user's area, those ending first on top (a fixed number of queries whatever the page
+    size). ``ending_by``: active grants whose last day is on or before that day."""
+    grants = Entitlement.objects.visible_to(user).select_related(*_ENTITLEMENT_RELATED)
+    if status:
+        grants = grants.filter(status=status)
+    if program:
+        grants = grants.filter(program__code=program)
+    if unit:
+        grants = grants.filter(unit__path__startswith=ServiceUnit.objects.get(pk=unit).path)
+    if ending_by:
+        grants = grants.filter(status=Entitlement.Status.ACTIVE, end__lte=ending_by)
+    return grants.order_by(F("end").asc(nulls_last=True), "-pk")
+
+
+def entitlement_get_for_user(*, user, entitlement_id: int) -> Entitlement:
+    return get_object_or_404(
+        Entitlement.objects.visible_to(user).select_related(*_ENTITLEMENT_RELATED), pk=entitlement_id
+    )
+
+
+# --- The applicant's own (the portal) -------------------------------------------------------------------------
+
+
+def applicant_party(*, user):
+    """The person or organization the applicant's account has claimed (None before a claim)."""
+    if not user.is_authenticated or not user.is_applicant:
+        return None
+    return (
+        Person.objects.select_related("residence_unit").filter(account=user).first()
+        or Organization.objects.select_related("unit").filter(account=user).first()
+    )
+
+
+def _own(queryset, user):
+    if not user.is_authenticated or not user.is_applicant:
+        return queryset.none()
+    return queryset.filter(Q(person__account=user) | Q(organization__account=user))
+
+
+def my_application_list(*, user):
+    """The applicant's own applications, newest first (nobody else's, whatever the id)."""
+    return (
+        _own(Application.objects.all(), user)
+        .select_related("program", "submitted_by", "entitlement")
+        .prefetch_related("evidence")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def my_application_get(*, user, application_id: int) -> Application:
+    return get_object_or_404(my_application_list(user=user), pk=application_id)
+
+
+def my_entitlement_list(*, user):
+    return _own(Entitlement.objects.all(), user).select_related("program").order_by("-start", "-pk")
+
+
+def public_timeline(application: Application) -> list[dict]:
+    """The application's steps in the applicant's words: internal steps (recommended, a first approval) are one
+    "under review", so a step shows only when what the applicant is told changes."""
+    rows, last = [], None
+    for when, state in application.history.order_by("history_date", "history_id").values_list("history_date", "state"):
+        label = PUBLIC_STATUS[state]
+        if label != last:
+            rows.append({"date": when, "status": PUBLIC_CODE[state], "label": str(label)})
+            last = label
+    return rows
 
 
 def processing_limits(*, on: datetime.date) -> dict[str, int]:

@@ -7,7 +7,12 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from .proactive import CHUNK_SIZE, screen_chunk, screening_start
-from .services.entitlements import entitlements_expire, entitlements_suspend_deceased, reminders_send
+from .services.entitlements import (
+    entitlements_expire,
+    entitlements_suspend_deceased,
+    entitlements_suspend_off_register,
+    reminders_send,
+)
 
 
 @shared_task(
@@ -25,10 +30,14 @@ def proactive_screen_task(today: str | None = None, chunk_size: int = CHUNK_SIZE
     name="benefits.tasks.entitlements_expire", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
 )
 def entitlements_expire_task(today: str | None = None) -> dict:
-    """Entitlements past their last day become expired, those of people who died are suspended (idempotent;
-    catches up after missed nights)."""
+    """Entitlements past their last day become expired; those of people who died, or who left the registers the
+    grant rests on, are suspended (idempotent; catches up after missed nights)."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    return {"expired": entitlements_expire(today=day), "suspended": entitlements_suspend_deceased(today=day)}
+    return {
+        "expired": entitlements_expire(today=day),
+        "suspended": entitlements_suspend_deceased(today=day),
+        "suspended_off_register": entitlements_suspend_off_register(today=day),
+    }
 
 
 @shared_task(name="benefits.tasks.reminders_send", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_applications
+from . import views, views_applications, views_entitlements
 
 app_name = "benefits"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("leads/", views.LeadListView.as_view(), name="lead-list"),
     path("leads/<int:pk>/dismiss/", views.LeadDismissView.as_view(), name="lead-dismiss"),
     path("applications/", views_applications.ApplicationListView.as_view(), name="application-list"),
+    path("entitlements/", views_entitlements.EntitlementListView.as_view(), name="entitlement-list"),
+    path("entitlements/<int:pk>/", views_entitlements.EntitlementDetailView.as_view(), name="entitlement-detail"),
     path(
         "applications/approve/",
         views_applications.ApplicationBulkApproveView.as_view(),

@@ -1,21 +1,27 @@
-"""What the nightly jobs do to entitlements and applications: an entitlement ends at its period limit; reminders
-go out before an entitlement ends and when an application waits past its time limit."""
+"""What happens to an entitlement after the approval: the nightly jobs end it at its period limit and suspend it
+on a death or when the person leaves the registers it rests on; a supervisor suspends, resumes or terminates it by
+hand, with a reason. Reminders go out before an entitlement ends and when an application waits past its time
+limit. Every change of ``Entitlement.status`` goes through this module and leaves a history row."""
 
 import datetime
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Role
+from accounts.permissions import has_role
 from accounts.selectors import users_with_role_over
 from accounts.services import notify_staff
-from casework.models import ExitReason, RegistryEntry
+from casework.models import ExitReason, Register, RegistryEntry
 
 from ..models import Application, Entitlement
 from ..selectors import application_deadline, processing_limits
+from .applications import caseworkers_of
 
 BATCH = 1000
 
@@ -70,6 +76,138 @@ def entitlements_suspend_deceased(*, today: datetime.date) -> int:
     return len(batch)
 
 
+def entitlements_suspend_off_register(*, today: datetime.date) -> int:
+    """Active grants that rest on registers (``holds_while_on``, from the rule) are suspended once the person is on
+    none of them on ``today`` (left on or before it, whatever the reason: the status is the ground of the grant).
+    The reason names the register, the day and the exit reason; a supervisor resumes or terminates it. Idempotent;
+    a week late, it suspends the week's in one run."""
+    suspended, after = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Entitlement.objects.select_for_update(skip_locked=True)
+                .filter(status=Entitlement.Status.ACTIVE, person__isnull=False, pk__gt=after)
+                .exclude(holds_while_on=[])
+                .order_by("pk")[:BATCH]
+            )
+            if not batch:
+                return suspended
+            after = batch[-1].pk
+            people = {grant.person_id for grant in batch}
+            codes = {code for grant in batch for code in grant.holds_while_on}
+            on = set(
+                RegistryEntry.objects.active(on=today)
+                .filter(person_id__in=people, register__code__in=codes)
+                .values_list("person_id", "register__code")
+            )
+            off = [grant for grant in batch if not any((grant.person_id, c) in on for c in grant.holds_while_on)]
+            last_exits = _last_exits({grant.person_id for grant in off}, codes, today)
+            for grant in off:
+                grant.status = Entitlement.Status.SUSPENDED
+                grant.status_reason = _off_register_reason(grant, last_exits)[:255]
+            bulk_update_with_history(
+                off,
+                Entitlement,
+                ["status", "status_reason"],
+                batch_size=BATCH,
+                default_change_reason="suspended: off the register",
+            )
+            suspended += len(off)
+
+
+def _last_exits(people: set[int], codes: set[str], today: datetime.date) -> dict[tuple[int, str], RegistryEntry]:
+    """(person, register code) → the person's latest exit from that register on or before ``today``."""
+    exits = (
+        RegistryEntry.objects.filter(person_id__in=people, register__code__in=codes, exited_on__lte=today)
+        .select_related("register")
+        .order_by("exited_on", "pk")
+    )
+    return {(entry.person_id, entry.register.code): entry for entry in exits}
+
+
+def _off_register_reason(grant: Entitlement, last_exits: dict) -> str:
+    keys = [(grant.person_id, code) for code in grant.holds_while_on]
+    exits = [last_exits[key] for key in keys if key in last_exits]
+    if not exits:
+        return _("Not on the register this grant rests on: suspended until a supervisor reviews it")
+    entry = max(exits, key=lambda entry: entry.exited_on)
+    return _("Left the register “%(register)s” on %(date)s (%(reason)s): suspended until a supervisor reviews it") % {
+        "register": entry.register.name_zh,
+        "date": entry.exited_on.isoformat(),
+        "reason": entry.get_exit_reason_display(),
+    }
+
+
+# --- by hand ------------------------------------------------------------------------------------------------------
+
+
+def can_change_entitlement(actor, entitlement: Entitlement) -> tuple[bool, str]:
+    """A supervisor of the grant's unit or a unit above it."""
+    if actor.is_superuser or has_role(actor, Role.SUPERVISOR, entitlement.unit):
+        return True, ""
+    return False, _("Only a supervisor of this unit or a unit above it can suspend, resume or end a grant.")
+
+
+def _locked_grant(actor, entitlement: Entitlement, reason: str, *allowed: str) -> Entitlement:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    grant = Entitlement.objects.select_for_update().select_related("unit", "program").get(pk=entitlement.pk)
+    allowed_, why = can_change_entitlement(actor, grant)
+    if not allowed_:
+        raise PermissionDenied(why)
+    if grant.status not in allowed:
+        raise Conflict(
+            _("This grant is %(status)s: it cannot be changed that way.") % {"status": grant.get_status_display()}
+        )
+    return grant
+
+
+def _save_status(grant: Entitlement, status: str, reason: str, change: str) -> Entitlement:
+    grant.status, grant.status_reason = status, reason.strip()[:255]
+    grant._change_reason = change
+    try:
+        with transaction.atomic():
+            grant.save(update_fields=["status", "status_reason"])
+    except IntegrityError as error:
+        raise Conflict(_("This person already has an active grant of this kind: end that one first.")) from error
+    return grant
+
+
+@transaction.atomic
+def entitlement_suspend(*, actor, entitlement: Entitlement, reason: str) -> Entitlement:
+    """Active → suspended (payments stop) while something is checked."""
+    grant = _locked_grant(actor, entitlement, reason, Entitlement.Status.ACTIVE)
+    return _save_status(grant, Entitlement.Status.SUSPENDED, reason, "suspended by hand")
+
+
+@transaction.atomic
+def entitlement_resume(*, actor, entitlement: Entitlement, reason: str, today: datetime.date) -> Entitlement:
+    """Suspended → active, once the grant's ground holds again: the person is on one of the registers it rests on
+    (else the nightly job would suspend it again)."""
+    grant = _locked_grant(actor, entitlement, reason, Entitlement.Status.SUSPENDED)
+    if grant.holds_while_on and grant.person_id:
+        on = RegistryEntry.objects.active(on=today).filter(
+            person_id=grant.person_id, register__code__in=grant.holds_while_on
+        )
+        if not on.exists():
+            names = Register.objects.filter(code__in=grant.holds_while_on).values_list("name_zh", flat=True)
+            raise Conflict(
+                _("The person is not on the register this grant rests on (%(names)s): put them back on it first.")
+                % {"names": "、".join(names)}
+            )
+    if grant.end is not None and grant.end < today:
+        return _save_status(grant, Entitlement.Status.EXPIRED, reason, "resumed after its end: expired")
+    return _save_status(grant, Entitlement.Status.ACTIVE, reason, "resumed")
+
+
+@transaction.atomic
+def entitlement_terminate(*, actor, entitlement: Entitlement, reason: str) -> Entitlement:
+    """Active or suspended → terminated for good (granted in error, the person no longer qualifies …). A
+    terminated one-time grant no longer counts as granted."""
+    grant = _locked_grant(actor, entitlement, reason, Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED)
+    return _save_status(grant, Entitlement.Status.TERMINATED, reason, "terminated")
+
+
 def reminders_send(*, today: datetime.date) -> dict:
     """Reminders, each once however often the job runs: the caseworker of an entitlement that ends within 30
     days; whoever must act on an application past its time limit (the caseworker while it is submitted, the
@@ -81,7 +219,7 @@ def reminders_send(*, today: datetime.date) -> dict:
     for grant in ending:
         told += len(
             notify_staff(
-                users=[grant.application.created_by],
+                users=caseworkers_of(grant.application),
                 subject=_("Ends on %(date)s: %(name)s")
                 % {
                     "date": grant.end.isoformat(),
@@ -102,7 +240,7 @@ def reminders_send(*, today: datetime.date) -> dict:
             continue
         overdue += 1
         if application.state == Application.State.SUBMITTED:
-            users = [application.created_by]
+            users = caseworkers_of(application)
         else:
             users = users_with_role_over(unit=application.unit, role=Role.SUPERVISOR)
         told += len(

@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "EntitlementStatusEnum": "benefits.models.Entitlement.Status",
         "EmploymentStatusEnum": "casework.models.EmploymentStatus",
         "ApplicationStateEnum": "benefits.models.Application.State",
+        "PeriodEnum": "benefits.models.Period",
     },
 }
 

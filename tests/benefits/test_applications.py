@@ -24,12 +24,11 @@ from benefits.services import (
 )
 from benefits.services.applications import entitlement_end
 from casework import services
+from tests.benefits.workflow import JOB_SEEKING, TODAY, monthly_grant, recommended
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-TODAY = D(2026, 11, 21)
-JOB_SEEKING = "dalian_job_seeking_startup_subsidy"
 
 
 @pytest.fixture
@@ -38,15 +37,6 @@ def second_supervisor(world):
     user = UserFactory(username="hui", full_name="何慧")
     Membership.objects.create(user=user, unit=unit, role=Role.SUPERVISOR)
     return user
-
-
-def recommended(world, person, code=JOB_SEEKING, *, by=None):
-    by = by or world.alice
-    application = application_create(
-        actor=by, program=Program.objects.get(code=code), person=person, requested_start=TODAY
-    )
-    application_submit(actor=by, application=application)
-    return application_recommend(actor=by, application=application)
 
 
 def test_an_approved_application_grants_its_entitlement(world, graduate):
@@ -244,14 +234,6 @@ def test_the_admin_bulk_approval_checks_four_eyes_for_each_item(world, graduate,
     assert client.get(f"/admin/benefits/application/{own.pk}/change/").status_code in (200, 403)
     assert client.post(f"/admin/benefits/application/{own.pk}/change/", {"state": "approved"}).status_code == 403
     assert Application.objects.get(pk=own.pk).state == "recommended"
-
-
-def monthly_grant(world, graduate, *, end):
-    """A periodic grant ending on ``end`` (an approved flexible-employment subsidy, amounts aside)."""
-    application = recommended(world, graduate)
-    application_approve(actor=world.bob, application=application, on=TODAY)
-    Entitlement.objects.filter(application=application).update(once=False, period="month", end=end)
-    return Entitlement.objects.get(application=application)
 
 
 def test_expiry_is_exact_on_the_boundary_day_and_catches_up(world, graduate):

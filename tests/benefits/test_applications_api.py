@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from benefits.models import Application, Entitlement
 
-from .test_applications import JOB_SEEKING
+from .workflow import JOB_SEEKING
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from benefits.models import Application
 
-from .test_applications import JOB_SEEKING
 from .test_applications_api import PDF
+from .workflow import JOB_SEEKING, recommended
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +70,6 @@ def test_other_areas_get_404(world, graduate, console_as, settings, tmp_path):
 def test_a_decided_application_has_a_printable_notice_in_chinese(world, graduate, console_as):
     from benefits.services import application_approve
 
-    from .test_applications import recommended
-
     application = recommended(world, graduate)
     notice_url = reverse("benefits:application-notice", args=[application.pk])
     assert console_as(world.alice).get(notice_url).status_code == 404  # not decided yet
@@ -85,8 +83,6 @@ def test_a_decided_application_has_a_printable_notice_in_chinese(world, graduate
 
 
 def test_the_console_bulk_approval_checks_each_item(world, graduate, console_as):
-    from .test_applications import recommended
-
     own, theirs = recommended(world, graduate, by=world.bob), recommended(world, graduate)
     bob = console_as(world.bob)
     queue = bob.get(reverse("benefits:application-list")).content.decode()

@@ -1,0 +1,103 @@
+"""Console pages of the grants: the list of the area's entitlements (those ending first on top) and one grant's
+page with its status, the registers it rests on, its history, and the supervisor's suspend / resume / end forms,
+each calling its service."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.views import ConsoleView
+from casework.forms import run_service
+from casework.models import Register
+
+from . import selectors
+from .apis_applications import GRANT_ACTIONS
+from .forms import EntitlementActionForm
+from .models import Entitlement
+from .services import entitlements as grants
+
+CHANGES = {
+    None: gettext_lazy("Granted"),
+    "expired at its period limit": gettext_lazy("Expired at its period limit"),
+    "suspended: death": gettext_lazy("Suspended: the person died"),
+    "suspended: off the register": gettext_lazy("Suspended: left the register"),
+    "suspended by hand": gettext_lazy("Suspended"),
+    "resumed": gettext_lazy("Resumed"),
+    "resumed after its end: expired": gettext_lazy("Resumed after its end: expired"),
+    "terminated": gettext_lazy("Terminated"),
+}
+
+
+class EntitlementListView(ConsoleView):
+    template_name = "benefits/entitlement_list.html"
+
+    def get_context_data(self, **kwargs):
+        status = self.request.GET.get("status", Entitlement.Status.ACTIVE)
+        if status not in Entitlement.Status.values:
+            status = ""
+        ending = self.request.GET.get("ending") == "30"
+        today = timezone.localdate()
+        rows = selectors.entitlement_list(
+            user=self.request.user,
+            status=status,
+            ending_by=today + datetime.timedelta(days=30) if ending else None,
+        )
+        return super().get_context_data(
+            page=Paginator(rows, 50).get_page(self.request.GET.get("page")),
+            status=status,
+            statuses=Entitlement.Status.choices,
+            ending=ending,
+            today=today,
+            **kwargs,
+        )
+
+
+class EntitlementDetailView(ConsoleView):
+    template_name = "benefits/entitlement_detail.html"
+
+    def entitlement(self):
+        return selectors.entitlement_get_for_user(user=self.request.user, entitlement_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        grant = kwargs.pop("entitlement", None) or self.entitlement()
+        names = dict(Register.objects.filter(code__in=grant.holds_while_on).values_list("code", "name_zh"))
+        return super().get_context_data(
+            grant=grant,
+            registers=[names.get(code, code) for code in grant.holds_while_on],
+            history=[
+                (
+                    row.history_date,
+                    row.history_user,
+                    CHANGES.get(row.history_change_reason, row.history_change_reason),
+                    row,
+                )
+                for row in grant.history.select_related("history_user").order_by("history_date", "history_id")
+            ],
+            form=kwargs.pop("form", None) or EntitlementActionForm(),
+            can_change=grants.can_change_entitlement(self.request.user, grant)[0],
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        grant = self.entitlement()
+        action = request.POST.get("action", "")
+        if action not in GRANT_ACTIONS:
+            raise Http404
+        form = EntitlementActionForm(request.POST)
+        extra = {"today": timezone.localdate()} if action == "resume" else {}
+        if form.is_valid() and run_service(
+            form,
+            GRANT_ACTIONS[action],
+            actor=request.user,
+            entitlement=grant,
+            reason=form.cleaned_data["reason"],
+            **extra,
+        ):
+            messages.success(request, _("Done."))
+            return HttpResponseRedirect(request.path)
+        return self.render_to_response(self.get_context_data(entitlement=grant, form=form))
