@@ -67,6 +67,20 @@ class VeteranStatus(models.TextChoices):
     SELF_EMPLOYED_OFFICER = "self_employed_officer", _("Self-employed transferred officer")
 
 
+def _account_field(related_name: str, help_text) -> models.OneToOneField:
+    """The applicant account that has claimed a party's record (set by the portal's claim, never by a form)."""
+    return models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
 class Person(models.Model):
     """A real-name person. One row per ID number, whatever route creates it."""
 
@@ -128,6 +142,7 @@ class Person(models.Model):
     has_student_loan = models.BooleanField(_("received a national student loan"), default=False)
     is_single_parent = models.BooleanField(_("single parent raising minors"), default=False)
     is_labor_model = models.BooleanField(_("county-level or higher model worker"), default=False)
+    account = _account_field("person", _("The applicant account that has claimed this record (the portal)."))
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -268,6 +283,9 @@ class Organization(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=11, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    account = _account_field(
+        "organization", _("The employer's applicant account, once a caseworker has confirmed its claim (the portal).")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()

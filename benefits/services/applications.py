@@ -47,12 +47,18 @@ def _save(application: Application, fields: list[str], reason: str) -> None:
 
 
 def _tell(application: Application) -> None:
-    """Who hears of a step: supervisors of a case waiting for their decision; the caseworker who took it, and the
-    applicant by SMS (in the applicant's words, not the internal state), of a decision or a return. Sent only if
-    the step commits."""
+    """Who hears of a step: the caseworkers of an application submitted in the portal; supervisors of a case
+    waiting for their decision; the caseworkers who look after it, and the applicant by SMS (in the applicant's
+    words, not the internal state), of a decision or a return. Sent only if the step commits."""
     link = reverse("benefits:application-detail", args=[application.pk])
     name = f"{application.party} · {application.program.name_zh}"
-    if application.state == State.RECOMMENDED:
+    if application.state == State.SUBMITTED and application.submitted_by.is_applicant:
+        notify_staff(
+            users=caseworkers_of(application),
+            subject=_("Submitted in the portal, to check: %(name)s") % {"name": name},
+            link=link,
+        )
+    elif application.state == State.RECOMMENDED:
         notify_staff(
             users=users_with_role_over(unit=application.unit, role=Role.SUPERVISOR),
             subject=_("Waiting for your decision: %(name)s") % {"name": name},
@@ -60,7 +66,7 @@ def _tell(application: Application) -> None:
         )
     elif application.state in (State.APPROVED, State.REJECTED, State.RETURNED):
         notify_staff(
-            users=[application.created_by],
+            users=caseworkers_of(application),
             subject=_("%(status)s: %(name)s") % {"status": application.get_state_display(), "name": name},
             body=application.decision_note,
             link=link,
@@ -78,7 +84,21 @@ def _tell(application: Application) -> None:
             )
 
 
-def _check_edit(actor, unit) -> None:
+def caseworkers_of(application: Application) -> list:
+    """Who looks after an application: the caseworker who took it, or, for one made in the portal, the
+    caseworkers of its unit and the units above."""
+    if not application.created_by.is_applicant:
+        return [application.created_by]
+    return list(users_with_role_over(unit=application.unit, role=Role.CASEWORKER))
+
+
+def _check_edit(actor, unit, party=None) -> None:
+    """Staff who keep the unit's records; an applicant only for their own ``party`` (the person or organization
+    their portal account has claimed), and never for a caseworker's step (no ``party`` given)."""
+    if actor.is_applicant:
+        if party is None or party.account_id != actor.pk:
+            raise PermissionDenied(_("An applicant acts only on their own applications, and not on this step."))
+        return
     allowed, reason = can_edit_in_unit(actor, unit)
     if not allowed:
         raise PermissionDenied(reason)
@@ -125,7 +145,7 @@ def application_create(
     if program.beneficiary != "individual" and organization is None:
         raise ValidationError({"program": _("This program is for employers or institutions: choose an organization.")})
     unit = person.residence_unit if person is not None else organization.unit
-    _check_edit(actor, unit)
+    _check_edit(actor, unit, person or organization)
     if program.city != unit.city_code:
         raise ValidationError({"program": _("This program belongs to another city than the applicant's.")})
     application = Application(
@@ -134,7 +154,7 @@ def application_create(
         organization=organization,
         unit=unit,
         requested_start=requested_start,
-        facts=_check_verified_facts(facts or {}, program.city),
+        facts=_check_verified_facts(facts or {}, program.city) if not actor.is_applicant else {},
         note=note,
         created_by=actor,
     )
@@ -151,7 +171,7 @@ def application_create(
 def application_submit(*, actor, application: Application) -> Application:
     """Draft (or returned for more evidence) → submitted: the case is complete and enters the queue."""
     application = _locked(application, State.DRAFT, State.RETURNED)
-    _check_edit(actor, application.unit)
+    _check_edit(actor, application.unit, application.party)
     application.state, application.submitted_by, application.submitted_at = State.SUBMITTED, actor, timezone.now()
     _save(application, ["state", "submitted_by", "submitted_at"], "submitted")
     return application
@@ -186,7 +206,7 @@ def application_return(*, actor, application: Application, note: str) -> Applica
 def application_withdraw(*, actor, application: Application) -> Application:
     """Any open state → withdrawn (the applicant no longer wants it)."""
     application = _locked(application, State.DRAFT, State.SUBMITTED, State.RETURNED, State.RECOMMENDED)
-    _check_edit(actor, application.unit)
+    _check_edit(actor, application.unit, application.party)
     application.state = State.WITHDRAWN
     _save(application, ["state"], "withdrawn")
     return application
@@ -364,6 +384,7 @@ def _entitlement_grant(
                 amount_per_period=amount,
                 period=decision.period or "",
                 max_periods=decision.max_periods,
+                holds_while_on=list(decision.holds_while_on) if application.person_id else [],
                 approved_by=actor,
                 approved_on=on,
             )
@@ -417,7 +438,7 @@ def evidence_add(*, actor, application: Application, upload, label: str) -> Evid
         )
     content_type = _sniffed_type(upload)
     application = _locked(application, State.DRAFT, State.RETURNED, State.SUBMITTED)
-    _check_edit(actor, application.unit)
+    _check_edit(actor, application.unit, application.party)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

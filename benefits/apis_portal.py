@@ -1,0 +1,171 @@
+"""The applicant's own endpoints under ``/api/v1/me/`` (what the portal uses): their applications, created and
+submitted through the same services as the console's, their documents and their grants. Everything is scoped to
+the party their account has claimed (404 for anything else), and the status is the applicant-facing one: internal
+steps, deciders, override reasons and verified facts are not shown."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.errors import PermissionDenied
+
+from . import selectors
+from .apis_applications import (
+    EntitlementSerializer,
+    EvidenceListApi,
+    EvidenceSerializer,
+    _ChecklistItem,
+    checklist,
+    file_response,
+)
+from .models import PUBLIC_CODE, Application
+from .services import applications as workflow
+
+
+class _TimelineStep(serializers.Serializer):
+    date = serializers.DateTimeField()
+    status = serializers.CharField()
+    label = serializers.CharField()
+
+
+class MyEntitlementSerializer(EntitlementSerializer):
+    program = serializers.CharField(source="program.code")
+    program_name = serializers.CharField(source="program.name_zh")
+
+    class Meta(EntitlementSerializer.Meta):
+        fields = [*EntitlementSerializer.Meta.fields, "program", "program_name"]
+
+
+class MyApplicationSerializer(serializers.ModelSerializer):
+    program = serializers.CharField(source="program.code")
+    program_name = serializers.CharField(source="program.name_zh")
+    status = serializers.SerializerMethodField(help_text="preparing, under_review, documents_needed, approved, …")
+    status_label = serializers.CharField(source="public_status")
+    message = serializers.SerializerMethodField(help_text="what the job centre says: what is missing, or why")
+    checklist = serializers.SerializerMethodField()
+    evidence = EvidenceSerializer(many=True)
+    entitlement = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "program",
+            "program_name",
+            "status",
+            "status_label",
+            "requested_start",
+            "note",
+            "created_at",
+            "submitted_at",
+            "decided_on",
+            "message",
+            "checklist",
+            "evidence",
+            "entitlement",
+            "timeline",
+        ]
+
+    def get_status(self, application) -> str:
+        return PUBLIC_CODE[application.state]
+
+    def get_message(self, application) -> str:
+        shown = (Application.State.RETURNED, Application.State.APPROVED, Application.State.REJECTED)
+        return application.decision_note if application.state in shown else ""
+
+    @extend_schema_field(_ChecklistItem(many=True))
+    def get_checklist(self, application) -> list[dict]:
+        return checklist(application)
+
+    @extend_schema_field(MyEntitlementSerializer(allow_null=True))
+    def get_entitlement(self, application) -> dict | None:
+        grant = getattr(application, "entitlement", None)
+        return MyEntitlementSerializer(grant).data if grant else None
+
+    @extend_schema_field(_TimelineStep(many=True))
+    def get_timeline(self, application) -> list[dict]:
+        if not self.context.get("detail"):
+            return []
+        return _TimelineStep(selectors.public_timeline(application), many=True).data
+
+
+class MyApplicationListApi(generics.ListAPIView):
+    """My applications, newest first (``timeline`` is filled on the detail). POST starts a draft for a program
+    of my city; the caseworker checks it once I submit it."""
+
+    serializer_class = MyApplicationSerializer
+
+    class MyApplicationInputSerializer(serializers.Serializer):
+        program = serializers.SlugField()
+        requested_start = serializers.DateField()
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def get_queryset(self):
+        return selectors.my_application_list(user=self.request.user)
+
+    @extend_schema(request=MyApplicationInputSerializer, responses={201: MyApplicationSerializer})
+    def post(self, request):
+        data = self.MyApplicationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        party = selectors.applicant_party(user=request.user)
+        if party is None:
+            raise PermissionDenied(_("Claim your record first: your account is not linked to a person or employer."))
+        params = dict(data.validated_data)
+        side = "person" if party._meta.model_name == "person" else "organization"
+        application = workflow.application_create(
+            actor=request.user, program=selectors.program_get(code=params.pop("program")), **{side: party}, **params
+        )
+        application = selectors.my_application_get(user=request.user, application_id=application.pk)
+        return Response(
+            MyApplicationSerializer(application, context={"detail": True}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class MyApplicationDetailApi(APIView):
+    @extend_schema(responses=MyApplicationSerializer)
+    def get(self, request, pk):
+        application = selectors.my_application_get(user=request.user, application_id=pk)
+        return Response(MyApplicationSerializer(application, context={"detail": True}).data)
+
+
+MY_ACTIONS = {"submit": workflow.application_submit, "withdraw": workflow.application_withdraw}
+
+
+class MyApplicationActionApi(APIView):
+    """``POST …/me/applications/<id>/<action>/`` with action ``submit`` (a draft, or one returned for more
+    documents) or ``withdraw``."""
+
+    @extend_schema(operation_id="v1_me_applications_action", request=None, responses=MyApplicationSerializer)
+    def post(self, request, pk, action):
+        if action not in MY_ACTIONS:
+            raise NotFound()
+        application = selectors.my_application_get(user=request.user, application_id=pk)
+        MY_ACTIONS[action](actor=request.user, application=application)
+        application = selectors.my_application_get(user=request.user, application_id=pk)
+        return Response(MyApplicationSerializer(application, context={"detail": True}).data)
+
+
+class MyEvidenceListApi(EvidenceListApi):
+    """My application's documents; POST (multipart: ``file``, ``label``) attaches one (PDF, JPEG or PNG)."""
+
+    def application(self, request, pk) -> Application:
+        return selectors.my_application_get(user=request.user, application_id=pk)
+
+
+class MyEvidenceDownloadApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk, evidence_id):
+        return file_response(selectors.my_application_get(user=request.user, application_id=pk), evidence_id)
+
+
+class MyEntitlementListApi(generics.ListAPIView):
+    """My grants: what was approved, from when to when, how much."""
+
+    serializer_class = MyEntitlementSerializer
+
+    def get_queryset(self):
+        return selectors.my_entitlement_list(user=self.request.user)
