@@ -58,17 +58,22 @@ def _model_field(name, model=Person, **overrides):
 PERSON_FIELDS = [name for name in Person.EDITABLE_FIELDS if name != "name"]
 
 
+# Never sent to the browser: the field starts empty with the masked value as a hint, and empty keeps it.
+SECRET_FIELDS = ("phone", "bank_account")
+
+
 class PersonEditForm(forms.Form):
     name = _model_field("name")
 
-    def __init__(self, *args, masked_phone: str = "", **kwargs):
+    def __init__(self, *args, masked: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in PERSON_FIELDS:
             self.fields[name] = _model_field(name, required=False)
         self.fields["phone"].max_length = 20
-        if masked_phone:
-            self.fields["phone"].widget.attrs["placeholder"] = masked_phone
-            self.fields["phone"].help_text = _("Leave empty to keep the number on file.")
+        for name, value in (masked or {}).items():
+            if value:
+                self.fields[name].widget.attrs["placeholder"] = value
+                self.fields[name].help_text = _("Leave empty to keep the number on file.")
 
 
 class PersonCreateForm(PersonEditForm):

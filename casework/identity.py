@@ -100,6 +100,13 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:] if len(number) > 10 else "*" * len(number)
 
 
+def mask_account(account: str) -> str:
+    """A bank or social-security card account: ``6222021234567890123`` → ``************0123``."""
+    if not account:
+        return ""
+    return "*" * max(len(account) - 4, 4) + account[-4:] if len(account) > 4 else "*" * len(account)
+
+
 def mask_phone(phone: str) -> str:
     """``13812341234`` → ``138****1234``."""
     if not phone:

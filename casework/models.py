@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from accounts.audit import history_user
 from accounts.models import ServiceUnit
 
-from .identity import mask_id_number, mask_phone
+from .identity import mask_account, mask_id_number, mask_phone
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -104,6 +104,7 @@ class Person(models.Model):
         "has_student_loan",
         "is_single_parent",
         "is_labor_model",
+        "bank_account",
     )
 
     name = models.CharField(_("name"), max_length=64)
@@ -142,6 +143,12 @@ class Person(models.Model):
     has_student_loan = models.BooleanField(_("received a national student loan"), default=False)
     is_single_parent = models.BooleanField(_("single parent raising minors"), default=False)
     is_labor_model = models.BooleanField(_("county-level or higher model worker"), default=False)
+    bank_account = models.CharField(
+        _("bank account"),
+        max_length=32,
+        blank=True,
+        help_text=_("The social security card or bank account subsidies are paid to."),
+    )
     account = _account_field("person", _("The applicant account that has claimed this record (the portal)."))
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -175,6 +182,10 @@ class Person(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def masked_bank_account(self) -> str:
+        return mask_account(self.bank_account)
 
     def status_labels(self) -> list[str]:
         """The personal statuses that apply, as labels (disability, veteran track, orphan …)."""
@@ -283,6 +294,7 @@ class Organization(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=11, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=32, blank=True)
     account = _account_field(
         "organization", _("The employer's applicant account, once a caseworker has confirmed its claim (the portal).")
     )
@@ -302,6 +314,10 @@ class Organization(models.Model):
     @property
     def masked_contact_phone(self) -> str:
         return mask_phone(self.contact_phone)
+
+    @property
+    def masked_bank_account(self) -> str:
+        return mask_account(self.bank_account)
 
 
 class Register(models.Model):

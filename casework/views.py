@@ -112,16 +112,21 @@ class PersonEditView(ConsolePage):
 
     def get(self, request, pk):
         person = self.person()
-        # The phone number is never sent to the browser: the field starts empty, and empty keeps it.
-        initial = {name: getattr(person, name) for name in ["name", *forms.PERSON_FIELDS] if name != "phone"}
-        form = forms.PersonEditForm(initial=initial, masked_phone=person.masked_phone)
+        # The phone and bank account are never sent to the browser: the field starts empty, and empty keeps it.
+        secret = forms.SECRET_FIELDS
+        initial = {name: getattr(person, name) for name in ["name", *forms.PERSON_FIELDS] if name not in secret}
+        form = forms.PersonEditForm(initial=initial, masked=self.masked(person))
         return self.render_page(form=form, person=person)
+
+    @staticmethod
+    def masked(person) -> dict[str, str]:
+        return {"phone": person.masked_phone, "bank_account": person.masked_bank_account}
 
     def post(self, request, pk):
         person = self.person()
-        form = forms.PersonEditForm(request.POST, masked_phone=person.masked_phone)
+        form = forms.PersonEditForm(request.POST, masked=self.masked(person))
         if form.is_valid():
-            changes = {k: v for k, v in form.cleaned_data.items() if k != "phone" or v}
+            changes = {k: v for k, v in form.cleaned_data.items() if k not in forms.SECRET_FIELDS or v}
             if forms.run_service(form, services.person_update, actor=request.user, person=person, **changes):
                 messages.success(request, _("Saved."))
                 return _redirect("casework:person-detail", person.pk)
