@@ -1,0 +1,612 @@
+"""Money out: a month's payment lines and batches, the finance officer's approval, the bank file, the bank's
+results, reversals, and the hash-chained ledger of what was paid.
+
+Generation is set-based SQL that runs the same on PostgreSQL and SQLite: a line per active entitlement per due
+period up to the month (arrears included: a grant approved late gets its earlier periods), unique on entitlement
++ period, so a second or concurrent run adds nothing; the whole run is one transaction under the month's row
+lock, so a run killed part-way leaves nothing and the next one does it all."""
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from accounts.errors import Conflict, PermissionDenied
+from accounts.models import Role
+from accounts.permissions import has_role
+from casework.models import PersonalDataAccess
+from casework.permissions import can_unmask
+
+from ..models import (
+    BankResultFile,
+    Disbursement,
+    DisbursementBatch,
+    DisbursementMonth,
+    DisbursementRun,
+    Entitlement,
+    LedgerEntry,
+    LedgerHead,
+    PaymentException,
+)
+
+Line, Batch = Disbursement.Status, DisbursementBatch.Status
+# Months between two payments of a grant, by its period (one-time grants pay in their start month only; grants
+# paid per day are settled by hand and get no line).
+STEPS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def month_index(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_of(index: int) -> datetime.date:
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+# --- Generation ---------------------------------------------------------------------------------------------------
+
+
+def _date(day: datetime.date):
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _months_values(first: datetime.date, last: datetime.date) -> tuple[str, list]:
+    """A VALUES list of the months from ``first`` to ``last``: (index, first day, next month's first day, label)."""
+    rows, params = [], []
+    for index in range(month_index(first), month_index(last) + 1):
+        rows.append("(%s, %s, %s, %s)")
+        params += [index, _date(month_of(index)), _date(month_of(index + 1)), f"{index // 12:04d}{index % 12 + 1:02d}"]
+    return ", ".join(rows), params
+
+
+_STEP_SQL = " ".join(f"WHEN '{period}' THEN {step}" for period, step in STEPS.items())
+
+# The lines due up to the month and not there yet: every active entitlement with an amount, joined to the month
+# it starts in (s) and to each month of the list it pays in (m).
+_DUE = f"""
+    SELECT e.id AS entitlement_id, e.program_id, e.person_id, e.organization_id, e.unit_id,
+           m.first_day AS period, CAST(e.id AS TEXT) || '-' || m.label AS reference, e.amount_per_period AS amount
+    FROM benefits_entitlement e
+    JOIN months s ON e.start >= s.first_day AND e.start < s.next_day
+    JOIN months m ON m.idx >= s.idx
+    WHERE e.status = 'active' AND e.amount_per_period > 0
+      AND (e."end" IS NULL OR m.first_day <= e."end")
+      AND (
+        (e.period = 'once' AND m.idx = s.idx)
+        OR (e.period IN ('month', 'quarter', 'year')
+            AND (m.idx - s.idx) %% (CASE e.period {_STEP_SQL} END) = 0
+            AND (e.max_periods IS NULL OR (m.idx - s.idx) / (CASE e.period {_STEP_SQL} END) < e.max_periods))
+      )
+      AND NOT EXISTS (
+        SELECT 1 FROM benefits_disbursement d WHERE d.entitlement_id = e.id AND d.period = m.first_day
+      )
+"""  # noqa: S608 (constants only: the periods' steps)
+
+
+def _month_lock(month: datetime.date) -> DisbursementMonth:
+    try:
+        with transaction.atomic():
+            DisbursementMonth.objects.get_or_create(month=month)
+    except IntegrityError:  # made at the same moment by a concurrent run
+        pass
+    return DisbursementMonth.objects.select_for_update().get(month=month)
+
+
+def disbursements_generate(*, month: datetime.date, actor=None) -> dict:
+    """The month's lines and their draft batches (one per unit and program, with control totals); re-issued
+    failed lines join this month's batches. Returns {created, already_present, batches, total_cny}."""
+    month = month.replace(day=1)
+    started = timezone.now()
+    with transaction.atomic():
+        _month_lock(month)
+        first = (
+            Entitlement.objects.filter(
+                status=Entitlement.Status.ACTIVE, amount_per_period__gt=0, start__lt=month_of(month_index(month) + 1)
+            )
+            .order_by("start")
+            .values_list("start", flat=True)
+            .first()
+        )
+        run = DisbursementRun.objects.create(
+            month=month,
+            run_by=actor,
+            started_at=started,
+            finished_at=started,
+            created=0,
+            already_present=0,
+            batches_made=0,
+            total_cny=Decimal("0"),
+        )
+        batches = created = 0
+        if first is not None:
+            values, params = _months_values(min(first, month), month)
+            batches, created = _insert(run, values, params, month)
+        reissued = _batch_reissued(run, month)
+        batches += reissued
+        totals = Disbursement.objects.filter(batch__run=run).aggregate(total=Sum("amount_cny"))
+        run.created, run.batches_made = created, batches
+        run.already_present = Disbursement.objects.filter(period__lte=month).count() - created
+        run.total_cny = totals["total"] or Decimal("0")
+        run.finished_at = timezone.now()
+        run.save()
+    return {
+        "month": month.isoformat()[:7],
+        "created": run.created,
+        "already_present": run.already_present,
+        "batches": run.batches_made,
+        "total_cny": f"{run.total_cny:.2f}",
+    }
+
+
+def _insert(run: DisbursementRun, values: str, params: list, month: datetime.date) -> tuple[int, int]:
+    """Two statements: the draft batches from the due lines' counts and sums, then the lines, each joined to its
+    batch. Both read the same due lines under the month's lock."""
+    label = month.strftime("%Y%m")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Fresh statistics, so the planner sees how many grants and lines there are: with none (grants just
+            # loaded) it checks "no line yet" by scanning a whole period's lines for every grant.
+            cursor.execute("ANALYZE benefits_entitlement, benefits_disbursement")
+        cursor.execute(
+            f"""
+            WITH months(idx, first_day, next_day, label) AS (VALUES {values}),
+                 due AS ({_DUE}),
+                 last AS (SELECT unit_id, program_id, MAX(sequence) AS sequence FROM benefits_disbursementbatch
+                          WHERE month = %s GROUP BY unit_id, program_id)
+            INSERT INTO benefits_disbursementbatch
+                (reference, unit_id, program_id, month, sequence, control_count, control_sum_cny, status, run_id,
+                 export_sha256)
+            SELECT 'PAY-' || %s || '-' || CAST(due.unit_id AS TEXT) || '-' || CAST(due.program_id AS TEXT) || '-'
+                       || CAST(COALESCE(last.sequence, 0) + 1 AS TEXT),
+                   due.unit_id, due.program_id, %s, COALESCE(last.sequence, 0) + 1, COUNT(*), SUM(due.amount),
+                   'draft', %s, ''
+            FROM due LEFT JOIN last ON last.unit_id = due.unit_id AND last.program_id = due.program_id
+            GROUP BY due.unit_id, due.program_id, last.sequence
+            """,  # noqa: S608 (placeholders for the months, and the constant _DUE)
+            [*params, _date(month), label, _date(month), run.pk],
+        )
+        cursor.execute(
+            f"""
+            WITH months(idx, first_day, next_day, label) AS (VALUES {values}),
+                 due AS ({_DUE})
+            INSERT INTO benefits_disbursement
+                (entitlement_id, program_id, person_id, organization_id, unit_id, period, reference, batch_id,
+                 amount_cny, status, attempts, bank_reference, failure_reason, created_at)
+            SELECT due.entitlement_id, due.program_id, due.person_id, due.organization_id, due.unit_id, due.period,
+                   due.reference, b.id, due.amount, 'pending', 0, '', '', %s
+            FROM due JOIN benefits_disbursementbatch b
+              ON b.run_id = %s AND b.unit_id = due.unit_id AND b.program_id = due.program_id
+            WHERE b.month = %s
+            """,  # noqa: S608 (placeholders for the months, and the constant _DUE)
+            [*params, connection.ops.adapt_datetimefield_value(run.started_at), run.pk, _date(month)],
+        )
+    # counted rather than taken from the cursor (SQLite reports no row count for a statement opening with WITH)
+    return DisbursementBatch.objects.filter(run=run).count(), Disbursement.objects.filter(batch__run=run).count()
+
+
+def _batch_reissued(run: DisbursementRun, month: datetime.date) -> int:
+    """Failed lines a finance officer re-issued (pending, no batch) join a batch of this run; a unit and program
+    without one gets its own."""
+    waiting = list(Disbursement.objects.filter(status=Line.PENDING, batch__isnull=True).order_by("pk"))
+    made = 0
+    for (unit_id, program_id), lines in _grouped(waiting).items():
+        batch = DisbursementBatch.objects.filter(run=run, unit_id=unit_id, program_id=program_id).first()
+        if batch is None:
+            sequence = 1 + (
+                DisbursementBatch.objects.filter(unit_id=unit_id, program_id=program_id, month=month)
+                .order_by("-sequence")
+                .values_list("sequence", flat=True)
+                .first()
+                or 0
+            )
+            batch = DisbursementBatch.objects.create(
+                reference=f"PAY-{month:%Y%m}-{unit_id}-{program_id}-{sequence}",
+                unit_id=unit_id,
+                program_id=program_id,
+                month=month,
+                sequence=sequence,
+                control_count=0,
+                control_sum_cny=Decimal("0"),
+                run=run,
+            )
+            made += 1
+        for line in lines:
+            line.batch = batch
+        bulk_update_with_history(lines, Disbursement, ["batch"], default_change_reason="re-issued in a batch")
+        batch.control_count += len(lines)
+        batch.control_sum_cny += sum(line.amount_cny for line in lines)
+        batch.save(update_fields=["control_count", "control_sum_cny"])
+    return made
+
+
+def _grouped(lines):
+    groups: dict[tuple[int, int], list] = {}
+    for line in lines:
+        groups.setdefault((line.unit_id, line.program_id), []).append(line)
+    return groups
+
+
+# --- Batches ------------------------------------------------------------------------------------------------------
+
+
+def batch_totals(batch: DisbursementBatch) -> tuple[int, Decimal]:
+    """What the batch's lines count and sum now (cancelled lines left out)."""
+    totals = batch.lines.exclude(status=Line.CANCELLED).aggregate(count=Count("pk"), total=Sum("amount_cny"))
+    return totals["count"], totals["total"] or Decimal("0")
+
+
+def _check_totals(batch: DisbursementBatch) -> None:
+    count, total = batch_totals(batch)
+    if (count, total) != (batch.control_count, batch.control_sum_cny):
+        raise Conflict(
+            _(
+                "The batch's lines (%(count)s, %(total)s CNY) no longer match its control totals (%(control_count)s, "
+                "%(control_sum)s CNY): it cannot be approved or exported."
+            )
+            % {
+                "count": count,
+                "total": total,
+                "control_count": batch.control_count,
+                "control_sum": batch.control_sum_cny,
+            }
+        )
+
+
+def _locked_batch(actor, batch: DisbursementBatch, *allowed: str) -> DisbursementBatch:
+    batch = DisbursementBatch.objects.select_for_update().select_related("run", "unit", "program").get(pk=batch.pk)
+    if not (actor.is_superuser or has_role(actor, Role.FINANCE, batch.unit)):
+        raise PermissionDenied(_("Only a finance officer of this unit or a unit above it handles payment batches."))
+    if batch.status not in allowed:
+        raise Conflict(_("This batch is %(status)s.") % {"status": batch.get_status_display()})
+    return batch
+
+
+@transaction.atomic
+def batch_approve(*, actor, batch: DisbursementBatch) -> DisbursementBatch:
+    """Draft → approved (locked) by a finance officer who did not generate it, if its lines match its totals."""
+    batch = _locked_batch(actor, batch, Batch.DRAFT)
+    if batch.run.run_by_id == actor.pk:
+        raise PermissionDenied(_("Nobody approves a batch they generated."))
+    _check_totals(batch)
+    batch.status, batch.approved_by, batch.approved_at = Batch.APPROVED, actor, timezone.now()
+    batch._change_reason = "approved"
+    batch.save(update_fields=["status", "approved_by", "approved_at"])
+    return batch
+
+
+BANK_FILE_COLUMNS = [
+    "batch_reference",
+    "line_reference",
+    "payee_name",
+    "payee_id_masked",
+    "account_masked",
+    "account",
+    "amount_cny",
+    "period",
+    "program",
+]
+
+
+@transaction.atomic
+def batch_export(*, actor, batch: DisbursementBatch) -> DisbursementBatch:
+    """The bank file of an approved batch (CSV and XLSX, layout in docs/operations.md), made once: its pending
+    lines become sent; exporting again returns the same stored file. The full account needs the permission to
+    unmask, and the export is logged as an access to personal data."""
+    batch = _locked_batch(actor, batch, Batch.APPROVED, Batch.EXPORTED, Batch.SETTLED)
+    if batch.export_csv is not None:
+        return batch
+    allowed, reason = can_unmask(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
+    _check_totals(batch)
+    lines = list(
+        batch.lines.filter(status=Line.PENDING).select_related("person", "organization", "program").order_by("pk")
+    )
+    missing = [line.reference for line in lines if not (line.person or line.organization).bank_account]
+    if missing:
+        raise ValidationError(
+            {
+                "batch": _("No bank account on file for line(s) %(lines)s: add it to the payee's record first.")
+                % {"lines": ", ".join(missing[:20])}
+            }
+        )
+    rows = [_bank_row(batch, line) for line in lines]
+    total = sum((line.amount_cny for line in lines), Decimal("0"))
+    trailer = ["TRAILER", str(len(lines)), "", "", "", "", str(total), "", ""]
+    batch.export_csv = _csv_bytes([BANK_FILE_COLUMNS, *rows, trailer])
+    batch.export_xlsx = _xlsx_bytes([BANK_FILE_COLUMNS, *rows, trailer], batch.reference)
+    batch.export_sha256 = hashlib.sha256(batch.export_csv).hexdigest()
+    now = timezone.now()
+    for line in lines:
+        line.status, line.attempts = Line.SENT, line.attempts + 1
+    bulk_update_with_history(lines, Disbursement, ["status", "attempts"], default_change_reason="sent to the bank")
+    batch.status, batch.exported_by, batch.exported_at = Batch.EXPORTED, actor, now
+    batch._change_reason = "exported"
+    batch.save(update_fields=["export_csv", "export_xlsx", "export_sha256", "status", "exported_by", "exported_at"])
+    PersonalDataAccess.objects.create(
+        user=actor, fields="bank_account", reason=f"bank file {batch.reference} ({len(lines)} lines)"
+    )
+    return batch
+
+
+def _bank_row(batch: DisbursementBatch, line: Disbursement) -> list[str]:
+    party = line.person or line.organization
+    masked_id = line.person.masked_id_number if line.person else line.organization.uscc
+    return [
+        batch.reference,
+        line.reference,
+        party.name,
+        masked_id,
+        party.masked_bank_account,
+        party.bank_account,
+        str(line.amount_cny),
+        line.period.isoformat(),
+        line.program.code,
+    ]
+
+
+def _csv_bytes(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_bytes(rows: list[list[str]], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- Results ------------------------------------------------------------------------------------------------------
+
+RESULT_COLUMNS = ["batch_reference", "line_reference", "result", "amount_cny", "bank_reference", "reason"]
+
+
+@transaction.atomic
+def results_import(*, actor, batch: DisbursementBatch, content: bytes, name: str) -> BankResultFile:
+    """The bank's result file for an exported batch (CSV with ``RESULT_COLUMNS``): each row marks exactly one sent
+    line of the batch paid (a ledger payment) or failed (with the reason); anything else (no such line, another
+    batch, a line already settled, a different amount, a row twice) becomes an exception for finance. The same
+    file again changes nothing."""
+    batch = _locked_batch(actor, batch, Batch.EXPORTED, Batch.SETTLED)
+    digest = hashlib.sha256(content).hexdigest()
+    existing = BankResultFile.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing
+    rows = _result_rows(content)
+    result = BankResultFile.objects.create(batch=batch, sha256=digest, name=name[:255], imported_by=actor)
+    lines = {line.reference: line for line in batch.lines.select_for_update()}
+    seen, paid, failed, problems = set(), [], [], []
+    for number, row in rows:
+        line = lines.get(row.get("line_reference", ""))
+        problem = _problem(batch, row, line, seen)
+        if problem:
+            problems.append(PaymentException(result_file=result, row=number, content=row, problem=problem))
+            continue
+        seen.add(line.reference)
+        if row["result"] == "paid":
+            line.status, line.bank_reference = Line.PAID, row.get("bank_reference", "")[:64]
+            paid.append(line)
+        else:
+            line.status, line.failure_reason = Line.FAILED, (row.get("reason") or _("No reason given"))[:255]
+            failed.append(line)
+    bulk_update_with_history(paid, Disbursement, ["status", "bank_reference"], default_change_reason="paid")
+    bulk_update_with_history(failed, Disbursement, ["status", "failure_reason"], default_change_reason="failed")
+    today = timezone.localdate()
+    for line in paid:
+        ledger_append(
+            disbursement=line,
+            kind=LedgerEntry.Kind.PAYMENT,
+            amount=line.amount_cny,
+            bank_reference=line.bank_reference,
+            booked_on=today,
+            actor=actor,
+        )
+    PaymentException.objects.bulk_create(problems)
+    result.paid, result.failed, result.exceptions = len(paid), len(failed), len(problems)
+    result.save(update_fields=["paid", "failed", "exceptions"])
+    if not batch.lines.filter(status=Line.SENT).exists():
+        batch.status = Batch.SETTLED
+        batch._change_reason = "settled"
+        batch.save(update_fields=["status"])
+    return result
+
+
+def _result_rows(content: bytes) -> list[tuple[int, dict]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError({"file": _("The result file is not UTF-8 text.")}) from error
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [column for column in ("line_reference", "result") if column not in (reader.fieldnames or [])]
+    if missing:
+        raise ValidationError(
+            {"file": _("The result file lacks the column(s) %(columns)s.") % {"columns": ", ".join(missing)}}
+        )
+    return [(number, {k: (v or "").strip() for k, v in row.items() if k}) for number, row in enumerate(reader, 2)]
+
+
+def _problem(batch, row: dict, line, seen: set) -> str:
+    if row.get("batch_reference") and row["batch_reference"] != batch.reference:
+        return _("The row belongs to batch %(reference)s.") % {"reference": row["batch_reference"]}
+    if line is None:
+        return _("No line %(reference)s in this batch.") % {"reference": row.get("line_reference", "")}
+    if line.reference in seen:
+        return _("The line appears twice in the file.")
+    if row.get("result") not in ("paid", "failed"):
+        return _("The result must be “paid” or “failed”.")
+    if line.status != Line.SENT:
+        return _("The line is %(status)s, not waiting for a result.") % {"status": line.get_status_display()}
+    if row["result"] == "paid":
+        try:
+            amount = Decimal(row.get("amount_cny") or "")
+        except ArithmeticError:
+            return _("The amount is not a number.")
+        if amount != line.amount_cny:
+            return _("The bank paid %(paid)s CNY, the line is for %(amount)s CNY.") % {
+                "paid": amount,
+                "amount": line.amount_cny,
+            }
+    return ""
+
+
+# --- Corrections --------------------------------------------------------------------------------------------------
+
+
+def _locked_line(actor, line: Disbursement, *allowed: str) -> Disbursement:
+    line = Disbursement.objects.select_for_update().select_related("unit").get(pk=line.pk)
+    if not (actor.is_superuser or has_role(actor, Role.FINANCE, line.unit)):
+        raise PermissionDenied(_("Only a finance officer of this unit or a unit above it handles payments."))
+    if line.status not in allowed:
+        raise Conflict(
+            _("This payment is %(status)s: it cannot be changed that way.") % {"status": line.get_status_display()}
+        )
+    return line
+
+
+@transaction.atomic
+def disbursement_reissue(*, actor, line: Disbursement) -> Disbursement:
+    """A failed line (after the payee's account was corrected) goes into the next generation's batch."""
+    line = _locked_line(actor, line, Line.FAILED)
+    line.status, line.batch = Line.PENDING, None
+    line._change_reason = "re-issued"
+    line.save(update_fields=["status", "batch"])
+    return line
+
+
+@transaction.atomic
+def disbursement_cancel(*, actor, line: Disbursement, reason: str) -> Disbursement:
+    """A line not yet sent is cancelled (its batch's totals then no longer match: the batch is regenerated or
+    its totals reviewed). A sent or paid line cannot be cancelled: a paid one is reversed."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    line = _locked_line(actor, line, Line.PENDING, Line.FAILED)
+    line.status, line.failure_reason = Line.CANCELLED, reason.strip()[:255]
+    line._change_reason = "cancelled"
+    line.save(update_fields=["status", "failure_reason"])
+    return line
+
+
+@transaction.atomic
+def disbursement_reverse(*, actor, line: Disbursement, reason: str, booked_on: datetime.date | None = None):
+    """A paid line is corrected by a reversal: a negative ledger entry linked to its payment, so the two net to
+    zero. The line itself stays as it was (paid lines are frozen)."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    line = _locked_line(actor, line, Line.PAID)
+    payment = line.ledger.filter(kind=LedgerEntry.Kind.PAYMENT).first()
+    if payment is None or LedgerEntry.objects.filter(reverses=payment).exists():
+        raise Conflict(_("This payment has already been reversed."))
+    return ledger_append(
+        disbursement=line,
+        kind=LedgerEntry.Kind.REVERSAL,
+        amount=-payment.amount_cny,
+        reverses=payment,
+        reason=reason.strip(),
+        booked_on=booked_on or timezone.localdate(),
+        actor=actor,
+    )
+
+
+# --- Ledger -------------------------------------------------------------------------------------------------------
+
+
+def entry_hash(previous_hash: str, entry: LedgerEntry) -> str:
+    """SHA-256 of the previous hash and every field of the entry, in a fixed order and format."""
+    fields = [
+        entry.sequence,
+        entry.disbursement_id,
+        entry.kind,
+        f"{Decimal(entry.amount_cny):.2f}",
+        entry.reverses_id,
+        entry.bank_reference,
+        entry.reason,
+        entry.booked_on.isoformat(),
+        entry.recorded_by_id,
+        entry.recorded_at.astimezone(datetime.UTC).isoformat(),
+    ]
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((previous_hash + payload).encode()).hexdigest()
+
+
+def ledger_append(
+    *,
+    disbursement: Disbursement,
+    kind: str,
+    amount: Decimal,
+    booked_on: datetime.date,
+    actor=None,
+    reverses: LedgerEntry | None = None,
+    bank_reference: str = "",
+    reason: str = "",
+) -> LedgerEntry:
+    """Add an entry after the head (locked, so appends are serialised and the chain has no fork)."""
+    head = _ledger_head()
+    entry = LedgerEntry(
+        sequence=head.sequence + 1,
+        disbursement=disbursement,
+        kind=kind,
+        amount_cny=amount,
+        reverses=reverses,
+        bank_reference=bank_reference,
+        reason=reason,
+        booked_on=booked_on,
+        recorded_by=actor,
+        recorded_at=timezone.now().replace(microsecond=0),
+        previous_hash=head.hash,
+    )
+    entry.hash = entry_hash(head.hash, entry)
+    entry.save()
+    head.sequence, head.hash = entry.sequence, entry.hash
+    head.save(update_fields=["sequence", "hash"])
+    return entry
+
+
+def _ledger_head() -> LedgerHead:
+    """The head row, locked (made on the first append; a concurrent first append waits for it)."""
+    try:
+        with transaction.atomic():
+            LedgerHead.objects.get_or_create(pk=1)
+    except IntegrityError:
+        pass
+    return LedgerHead.objects.select_for_update().get(pk=1)
+
+
+def ledger_verify() -> tuple[int, str]:
+    """Recompute the chain: (entries checked, "" when intact, else what is wrong at the first broken entry)."""
+    previous, expected, checked = "0" * 64, 1, 0
+    for entry in LedgerEntry.objects.order_by("sequence").iterator(chunk_size=2000):
+        if entry.sequence != expected:
+            return checked, _("Entry %(expected)s is missing (the next one is %(found)s).") % {
+                "expected": expected,
+                "found": entry.sequence,
+            }
+        if entry.previous_hash != previous or entry_hash(previous, entry) != entry.hash:
+            return checked, _("Entry %(sequence)s (id %(id)s) does not match its hash: it was changed.") % {
+                "sequence": entry.sequence,
+                "id": entry.pk,
+            }
+        previous, expected, checked = entry.hash, expected + 1, checked + 1
+    head = LedgerHead.objects.filter(pk=1).first()
+    if head is not None and (head.sequence, head.hash) != (checked, previous):
+        return checked, _("The ledger ends at entry %(sequence)s, after the last one recorded (%(head)s).") % {
+            "sequence": checked,
+            "head": head.sequence,
+        }
+    return checked, ""

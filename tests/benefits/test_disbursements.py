@@ -1,0 +1,269 @@
+"""Money out: a month's lines once per entitlement and due period (again or at the same time: nothing more), batches
+whose control totals must hold, a finance officer's approval, one bank file however often exported, the bank's
+results matched line by line, reversals, and a ledger the database keeps append-only and the hash chain proves."""
+
+import datetime
+import threading
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import DatabaseError, connection, connections, transaction
+
+from accounts.errors import Conflict, PermissionDenied
+from accounts.models import Membership, Role
+from benefits.models import BankResultFile, Disbursement, DisbursementBatch, Entitlement, LedgerEntry
+from benefits.services.disbursements import (
+    batch_approve,
+    batch_export,
+    disbursement_cancel,
+    disbursement_reissue,
+    disbursement_reverse,
+    disbursements_generate,
+    ledger_verify,
+    results_import,
+)
+from casework.models import Person, PersonalDataAccess
+from tests.factories import UserFactory
+
+from .workflow import monthly_grant
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def finance(world):
+    """方芳, finance officer of 大连, who may see full accounts."""
+    user = UserFactory(username="fang", full_name="方芳")
+    Membership.objects.create(user=user, unit=world.dalian, role=Role.FINANCE)
+    user.user_permissions.add(Permission.objects.get(codename="unmask_personal_data"))
+    return user
+
+
+@pytest.fixture
+def grant(world, graduate):
+    """张三's 1,000 CNY a month from 2026-11-21 for 3 months (last day 2027-02-20), account on file."""
+    Person.objects.filter(pk=graduate.pk).update(bank_account="6222021234567890123")
+    grant = monthly_grant(world, graduate, end=D(2027, 2, 20))
+    Entitlement.objects.filter(pk=grant.pk).update(max_periods=3)
+    return grant
+
+
+def lines():
+    return sorted(Disbursement.objects.values_list("entitlement_id", "period", "amount_cny", "status"))
+
+
+def test_each_due_period_gets_one_line_arrears_included_and_a_second_run_adds_nothing(grant):
+    first = disbursements_generate(month=D(2026, 11, 1))
+    assert (first["created"], first["already_present"], first["batches"]) == (1, 0, 1)
+    again = disbursements_generate(month=D(2026, 11, 1))
+    assert (again["created"], again["already_present"], again["batches"]) == (0, 1, 0)
+    # months later: December and January in arrears, and no more (three periods: the last from 2027-01-21)
+    later = disbursements_generate(month=D(2027, 3, 1))
+    assert later["created"] == 2 and later["total_cny"] == "2000.00"
+    assert [period for _e, period, _a, _s in lines()] == [D(2026, 11, 1), D(2026, 12, 1), D(2027, 1, 1)]
+    batch = DisbursementBatch.objects.get(month=D(2027, 3, 1))
+    assert (batch.control_count, batch.control_sum_cny, batch.status) == (2, Decimal("2000.00"), "draft")
+
+
+def test_one_time_quarterly_and_capped_grants_follow_their_schedule(grant):
+    Entitlement.objects.filter(pk=grant.pk).update(period="quarter", end=None, max_periods=2)
+    disbursements_generate(month=D(2027, 12, 1))
+    assert [period for _e, period, _a, _s in lines()] == [D(2026, 11, 1), D(2027, 2, 1)]  # two quarters, no more
+    Disbursement.objects.all().delete()
+    Entitlement.objects.filter(pk=grant.pk).update(period="once", end=grant.start, max_periods=1)
+    disbursements_generate(month=D(2027, 12, 1))
+    assert [period for _e, period, _a, _s in lines()] == [D(2026, 11, 1)]
+
+
+def test_inactive_grants_and_grants_without_an_amount_get_no_line(grant):
+    Entitlement.objects.filter(pk=grant.pk).update(status="suspended")
+    assert disbursements_generate(month=D(2026, 12, 1))["created"] == 0
+    Entitlement.objects.filter(pk=grant.pk).update(status="active", amount_per_period=None)
+    assert disbursements_generate(month=D(2026, 12, 1))["created"] == 0
+
+
+def test_the_command_prints_a_json_summary(grant, capsys):
+    import json
+
+    call_command("generate_disbursements", "--period", "2026-12")
+    summary = json.loads(capsys.readouterr().out)
+    assert summary == {
+        "month": "2026-12",
+        "created": 2,
+        "already_present": 0,
+        "batches": 1,
+        "total_cny": "2000.00",
+    }
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks between connections need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_make_the_rows_of_one(grant):
+    barrier, outcomes = threading.Barrier(2), []
+
+    def run():
+        try:
+            barrier.wait()
+            outcomes.append(disbursements_generate(month=D(2027, 3, 1))["created"])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [0, 3]
+    assert len(lines()) == 3 and DisbursementBatch.objects.count() == 1
+
+
+# --- batches, bank file, results -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def batch(grant, finance, world):
+    disbursements_generate(month=D(2027, 1, 1), actor=world.bob)
+    return DisbursementBatch.objects.get()
+
+
+def test_a_finance_officer_other_than_the_generator_approves_and_totals_must_hold(batch, finance, world):
+    with pytest.raises(PermissionDenied):
+        batch_approve(actor=world.alice, batch=batch)  # not finance
+    Membership.objects.create(user=world.bob, unit=world.dalian, role=Role.FINANCE)
+    with pytest.raises(PermissionDenied, match="本人生成"):
+        batch_approve(actor=world.bob, batch=batch)  # generated it
+    Disbursement.objects.filter(batch=batch).update(amount_cny=Decimal("999.00"))
+    with pytest.raises(Conflict, match="控制"):
+        batch_approve(actor=finance, batch=batch)
+    Disbursement.objects.filter(batch=batch).update(amount_cny=Decimal("1000.00"))
+    batch_approve(actor=finance, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == "approved" and batch.approved_by == finance
+    Disbursement.objects.filter(batch=batch).update(amount_cny=Decimal("999.00"))
+    with pytest.raises(Conflict, match="控制"):
+        batch_export(actor=finance, batch=batch)
+    assert not Disbursement.objects.filter(status="sent").exists()
+
+
+def test_the_bank_file_is_made_once_and_never_repeats_a_sent_line(batch, finance, world):
+    batch_approve(actor=finance, batch=batch)
+    exported = batch_export(actor=finance, batch=batch)
+    text = bytes(exported.export_csv).decode("utf-8-sig")
+    rows = text.strip().split("\r\n")
+    assert rows[0].startswith("batch_reference,line_reference,payee_name")
+    assert len(rows) == 1 + 3 + 1 and rows[-1].startswith("TRAILER,3,") and ",3000.00," in rows[-1]
+    assert "6222021234567890123" in text and "***************0123" in text
+    assert PersonalDataAccess.objects.filter(user=finance, fields="bank_account").count() == 1
+    assert set(Disbursement.objects.values_list("status", flat=True)) == {"sent"}
+    again = batch_export(actor=finance, batch=batch)
+    assert bytes(again.export_csv) == bytes(exported.export_csv) and bytes(again.export_xlsx) == bytes(
+        exported.export_xlsx
+    )
+    assert set(Disbursement.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_bank_file_needs_every_account_and_the_permission_to_see_it(batch, finance, graduate):
+    batch_approve(actor=finance, batch=batch)
+    finance.user_permissions.clear()
+    finance = type(finance).objects.get(pk=finance.pk)
+    with pytest.raises(PermissionDenied):
+        batch_export(actor=finance, batch=batch)
+    finance.user_permissions.add(Permission.objects.get(codename="unmask_personal_data"))
+    finance = type(finance).objects.get(pk=finance.pk)
+    Person.objects.filter(pk=graduate.pk).update(bank_account="")
+    with pytest.raises(ValidationError) as refused:
+        batch_export(actor=finance, batch=batch)
+    assert f"{batch.lines.first().reference}" in str(refused.value)
+    assert not Disbursement.objects.filter(status="sent").exists()
+
+
+def result_file(batch, rows):
+    header = "batch_reference,line_reference,result,amount_cny,bank_reference,reason\r\n"
+    return (header + "".join(f"{batch.reference},{row}\r\n" for row in rows)).encode()
+
+
+@pytest.fixture
+def sent(batch, finance):
+    batch_approve(actor=finance, batch=batch)
+    batch_export(actor=finance, batch=batch)
+    return list(batch.lines.order_by("period"))
+
+
+def test_results_match_each_line_once_unmatched_rows_become_exceptions_and_a_file_counts_once(batch, finance, sent):
+    content = result_file(
+        batch,
+        [
+            f"{sent[0].reference},paid,1000.00,B001,",
+            f"{sent[1].reference},failed,,,账户已销户",
+            "999-209901,paid,1000.00,B002,",  # no such line
+            f"{sent[0].reference},paid,1000.00,B003,",  # twice
+            f"{sent[2].reference},paid,10.00,B004,",  # another amount
+        ],
+    )
+    result = results_import(actor=finance, batch=batch, content=content, name="result.csv")
+    assert (result.paid, result.failed, result.exceptions) == (1, 1, 3)
+    assert [e.row for e in result.exception_rows.order_by("row")] == [4, 5, 6]
+    statuses = dict(Disbursement.objects.values_list("reference", "status"))
+    assert [statuses[line.reference] for line in sent] == ["paid", "failed", "sent"]
+    assert list(LedgerEntry.objects.values_list("kind", "amount_cny")) == [("payment", Decimal("1000.00"))]
+
+    again = results_import(actor=finance, batch=batch, content=content, name="result-again.csv")
+    assert again.pk == result.pk and BankResultFile.objects.count() == 1
+    assert (
+        LedgerEntry.objects.count() == 1 and dict(Disbursement.objects.values_list("reference", "status")) == statuses
+    )
+
+
+def test_a_failed_line_is_reissued_in_a_later_batch_and_a_sent_line_cannot_be_cancelled(batch, finance, sent, world):
+    content = result_file(batch, [f"{sent[0].reference},failed,,,户名不符"])
+    results_import(actor=finance, batch=batch, content=content, name="r.csv")
+    with pytest.raises(Conflict):
+        disbursement_cancel(actor=finance, line=sent[1], reason="不再发放")  # sent: only a reversal once paid
+    disbursement_reissue(actor=finance, line=sent[0])
+    summary = disbursements_generate(month=D(2027, 2, 1), actor=world.bob)
+    assert (summary["created"], summary["batches"]) == (0, 1)  # nothing new is due; a batch for the re-issued line
+    sent[0].refresh_from_db()
+    assert sent[0].batch.month == D(2027, 2, 1) and sent[0].status == "pending"
+    assert sent[0].batch.control_count == 1 and sent[0].batch.control_sum_cny == Decimal("1000.00")
+
+
+def test_a_paid_line_is_frozen_by_the_database_and_corrected_by_a_reversal_that_nets_to_zero(batch, finance, sent):
+    content = result_file(batch, [f"{sent[0].reference},paid,1000.00,B001,"])
+    results_import(actor=finance, batch=batch, content=content, name="r.csv")
+    paid = Disbursement.objects.get(pk=sent[0].pk)
+    for statement, params in (
+        ("UPDATE benefits_disbursement SET amount_cny = 1 WHERE id = %s", [paid.pk]),
+        ("DELETE FROM benefits_disbursement WHERE id = %s", [paid.pk]),
+        ("UPDATE benefits_ledgerentry SET amount_cny = 1", []),
+        ("DELETE FROM benefits_ledgerentry", []),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, params)
+    reversal = disbursement_reverse(actor=finance, line=paid, reason="重复发放")
+    assert reversal.reverses.disbursement_id == paid.pk
+    assert sum(paid.ledger.values_list("amount_cny", flat=True)) == 0
+    with pytest.raises(Conflict):
+        disbursement_reverse(actor=finance, line=paid, reason="again")
+    assert ledger_verify() == (2, "")
+
+
+def test_changing_a_ledger_row_behind_the_systems_back_breaks_verification_at_that_row(batch, finance, sent):
+    content = result_file(batch, [f"{line.reference},paid,1000.00,B{n}," for n, line in enumerate(sent)])
+    results_import(actor=finance, batch=batch, content=content, name="r.csv")
+    call_command("verify_ledger")
+    second = LedgerEntry.objects.get(sequence=2)
+    with connection.cursor() as cursor:  # what only someone with the database's owner rights could do
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off for this transaction
+        else:
+            cursor.execute("DROP TRIGGER ledger_no_update")
+        cursor.execute("UPDATE benefits_ledgerentry SET bank_reference = 'X' WHERE id = %s", [second.pk])
+    checked, problem = ledger_verify()
+    assert checked == 1 and f"id {second.pk}" in problem
+    with pytest.raises(SystemExit) as exit_status:
+        call_command("verify_ledger")
+    assert exit_status.value.code == 1
