@@ -575,14 +575,7 @@ class DisbursementRun(models.Model):
     (the lines themselves get history rows from their first change of status on)."""
 
     month = models.DateField(_("month"))
-    run_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("run by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    run_by = _workflow_actor(_("run by"))
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"))
     created = models.PositiveIntegerField(_("lines created"))
@@ -741,14 +734,7 @@ class LedgerEntry(models.Model):
     bank_reference = models.CharField(_("bank reference"), max_length=64, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     booked_on = models.DateField(_("booked on"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = _workflow_actor(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"))
     previous_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)

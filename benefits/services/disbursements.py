@@ -92,13 +92,15 @@ _DUE = f"""
 """  # noqa: S608 (constants only: the periods' steps)
 
 
-def _month_lock(month: datetime.date) -> DisbursementMonth:
+def _locked_row(model, **key):
+    """The row of ``model`` with ``key``, made if missing and locked for the transaction: whoever comes second
+    (a concurrent run, a concurrent first append) waits for the first."""
     try:
         with transaction.atomic():
-            DisbursementMonth.objects.get_or_create(month=month)
-    except IntegrityError:  # made at the same moment by a concurrent run
+            model.objects.get_or_create(**key)
+    except IntegrityError:  # made at the same moment by the other one
         pass
-    return DisbursementMonth.objects.select_for_update().get(month=month)
+    return model.objects.select_for_update().get(**key)
 
 
 def disbursements_generate(*, month: datetime.date, actor=None) -> dict:
@@ -107,7 +109,7 @@ def disbursements_generate(*, month: datetime.date, actor=None) -> dict:
     month = month.replace(day=1)
     started = timezone.now()
     with transaction.atomic():
-        _month_lock(month)
+        _locked_row(DisbursementMonth, month=month)
         first = (
             Entitlement.objects.filter(
                 status=Entitlement.Status.ACTIVE, amount_per_period__gt=0, start__lt=month_of(month_index(month) + 1)
@@ -557,7 +559,7 @@ def ledger_append(
     reason: str = "",
 ) -> LedgerEntry:
     """Add an entry after the head (locked, so appends are serialised and the chain has no fork)."""
-    head = _ledger_head()
+    head = _locked_row(LedgerHead, pk=1)
     entry = LedgerEntry(
         sequence=head.sequence + 1,
         disbursement=disbursement,
@@ -576,16 +578,6 @@ def ledger_append(
     head.sequence, head.hash = entry.sequence, entry.hash
     head.save(update_fields=["sequence", "hash"])
     return entry
-
-
-def _ledger_head() -> LedgerHead:
-    """The head row, locked (made on the first append; a concurrent first append waits for it)."""
-    try:
-        with transaction.atomic():
-            LedgerHead.objects.get_or_create(pk=1)
-    except IntegrityError:
-        pass
-    return LedgerHead.objects.select_for_update().get(pk=1)
 
 
 def ledger_verify() -> tuple[int, str]:
