@@ -602,3 +602,25 @@ def ledger_verify() -> tuple[int, str]:
             "head": head.sequence,
         }
     return checked, ""
+
+
+# --- Exceptions ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def exception_resolve(*, actor, exception: PaymentException, resolution: str) -> PaymentException:
+    """Finance says how an unmatched result line was settled (with the bank, by a re-issue, as a bank error);
+    resolved once."""
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Say how it was resolved.")})
+    exception = (
+        PaymentException.objects.select_for_update().select_related("result_file__batch__unit").get(pk=exception.pk)
+    )
+    if not (actor.is_superuser or has_role(actor, Role.FINANCE, exception.result_file.batch.unit)):
+        raise PermissionDenied(_("Only a finance officer of this unit or a unit above it handles payments."))
+    if exception.resolved_at is not None:
+        raise Conflict(_("This exception has already been resolved."))
+    exception.resolution, exception.resolved_by, exception.resolved_at = resolution.strip()[:255], actor, timezone.now()
+    exception._change_reason = "resolved"
+    exception.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    return exception

@@ -26,30 +26,11 @@ from benefits.services.disbursements import (
     results_import,
 )
 from casework.models import Person, PersonalDataAccess
-from tests.factories import UserFactory
 
-from .workflow import monthly_grant
+from .conftest import result_file
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def finance(world):
-    """方芳, finance officer of 大连, who may see full accounts."""
-    user = UserFactory(username="fang", full_name="方芳")
-    Membership.objects.create(user=user, unit=world.dalian, role=Role.FINANCE)
-    user.user_permissions.add(Permission.objects.get(codename="unmask_personal_data"))
-    return user
-
-
-@pytest.fixture
-def grant(world, graduate):
-    """张三's 1,000 CNY a month from 2026-11-21 for 3 months (last day 2027-02-20), account on file."""
-    Person.objects.filter(pk=graduate.pk).update(bank_account="6222021234567890123")
-    grant = monthly_grant(world, graduate, end=D(2027, 2, 20))
-    Entitlement.objects.filter(pk=grant.pk).update(max_periods=3)
-    return grant
 
 
 def lines():
@@ -124,12 +105,6 @@ def test_two_runs_at_the_same_moment_make_the_rows_of_one(grant):
 # --- batches, bank file, results -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def batch(grant, finance, world):
-    disbursements_generate(month=D(2027, 1, 1), actor=world.bob)
-    return DisbursementBatch.objects.get()
-
-
 def test_a_finance_officer_other_than_the_generator_approves_and_totals_must_hold(batch, finance, world):
     with pytest.raises(PermissionDenied):
         batch_approve(actor=world.alice, batch=batch)  # not finance
@@ -179,18 +154,6 @@ def test_a_bank_file_needs_every_account_and_the_permission_to_see_it(batch, fin
         batch_export(actor=finance, batch=batch)
     assert f"{batch.lines.first().reference}" in str(refused.value)
     assert not Disbursement.objects.filter(status="sent").exists()
-
-
-def result_file(batch, rows):
-    header = "batch_reference,line_reference,result,amount_cny,bank_reference,reason\r\n"
-    return (header + "".join(f"{batch.reference},{row}\r\n" for row in rows)).encode()
-
-
-@pytest.fixture
-def sent(batch, finance):
-    batch_approve(actor=finance, batch=batch)
-    batch_export(actor=finance, batch=batch)
-    return list(batch.lines.order_by("period"))
 
 
 def test_results_match_each_line_once_unmatched_rows_become_exceptions_and_a_file_counts_once(batch, finance, sent):
