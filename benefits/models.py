@@ -592,15 +592,6 @@ class DisbursementRun(models.Model):
         return f"{self.month:%Y-%m} · {self.started_at:%Y-%m-%d %H:%M}"
 
 
-class DisbursementMonth(models.Model):
-    """One row per month, locked by a generation for its whole transaction: two runs of one month take turns."""
-
-    month = models.DateField(_("month"), unique=True)
-
-    def __str__(self):
-        return f"{self.month:%Y-%m}"
-
-
 class DisbursementBatch(models.Model):
     """The lines of one unit and program generated for one month, with the control totals declared when it was
     made (count, sum). draft → approved (by a finance officer who did not generate it; locked) → exported (the

@@ -3,7 +3,7 @@ results, reversals, and the hash-chained ledger of what was paid.
 
 Generation is set-based SQL that runs the same on PostgreSQL and SQLite: a line per active entitlement per due
 period up to the month (arrears included: a grant approved late gets its earlier periods), unique on entitlement
-+ period, so a second or concurrent run adds nothing; the whole run is one transaction under the month's row
++ period, so a second or concurrent run adds nothing; the whole run is one transaction under the generation
 lock, so a run killed part-way leaves nothing and the next one does it all."""
 
 import csv
@@ -30,7 +30,6 @@ from ..models import (
     BankResultFile,
     Disbursement,
     DisbursementBatch,
-    DisbursementMonth,
     DisbursementRun,
     Entitlement,
     LedgerEntry,
@@ -70,31 +69,62 @@ def _months_values(first: datetime.date, last: datetime.date) -> tuple[str, list
 
 _STEP_SQL = " ".join(f"WHEN '{period}' THEN {step}" for period, step in STEPS.items())
 
-# The lines due up to the month and not there yet: every active entitlement with an amount, joined to the month
-# it starts in (s) and to each month of the list it pays in (m).
+# The active grants with an amount that start before the month's end, each with the period of its latest line
+# (``paid_to``; looked up once per grant through the unique entitlement + period index). Generation always
+# makes every line due up to its month, so a grant's lines are a prefix of its schedule: only the periods after
+# ``paid_to`` can be missing.
+_GRANTS = """
+    SELECT e.id, e.program_id, e.person_id, e.organization_id, e.unit_id, e.start, e."end", e.period,
+           e.max_periods, e.amount_per_period,
+           (SELECT MAX(d.period) FROM benefits_disbursement d WHERE d.entitlement_id = e.id) AS paid_to
+    FROM benefits_entitlement e
+    WHERE e.status = 'active' AND e.amount_per_period > 0 AND e.start < %s
+"""
+
+# The lines due up to the month and not there yet: each grant joined to the month it starts in (s) and to each
+# month of the list after its latest line (m) that its schedule pays in.
 _DUE = f"""
     SELECT e.id AS entitlement_id, e.program_id, e.person_id, e.organization_id, e.unit_id,
            m.first_day AS period, CAST(e.id AS TEXT) || '-' || m.label AS reference, e.amount_per_period AS amount
-    FROM benefits_entitlement e
+    FROM grants e
     JOIN months s ON e.start >= s.first_day AND e.start < s.next_day
-    JOIN months m ON m.idx >= s.idx
-    WHERE e.status = 'active' AND e.amount_per_period > 0
-      AND (e."end" IS NULL OR m.first_day <= e."end")
+    JOIN months m ON m.idx >= s.idx AND (e.paid_to IS NULL OR m.first_day > e.paid_to)
+    WHERE (e."end" IS NULL OR m.first_day <= e."end")
       AND (
         (e.period = 'once' AND m.idx = s.idx)
         OR (e.period IN ('month', 'quarter', 'year')
             AND (m.idx - s.idx) %% (CASE e.period {_STEP_SQL} END) = 0
             AND (e.max_periods IS NULL OR (m.idx - s.idx) / (CASE e.period {_STEP_SQL} END) < e.max_periods))
       )
-      AND NOT EXISTS (
-        SELECT 1 FROM benefits_disbursement d WHERE d.entitlement_id = e.id AND d.period = m.first_day
-      )
 """  # noqa: S608 (constants only: the periods' steps)
+
+# The draft batches of the due lines: one per unit and program, numbered after the month's earlier batches, with
+# the due lines' count and sum as control totals.
+_BATCHES = """
+    INSERT INTO benefits_disbursementbatch
+        (reference, unit_id, program_id, month, sequence, control_count, control_sum_cny, status, run_id,
+         export_sha256)
+    SELECT 'PAY-' || %s || '-' || CAST(due.unit_id AS TEXT) || '-' || CAST(due.program_id AS TEXT) || '-'
+               || CAST(COALESCE(last.sequence, 0) + 1 AS TEXT),
+           due.unit_id, due.program_id, %s, COALESCE(last.sequence, 0) + 1, COUNT(*), SUM(due.amount), 'draft', %s, ''
+    FROM due LEFT JOIN last ON last.unit_id = due.unit_id AND last.program_id = due.program_id
+    GROUP BY due.unit_id, due.program_id, last.sequence
+"""
+_LAST = """SELECT unit_id, program_id, MAX(sequence) AS sequence FROM benefits_disbursementbatch
+           WHERE month = %s GROUP BY unit_id, program_id"""
+_LINES = """
+    INSERT INTO benefits_disbursement
+        (entitlement_id, program_id, person_id, organization_id, unit_id, period, reference, batch_id,
+         amount_cny, status, attempts, bank_reference, failure_reason, created_at)
+    SELECT due.entitlement_id, due.program_id, due.person_id, due.organization_id, due.unit_id, due.period,
+           due.reference, b.id, due.amount, 'pending', 0, '', '', %s
+    FROM due JOIN {batches} b ON b.unit_id = due.unit_id AND b.program_id = due.program_id
+"""
 
 
 def _locked_row(model, **key):
     """The row of ``model`` with ``key``, made if missing and locked for the transaction: whoever comes second
-    (a concurrent run, a concurrent first append) waits for the first."""
+    (a concurrent first append too) waits for the first."""
     try:
         with transaction.atomic():
             model.objects.get_or_create(**key)
@@ -103,13 +133,24 @@ def _locked_row(model, **key):
     return model.objects.select_for_update().get(**key)
 
 
+# Generation runs one at a time, whatever their months (a line due in January is made by January's run or by any
+# later one): on PostgreSQL a transaction-scoped advisory lock; SQLite lets one transaction write at a time.
+GENERATION_LOCK = 0x6361736577  # "casew"
+
+
+def _generation_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GENERATION_LOCK])
+
+
 def disbursements_generate(*, month: datetime.date, actor=None) -> dict:
     """The month's lines and their draft batches (one per unit and program, with control totals); re-issued
     failed lines join this month's batches. Returns {created, already_present, batches, total_cny}."""
     month = month.replace(day=1)
     started = timezone.now()
     with transaction.atomic():
-        _locked_row(DisbursementMonth, month=month)
+        _generation_lock()
         first = (
             Entitlement.objects.filter(
                 status=Entitlement.Status.ACTIVE, amount_per_period__gt=0, start__lt=month_of(month_index(month) + 1)
@@ -150,47 +191,41 @@ def disbursements_generate(*, month: datetime.date, actor=None) -> dict:
 
 
 def _insert(run: DisbursementRun, values: str, params: list, month: datetime.date) -> tuple[int, int]:
-    """Two statements: the draft batches from the due lines' counts and sums, then the lines, each joined to its
-    batch. Both read the same due lines under the month's lock."""
+    """The draft batches from the due lines' counts and sums, and the lines, each joined to its batch: on
+    PostgreSQL one statement (the due lines computed once, the batches inserted in a CTE), elsewhere two that read
+    the same due lines under the generation lock."""
     label = month.strftime("%Y%m")
+    next_month = _date(month_of(month_index(month) + 1))
+    created_at = connection.ops.adapt_datetimefield_value(run.started_at)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Fresh statistics, so the planner sees how many grants and lines there are: with none (grants just
-            # loaded) it checks "no line yet" by scanning a whole period's lines for every grant.
+            # loaded) it picks plans made for empty tables.
             cursor.execute("ANALYZE benefits_entitlement, benefits_disbursement")
-        cursor.execute(
-            f"""
-            WITH months(idx, first_day, next_day, label) AS (VALUES {values}),
-                 due AS ({_DUE}),
-                 last AS (SELECT unit_id, program_id, MAX(sequence) AS sequence FROM benefits_disbursementbatch
-                          WHERE month = %s GROUP BY unit_id, program_id)
-            INSERT INTO benefits_disbursementbatch
-                (reference, unit_id, program_id, month, sequence, control_count, control_sum_cny, status, run_id,
-                 export_sha256)
-            SELECT 'PAY-' || %s || '-' || CAST(due.unit_id AS TEXT) || '-' || CAST(due.program_id AS TEXT) || '-'
-                       || CAST(COALESCE(last.sequence, 0) + 1 AS TEXT),
-                   due.unit_id, due.program_id, %s, COALESCE(last.sequence, 0) + 1, COUNT(*), SUM(due.amount),
-                   'draft', %s, ''
-            FROM due LEFT JOIN last ON last.unit_id = due.unit_id AND last.program_id = due.program_id
-            GROUP BY due.unit_id, due.program_id, last.sequence
-            """,  # noqa: S608 (placeholders for the months, and the constant _DUE)
-            [*params, _date(month), label, _date(month), run.pk],
-        )
-        cursor.execute(
-            f"""
-            WITH months(idx, first_day, next_day, label) AS (VALUES {values}),
-                 due AS ({_DUE})
-            INSERT INTO benefits_disbursement
-                (entitlement_id, program_id, person_id, organization_id, unit_id, period, reference, batch_id,
-                 amount_cny, status, attempts, bank_reference, failure_reason, created_at)
-            SELECT due.entitlement_id, due.program_id, due.person_id, due.organization_id, due.unit_id, due.period,
-                   due.reference, b.id, due.amount, 'pending', 0, '', '', %s
-            FROM due JOIN benefits_disbursementbatch b
-              ON b.run_id = %s AND b.unit_id = due.unit_id AND b.program_id = due.program_id
-            WHERE b.month = %s
-            """,  # noqa: S608 (placeholders for the months, and the constant _DUE)
-            [*params, connection.ops.adapt_datetimefield_value(run.started_at), run.pk, _date(month)],
-        )
+            cursor.execute(
+                f"""
+                WITH months(idx, first_day, next_day, label) AS (VALUES {values}),
+                     grants AS MATERIALIZED ({_GRANTS}),
+                     due AS MATERIALIZED ({_DUE}),
+                     last AS ({_LAST}),
+                     made AS ({_BATCHES} RETURNING id, unit_id, program_id)
+                {_LINES.format(batches="made")}
+                """,
+                [*params, next_month, _date(month), label, _date(month), run.pk, created_at],
+            )
+        else:
+            head = (
+                f"WITH months(idx, first_day, next_day, label) AS (VALUES {values}), "
+                f"grants AS ({_GRANTS}), due AS ({_DUE})"
+            )
+            cursor.execute(
+                f"{head}, last AS ({_LAST}) {_BATCHES}",
+                [*params, next_month, _date(month), label, _date(month), run.pk],
+            )
+            cursor.execute(
+                f"{head} {_LINES.format(batches='benefits_disbursementbatch')} WHERE b.run_id = %s",
+                [*params, next_month, created_at, run.pk],
+            )
     # counted rather than taken from the cursor (SQLite reports no row count for a statement opening with WITH)
     return DisbursementBatch.objects.filter(run=run).count(), Disbursement.objects.filter(batch__run=run).count()
 

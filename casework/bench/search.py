@@ -118,9 +118,9 @@ def _insert_sql() -> str:
         INSERT INTO casework_person (
             name, id_number, id_number_reversed, id_region_known, birth_date, sex, hukou_type, hukou_place,
             address, phone, education, school, major, is_disabled, veteran_status, is_military_spouse, is_orphan,
-            has_student_loan, is_single_parent, is_labor_model, created_at, updated_at, residence_unit_id)
+            has_student_loan, is_single_parent, is_labor_model, bank_account, created_at, updated_at, residence_unit_id)
         SELECT name, number, reverse(number), true, birth_date, sex, '', '', '', phone, '', '', '', false, '',
-               false, false, false, false, false, %(now)s, %(now)s, unit_id
+               false, false, false, false, false, '', %(now)s, %(now)s, unit_id
         FROM (
             SELECT *, body || substr('10X98765432', (({check}) %% 11) + 1, 1) AS number
             FROM (
