@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -23,6 +24,8 @@ from simple_history.utils import bulk_update_with_history
 from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Role
 from accounts.permissions import has_role
+from accounts.selectors import users_with_role_over
+from accounts.services import notify_staff
 from casework.models import PersonalDataAccess
 from casework.permissions import can_unmask
 
@@ -69,7 +72,8 @@ def _months_values(first: datetime.date, last: datetime.date) -> tuple[str, list
 
 _STEP_SQL = " ".join(f"WHEN '{period}' THEN {step}" for period, step in STEPS.items())
 
-# The active grants with an amount that start before the month's end, each with the period of its latest line
+# The active grants with an amount that start before the month's end (an interest subsidy is paid against the
+# bank's statements instead: services.loans), each with the period of its latest line
 # (``paid_to``; looked up once per grant through the unique entitlement + period index). Generation always
 # makes every line due up to its month, so a grant's lines are a prefix of its schedule: only the periods after
 # ``paid_to`` can be missing.
@@ -79,6 +83,8 @@ _GRANTS = """
            (SELECT MAX(d.period) FROM benefits_disbursement d WHERE d.entitlement_id = e.id) AS paid_to
     FROM benefits_entitlement e
     WHERE e.status = 'active' AND e.amount_per_period > 0 AND e.start < %s
+      AND NOT EXISTS (SELECT 1 FROM benefits_program p
+                      WHERE p.id = e.program_id AND p.payment_pattern = 'interest_subsidy')
 """
 
 # The lines due up to the month and not there yet: each grant joined to the month it starts in (s) and to each
@@ -231,8 +237,8 @@ def _insert(run: DisbursementRun, values: str, params: list, month: datetime.dat
 
 
 def _batch_reissued(run: DisbursementRun, month: datetime.date) -> int:
-    """Failed lines a finance officer re-issued (pending, no batch) join a batch of this run; a unit and program
-    without one gets its own."""
+    """Lines waiting for a batch (pending, none yet: failed lines a finance officer re-issued, interest subsidies
+    from the bank's statements) join a batch of this run; a unit and program without one gets its own."""
     waiting = list(Disbursement.objects.filter(status=Line.PENDING, batch__isnull=True).order_by("pk"))
     made = 0
     for (unit_id, program_id), lines in _grouped(waiting).items():
@@ -258,7 +264,7 @@ def _batch_reissued(run: DisbursementRun, month: datetime.date) -> int:
             made += 1
         for line in lines:
             line.batch = batch
-        bulk_update_with_history(lines, Disbursement, ["batch"], default_change_reason="re-issued in a batch")
+        bulk_update_with_history(lines, Disbursement, ["batch"], default_change_reason="put in a batch")
         batch.control_count += len(lines)
         batch.control_sum_cny += sum(line.amount_cny for line in lines)
         batch.save(update_fields=["control_count", "control_sum_cny"])
@@ -270,6 +276,11 @@ def _grouped(lines):
     for line in lines:
         groups.setdefault((line.unit_id, line.program_id), []).append(line)
     return groups
+
+
+def month_to_generate(today: datetime.date) -> datetime.date:
+    """The month the monthly job generates on ``today``: the current one (arrears of missed months included)."""
+    return today.replace(day=1)
 
 
 # --- Batches ------------------------------------------------------------------------------------------------------
@@ -637,6 +648,28 @@ def ledger_verify() -> tuple[int, str]:
             "head": head.sequence,
         }
     return checked, ""
+
+
+def batches_waiting_remind(*, today: datetime.date) -> dict:
+    """The finance officers of a batch's unit (or above) are told, once per batch and step, of a batch that has
+    waited since before today for their approval or, approved, for its bank file."""
+    steps = {
+        Batch.DRAFT: _("Waiting for approval: payment batch %(reference)s (%(count)s lines, %(sum)s CNY)"),
+        Batch.APPROVED: _("Approved, bank file not made: payment batch %(reference)s (%(count)s lines, %(sum)s CNY)"),
+    }
+    waiting = DisbursementBatch.objects.filter(status__in=steps, run__started_at__date__lt=today).select_related("unit")
+    told = 0
+    for batch in waiting:
+        told += len(
+            notify_staff(
+                users=users_with_role_over(unit=batch.unit, role=Role.FINANCE),
+                subject=steps[batch.status]
+                % {"reference": batch.reference, "count": batch.control_count, "sum": batch.control_sum_cny},
+                link=reverse("benefits:batch-detail", args=[batch.pk]),
+                key=f"batch:{batch.pk}:{batch.status}",
+            )
+        )
+    return {"batches_waiting": len(waiting), "notified": told}
 
 
 # --- Exceptions ---------------------------------------------------------------------------------------------------

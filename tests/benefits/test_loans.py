@@ -1,0 +1,149 @@
+"""Guaranteed start-up loans: the schedule a city's rule gives (济南（九）: full subsidy in years 1–2, none in year
+3, on a rate of at most the benchmark + 2 points), the subsidy on each interest statement of the bank, paid as a
+line in the next batch, and refusals that name the field."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.errors import Conflict, PermissionDenied
+from benefits.models import Disbursement, DisbursementBatch, Entitlement, Loan, Parameter, ParameterValue, Program
+from benefits.services.disbursements import disbursements_generate
+from benefits.services.loans import loan_interest_record, loan_record
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+JINAN = "jinan_startup_guarantee_loan_individual"
+
+
+def benchmark():
+    """The PBoC benchmark for 1–5 years, 4.75% since 2015-10-24 (an open parameter: not seeded)."""
+    ParameterValue.objects.create(
+        parameter=Parameter.objects.get(code="national.pboc_loan_benchmark_rate_1_to_5y"),
+        valid_from=D(2015, 10, 24),
+        value="0.0475",
+    )
+
+
+@pytest.fixture
+def loan_grant(grant):
+    """The graduate's grant turned into an approved 济南 individual guaranteed loan (ceiling 100,000 CNY)."""
+    Entitlement.objects.filter(pk=grant.pk).update(
+        program=Program.objects.get(code=JINAN), period="", amount_per_period=Decimal("100000"), end=None
+    )
+    return Entitlement.objects.get(pk=grant.pk)
+
+
+def record(world, grant, **changes):
+    terms = {
+        "bank": "济南农商银行",
+        "contract_number": "JN-2025-001",
+        "principal_cny": Decimal("100000"),
+        "annual_rate": Decimal("0.05"),
+        "term_months": 36,
+        "signed_on": D(2025, 3, 10),
+        "first_drawdown": D(2025, 3, 15),
+    }
+    return loan_record(actor=world.alice, entitlement=grant, **{**terms, **changes})
+
+
+def test_the_schedule_is_fixed_from_the_parameters_on_the_contract_date_and_bad_terms_name_their_field(
+    world, loan_grant
+):
+    with pytest.raises(ValidationError) as refused:
+        record(world, loan_grant)
+    assert "人民银行贷款基准利率（一至五年含五年）" in str(refused.value.message_dict["signed_on"])
+    benchmark()
+    for field, change in (
+        ("principal_cny", {"principal_cny": Decimal("100000.01")}),
+        ("term_months", {"term_months": 48}),
+        ("annual_rate", {"annual_rate": Decimal("5")}),
+        ("first_drawdown", {"first_drawdown": D(2025, 3, 1)}),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            record(world, loan_grant, **change)
+        assert list(refused.value.message_dict) == [field]
+    assert not Loan.objects.exists()
+    with pytest.raises(PermissionDenied):
+        loan_record(
+            actor=world.carol,
+            entitlement=loan_grant,
+            bank="b",
+            contract_number="x",
+            principal_cny=Decimal("1"),
+            annual_rate=Decimal("0.05"),
+            term_months=12,
+            signed_on=D(2025, 3, 10),
+        )
+    loan = record(world, loan_grant)
+    # 前2年全额贴息,第3年不贴息: two years from the first drawdown, share 1, rate at most 4.75% + 2 points
+    assert (loan.subsidised_until, loan.subsidy_share, loan.rate_cap) == (
+        D(2027, 3, 15),
+        Decimal("1"),
+        Decimal("0.0675"),
+    )
+    assert loan.ceiling_cny == Decimal("100000") and loan.unit == loan_grant.unit and loan.person == loan_grant.person
+    with pytest.raises(Conflict):
+        record(world, loan_grant, contract_number="JN-2025-002")
+
+
+@pytest.fixture
+def loan(world, loan_grant):
+    benchmark()
+    return record(world, loan_grant)
+
+
+def statement(finance, loan, start, end, interest, reference=""):
+    return loan_interest_record(
+        actor=finance,
+        loan=loan,
+        period_start=start,
+        period_end=end,
+        interest_cny=Decimal(interest),
+        bank_reference=reference,
+    )
+
+
+def test_each_statement_pays_its_subsidised_days_capped_by_the_rate_and_nothing_in_year_three(finance, loan, world):
+    first = statement(finance, loan, D(2025, 4, 1), D(2025, 6, 30), "1250.00", "ST-1")
+    assert first.subsidy_cny == Decimal("1250.00")  # in full: 5% on 100,000 for 91 days is 1,263.89 — not capped
+    line = first.disbursement
+    assert (line.status, line.batch, line.period, line.amount_cny) == (
+        "pending",
+        None,
+        D(2025, 4, 1),
+        Decimal("1250.00"),
+    )
+    # the bank charged more than the contract's 5% would: counted at most 100,000 × 5% × 92 / 360
+    capped = statement(finance, loan, D(2025, 7, 1), D(2025, 9, 30), "2000.00")
+    assert capped.subsidy_cny == Decimal("1277.78")
+    assert any(reason["condition"] == "interest_capped" for reason in capped.reasons)
+    # the statement across the end of year 2: 73 of its 90 days are subsidised
+    across = statement(finance, loan, D(2027, 1, 1), D(2027, 3, 31), "900.00")
+    assert across.subsidy_cny == Decimal("730.00")
+    # year 3: recorded, nothing paid
+    third = statement(finance, loan, D(2027, 4, 1), D(2027, 6, 30), "900.00")
+    assert third.subsidy_cny == Decimal("0.00") and third.disbursement is None
+    with pytest.raises(ValidationError) as refused:
+        statement(finance, loan, D(2025, 6, 1), D(2025, 7, 31), "10.00")  # overlaps two statements
+    assert list(refused.value.message_dict) == ["period_start"]
+    with pytest.raises(ValidationError) as refused:
+        statement(finance, loan, D(2025, 11, 1), D(2025, 10, 1), "0")
+    assert set(refused.value.message_dict) == {"period_end", "interest_cny"}
+    with pytest.raises(PermissionDenied):
+        statement(world.alice, loan, D(2025, 10, 1), D(2025, 12, 31), "1000.00")  # not finance
+    assert Disbursement.objects.filter(entitlement=loan.entitlement).count() == 3
+
+
+def test_subsidy_lines_join_the_next_batch_and_an_interest_subsidy_grant_gets_no_monthly_line(finance, loan, world):
+    statement(finance, loan, D(2025, 4, 1), D(2025, 6, 30), "1250.00")
+    # 大连's full subsidy for graduates: a yearly estimate on the grant, paid only against statements
+    Entitlement.objects.filter(pk=loan.entitlement_id).update(period="year", amount_per_period=Decimal("4750"))
+    Program.objects.filter(code=JINAN).update(payment_pattern="interest_subsidy")
+    summary = disbursements_generate(month=D(2027, 1, 1), actor=world.bob)
+    assert (summary["created"], summary["batches"], summary["total_cny"]) == (0, 1, "1250.00")
+    batch = DisbursementBatch.objects.get(month=D(2027, 1, 1))
+    assert (batch.control_count, batch.control_sum_cny) == (1, Decimal("1250.00"))
+    assert list(batch.lines.values_list("amount_cny", flat=True)) == [Decimal("1250.00")]
