@@ -17,9 +17,11 @@ from casework.models import Register
 
 from . import selectors
 from .apis_applications import GRANT_ACTIONS
-from .forms import EntitlementActionForm
-from .models import Entitlement
+from .forms import EntitlementActionForm, InterestStatementForm, LoanForm
+from .models import Entitlement, Loan
+from .rules.interest import LOAN_PROGRAMS
 from .services import entitlements as grants
+from .services import loans
 
 CHANGES = {
     None: gettext_lazy("Granted"),
@@ -65,6 +67,8 @@ class EntitlementDetailView(ConsoleView):
 
     def get_context_data(self, **kwargs):
         grant = kwargs.pop("entitlement", None) or self.entitlement()
+        loan = Loan.objects.filter(entitlement=grant).prefetch_related("statements__disbursement").first()
+        user = self.request.user
         names = dict(Register.objects.filter(code__in=grant.holds_while_on).values_list("code", "name_zh"))
         return super().get_context_data(
             grant=grant,
@@ -79,13 +83,24 @@ class EntitlementDetailView(ConsoleView):
                 for row in grant.history.select_related("history_user").order_by("history_date", "history_id")
             ],
             form=kwargs.pop("form", None) or EntitlementActionForm(),
-            can_change=grants.can_change_entitlement(self.request.user, grant)[0],
+            can_change=grants.can_change_entitlement(user, grant)[0],
+            loan=loan,
+            loan_form=kwargs.pop("loan_form", None)
+            if grant.program.code in LOAN_PROGRAMS and loan is None and loans.can_record_loan(user, grant)[0]
+            else None,
+            statement_form=kwargs.pop("statement_form", None)
+            if loan is not None and loans.can_record_statement(user, loan)[0]
+            else None,
             **kwargs,
         )
 
     def post(self, request, pk):
         grant = self.entitlement()
         action = request.POST.get("action", "")
+        if action == "loan":
+            return self.record_loan(request, grant)
+        if action == "statement":
+            return self.record_statement(request, grant)
         if action not in GRANT_ACTIONS:
             raise Http404
         form = EntitlementActionForm(request.POST)
@@ -101,3 +116,29 @@ class EntitlementDetailView(ConsoleView):
             messages.success(request, _("Done."))
             return HttpResponseRedirect(request.path)
         return self.render_to_response(self.get_context_data(entitlement=grant, form=form))
+
+    def record_loan(self, request, grant):
+        form = LoanForm(request.POST)
+        if form.is_valid() and run_service(
+            form, loans.loan_record, actor=request.user, entitlement=grant, **form.cleaned_data
+        ):
+            messages.success(request, _("The loan is recorded."))
+            return HttpResponseRedirect(request.path)
+        return self.render_to_response(self.get_context_data(entitlement=grant, loan_form=form))
+
+    def record_statement(self, request, grant):
+        loan = Loan.objects.filter(entitlement=grant).first()
+        if loan is None:
+            raise Http404
+        form = InterestStatementForm(request.POST)
+        statement = form.is_valid() and run_service(
+            form, loans.loan_interest_record, actor=request.user, loan=loan, **form.cleaned_data
+        )
+        if statement:
+            messages.success(
+                request,
+                _("Statement recorded: a subsidy of %(amount)s CNY, paid in the next batch.")
+                % {"amount": statement.subsidy_cny},
+            )
+            return HttpResponseRedirect(request.path)
+        return self.render_to_response(self.get_context_data(entitlement=grant, statement_form=form))

@@ -25,6 +25,12 @@ def can_record_loan(user, entitlement: Entitlement) -> tuple[bool, str]:
     return False, _("Only a caseworker or supervisor of this unit records a loan.")
 
 
+def can_record_statement(user, loan: Loan) -> tuple[bool, str]:
+    if user.is_superuser or has_role(user, Role.FINANCE, loan.unit):
+        return True, ""
+    return False, _("Only a finance officer of this unit or a unit above it records interest statements.")
+
+
 def _missing_terms(error: TermsMissing) -> ValidationError:
     names = dict(Parameter.objects.filter(code__in=error.codes).values_list("code", "name_zh"))
     return ValidationError(
@@ -138,8 +144,9 @@ def loan_interest_record(
     payment line of the loan's grant (period: the statement's first month) that joins the next generation's
     batch. Statements of a loan never overlap."""
     loan = Loan.objects.select_for_update().select_related("entitlement", "program", "unit").get(pk=loan.pk)
-    if not (actor.is_superuser or has_role(actor, Role.FINANCE, loan.unit)):
-        raise PermissionDenied(_("Only a finance officer of this unit or a unit above it records interest statements."))
+    allowed, reason = can_record_statement(actor, loan)
+    if not allowed:
+        raise PermissionDenied(reason)
     errors = {}
     if period_end < period_start:
         errors["period_end"] = _("The statement ends before it starts.")

@@ -147,3 +147,37 @@ def test_subsidy_lines_join_the_next_batch_and_an_interest_subsidy_grant_gets_no
     batch = DisbursementBatch.objects.get(month=D(2027, 1, 1))
     assert (batch.control_count, batch.control_sum_cny) == (1, Decimal("1250.00"))
     assert list(batch.lines.values_list("amount_cny", flat=True)) == [Decimal("1250.00")]
+
+
+def test_the_grant_page_records_the_loan_and_the_statements_and_shows_the_schedule(
+    world, loan_grant, finance, console_as
+):
+    from django.urls import reverse
+
+    url = reverse("benefits:entitlement-detail", args=[loan_grant.pk])
+    client = console_as(world.alice)
+    terms = {
+        "action": "loan",
+        "bank": "济南农商银行",
+        "contract_number": "JN-2025-001",
+        "principal_cny": "100000",
+        "annual_rate": "0.05",
+        "term_months": "36",
+        "signed_on": "2025-03-10",
+    }
+    refused = client.post(url, terms)
+    assert refused.status_code == 200 and "signed_on" in refused.context["loan_form"].errors
+    assert "人民银行贷款基准利率（一至五年含五年）" in refused.content.decode() and not Loan.objects.exists()
+    benchmark()
+    assert client.post(url, terms).status_code == 302
+    loan = Loan.objects.get()
+    assert (loan.first_drawdown, loan.subsidised_until) == (D(2025, 3, 10), D(2027, 3, 10))
+    page = client.get(url)
+    assert page.context["statement_form"] is None  # a caseworker records no statement
+    client = console_as(finance)
+    statement_terms = {"action": "statement", "period_start": "2025-04-01", "period_end": "2025-06-30"}
+    refused = client.post(url, {**statement_terms, "interest_cny": "-1"})
+    assert "interest_cny" in refused.context["statement_form"].errors
+    assert client.post(url, {**statement_terms, "interest_cny": "1250.00"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "1250.00" in page and f"{loan_grant.pk}-202504" in page
