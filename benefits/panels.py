@@ -1,11 +1,13 @@
 """Panels that benefits adds to pages of lower apps (listed in settings, resolved by dotted path)."""
 
 import datetime
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from .rules.facts import FactsError
 from .screening import screen_person
+from .selectors_payments import can_read_batches, payment_history
 
 
 def person_eligibility(request, person) -> dict:
@@ -27,6 +29,34 @@ def person_eligibility(request, person) -> dict:
 
 
 person_eligibility.label = _("Likely programs")
+
+
+def _payments(request, **party) -> dict:
+    """发放记录: the party's payment lines in the user's area, each with what its ledger entries net to."""
+    lines = list(payment_history(user=request.user, **party))
+    for line in lines:
+        entries = line.ledger.all()
+        line.net_cny = sum((entry.amount_cny for entry in entries), Decimal("0.00")) if entries else None
+    return {
+        "template": "benefits/_payments_panel.html",
+        "lines": lines,
+        "net_total": sum((line.net_cny for line in lines if line.net_cny is not None), Decimal("0.00")),
+        "can_read_batches": can_read_batches(request.user)[0],
+    }
+
+
+def person_payments(request, person) -> dict:
+    return _payments(request, person=person)
+
+
+person_payments.label = _("Payments")
+
+
+def organization_payments(request, organization) -> dict:
+    return _payments(request, organization=organization)
+
+
+organization_payments.label = _("Payments")
 
 
 def grouped(results: list[dict]) -> dict:

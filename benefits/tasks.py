@@ -7,6 +7,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from .proactive import CHUNK_SIZE, screen_chunk, screening_start
+from .services.disbursements import batches_waiting_remind, disbursements_generate, month_to_generate
 from .services.entitlements import (
     entitlements_expire,
     entitlements_suspend_deceased,
@@ -42,9 +43,20 @@ def entitlements_expire_task(today: str | None = None) -> dict:
 
 @shared_task(name="benefits.tasks.reminders_send", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def reminders_send_task(today: str | None = None) -> dict:
-    """Entitlements ending within 30 days; applications past their time limit (each reminder sent once)."""
+    """Entitlements ending within 30 days; applications past their time limit; payment batches waiting for
+    finance (each reminder sent once)."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    return reminders_send(today=day)
+    return {**reminders_send(today=day), **{f"payments_{k}": v for k, v in batches_waiting_remind(today=day).items()}}
+
+
+@shared_task(
+    name="benefits.tasks.disbursements_generate", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def disbursements_generate_task(today: str | None = None) -> dict:
+    """The month's payment lines and draft batches (arrears of missed months included; a second run adds
+    nothing)."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return disbursements_generate(month=month_to_generate(day))
 
 
 @shared_task(

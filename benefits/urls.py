@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_applications, views_entitlements
+from . import views, views_applications, views_entitlements, views_payments
 
 app_name = "benefits"
 
@@ -36,4 +36,13 @@ urlpatterns = [
         views_applications.EvidenceFileView.as_view(),
         name="application-evidence",
     ),
+    path("payments/", views_payments.BatchListView.as_view(), name="batch-list"),
+    path(
+        "payments/exceptions/",
+        views_payments.PaymentExceptionListView.as_view(),
+        name="payment-exception-list",
+    ),
+    path("payments/lines/<int:pk>/", views_payments.DisbursementDetailView.as_view(), name="disbursement-detail"),
+    path("payments/<int:pk>/", views_payments.BatchDetailView.as_view(), name="batch-detail"),
+    path("payments/<int:pk>/file.<slug:fmt>", views_payments.BatchFileView.as_view(), name="batch-file"),
 ]

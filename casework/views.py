@@ -508,7 +508,12 @@ class OrganizationDetailView(ConsolePage):
             .distinct()
             .order_by("name")[:200]
         )
-        return super().get_context_data(organization=organization, employees=employees, **kwargs)
+        panels = [
+            panel
+            for path in settings.CASEWORK_ORGANIZATION_PANELS.values()
+            if (panel := import_string(path)(self.request, organization))
+        ]
+        return super().get_context_data(organization=organization, employees=employees, panels=panels, **kwargs)
 
 
 # --- Worklist ---------------------------------------------------------------------------------------------

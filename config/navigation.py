@@ -15,6 +15,7 @@ NAVIGATION = [
     ("casework:organization-list", _("Organizations"), None),
     ("benefits:application-list", _("Applications"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("benefits:entitlement-list", _("Grants"), {Role.CASEWORKER, Role.SUPERVISOR, Role.FINANCE, Role.AUDITOR}),
+    ("benefits:batch-list", _("Payments"), {Role.FINANCE, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN}),
     ("benefits:lead-list", _("Proactive service"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("benefits:program-list", _("Programs"), None),
     ("benefits:what-if", _("Screener"), {Role.CASEWORKER, Role.SUPERVISOR}),

@@ -178,7 +178,13 @@ CASEWORK_PERIODIC_TASKS = {
     "reminders-send": {
         "task": "benefits.tasks.reminders_send",
         "crontab": {"minute": "30", "hour": "7"},
-        "description": "Reminders: entitlements ending within 30 days, applications past their time limit.",
+        "description": "Reminders: entitlements ending within 30 days, applications past their time limit, "
+        "payment batches waiting for finance.",
+    },
+    "disbursements-generate": {
+        "task": "benefits.tasks.disbursements_generate",
+        "crontab": {"minute": "0", "hour": "3", "day_of_month": "1"},
+        "description": "The month's payment lines and draft batches (arrears of missed months included).",
     },
     "proactive-screen": {
         "task": "benefits.tasks.proactive_screen",
@@ -197,7 +203,13 @@ CASEWORK_HEARTBEAT_STALE_SECONDS = env.int("CASEWORK_HEARTBEAT_STALE_SECONDS", d
 # Panels of the console home page, resolved by dotted path so that accounts never imports a higher app.
 CASEWORK_HOME_PANELS = ["casework.panels.register_duties", "benefits.panels.leads_summary"]
 # Tabs that higher apps add to the person page: key → dotted path of a function(request, person) -> dict.
-CASEWORK_PERSON_PANELS = {"eligibility": "benefits.panels.person_eligibility"}
+CASEWORK_PERSON_PANELS = {
+    "eligibility": "benefits.panels.person_eligibility",
+    "payments": "benefits.panels.person_payments",
+}
+# Sections that higher apps add to the organization page, in order: key → dotted path of a
+# function(request, organization) -> dict with "template" (or None to show nothing).
+CASEWORK_ORGANIZATION_PANELS = {"payments": "benefits.panels.organization_payments"}
 
 # --- Accounts and sessions --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -18,6 +18,7 @@ from benefits.models import BankResultFile, Disbursement, DisbursementBatch, Ent
 from benefits.services.disbursements import (
     batch_approve,
     batch_export,
+    batches_waiting_remind,
     disbursement_cancel,
     disbursement_reissue,
     disbursement_reverse,
@@ -230,3 +231,58 @@ def test_changing_a_ledger_row_behind_the_systems_back_breaks_verification_at_th
     with pytest.raises(SystemExit) as exit_status:
         call_command("verify_ledger")
     assert exit_status.value.code == 1
+
+
+# --- jobs ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_monthly_job_generates_the_current_month_with_what_it_missed(grant, settings):
+    from benefits.tasks import disbursements_generate_task
+
+    assert settings.CASEWORK_PERIODIC_TASKS["disbursements-generate"]["crontab"] == {
+        "minute": "0",
+        "hour": "3",
+        "day_of_month": "1",
+    }
+    # the job did not run in December: January's run pays November to January
+    summary = disbursements_generate_task.apply(kwargs={"today": "2027-01-15"}).get()
+    assert (summary["month"], summary["created"], summary["total_cny"]) == ("2027-01", 3, "3000.00")
+    assert disbursements_generate_task.apply(kwargs={"today": "2027-01-31"}).get()["created"] == 0
+
+
+def test_finance_is_told_once_of_a_batch_waiting_for_approval_and_then_for_its_bank_file(batch, finance, world):
+    from accounts.models import Notification
+    from benefits.tasks import reminders_send_task
+
+    generated_on = batch.run.started_at.date()
+    assert batches_waiting_remind(today=generated_on)["notified"] == 0  # not waiting yet on the day it was made
+    summary = reminders_send_task.apply(kwargs={"today": (generated_on + datetime.timedelta(days=1)).isoformat()})
+    assert summary.get()["payments_batches_waiting"] == 1
+    told = Notification.objects.get(recipient=finance, key=f"batch:{batch.pk}:draft", channel="in_app")
+    assert batch.reference in told.subject and told.link.endswith(f"/payments/{batch.pk}/")
+    assert not Notification.objects.filter(recipient=world.alice, key__startswith="batch:").exists()
+    assert batches_waiting_remind(today=generated_on + datetime.timedelta(days=2))["notified"] == 0  # once
+    batch_approve(actor=finance, batch=batch)
+    assert batches_waiting_remind(today=generated_on + datetime.timedelta(days=2))["notified"] == 1
+    assert Notification.objects.filter(recipient=finance, key=f"batch:{batch.pk}:approved").exists()
+    batch_export(actor=finance, batch=batch)
+    assert batches_waiting_remind(today=generated_on + datetime.timedelta(days=3))["batches_waiting"] == 0
+
+
+@pytest.mark.parametrize("back_pay", [False, True])
+def test_the_months_a_grant_was_suspended_are_not_paid_unless_the_supervisor_grants_back_pay(grant, world, back_pay):
+    from benefits.services.entitlements import entitlement_resume, entitlement_suspend
+
+    Entitlement.objects.filter(pk=grant.pk).update(max_periods=6, end=None)
+    disbursements_generate(month=D(2026, 11, 1))
+    entitlement_suspend(actor=world.bob, entitlement=grant, reason="核查灵活就业情况")
+    assert disbursements_generate(month=D(2027, 1, 1))["created"] == 0
+    entitlement_resume(actor=world.bob, entitlement=grant, reason="核查无误", today=D(2027, 2, 10), back_pay=back_pay)
+    disbursements_generate(month=D(2027, 2, 1))
+    paid = [period for _e, period, _a, _s in lines()]
+    if back_pay:
+        assert paid == [D(2026, 11, 1), D(2026, 12, 1), D(2027, 1, 1), D(2027, 2, 1)]
+    else:
+        assert paid == [D(2026, 11, 1), D(2027, 2, 1)]
+    # March and April; the months suspended still count: the sixth and last period is April
+    assert disbursements_generate(month=D(2027, 5, 1))["created"] == 2

@@ -1,0 +1,38 @@
+"""Console forms of the payment pages. They only collect and type-check; ``benefits.services.disbursements``
+validates what matters and its errors come back onto these forms (``casework.forms.run_service``)."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class ResultFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("bank result file"),
+        help_text=_("The CSV file the bank returned for this batch (UTF-8)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.CASEWORK_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": settings.CASEWORK_UPLOAD_MAX_BYTES // 2**20}
+            )
+        return upload
+
+
+class LineActionForm(forms.Form):
+    """Why finance cancels or reverses a payment line (the services require it; a re-issue needs none)."""
+
+    reason = forms.CharField(
+        label=_("reason"), max_length=255, required=False, widget=forms.TextInput(attrs={"size": 16})
+    )
+
+
+class ExceptionResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("resolution"),
+        max_length=255,
+        help_text=_("How it was settled: with the bank, by a re-issue, as a bank error …"),
+    )
