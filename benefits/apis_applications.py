@@ -323,6 +323,9 @@ class EntitlementDetailApi(APIView):
 
 class _ReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=255)
+    back_pay = serializers.BooleanField(
+        required=False, default=False, help_text="resume only: also pay the periods that started while suspended"
+    )
 
 
 GRANT_ACTIONS = {
@@ -345,7 +348,9 @@ class EntitlementTransitionApi(APIView):
         data = _ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
         grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
-        extra = {"today": timezone.localdate()} if action == "resume" else {}
+        extra = (
+            {"today": timezone.localdate(), "back_pay": data.validated_data["back_pay"]} if action == "resume" else {}
+        )
         GRANT_ACTIONS[action](actor=request.user, entitlement=grant, reason=data.validated_data["reason"], **extra)
         grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
         return Response(EntitlementDetailSerializer(grant).data)

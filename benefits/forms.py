@@ -126,6 +126,11 @@ class EntitlementActionForm(forms.Form):
     """Why a supervisor suspends, resumes or ends a grant (kept in its status and history)."""
 
     reason = forms.CharField(label=_("reason"), max_length=255, widget=forms.Textarea(attrs={"rows": 2}))
+    back_pay = forms.BooleanField(
+        label=_("Also pay the periods that started while it was suspended"),
+        required=False,
+        help_text=_("On resuming only: when the grant was suspended in error."),
+    )
 
 
 class LoanForm(forms.Form):

@@ -455,6 +455,13 @@ class Entitlement(PartyRecord):
     max_periods = models.PositiveIntegerField(_("number of periods"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, editable=False)
     status_reason = models.CharField(_("status reason"), max_length=255, blank=True, editable=False)
+    pay_from = models.DateField(
+        _("paid again from"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Periods starting before this day are not paid: the grant was suspended until then."),
+    )
     holds_while_on = models.JSONField(
         _("holds while on registers"),
         default=list,

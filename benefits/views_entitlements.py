@@ -104,7 +104,9 @@ class EntitlementDetailView(ConsoleView):
         if action not in GRANT_ACTIONS:
             raise Http404
         form = EntitlementActionForm(request.POST)
-        extra = {"today": timezone.localdate()} if action == "resume" else {}
+        extra = {"today": timezone.localdate(), "back_pay": False} if action == "resume" else {}
+        if action == "resume" and form.is_valid():
+            extra["back_pay"] = form.cleaned_data["back_pay"]
         if form.is_valid() and run_service(
             form,
             GRANT_ACTIONS[action],

@@ -79,7 +79,7 @@ _STEP_SQL = " ".join(f"WHEN '{period}' THEN {step}" for period, step in STEPS.it
 # ``paid_to`` can be missing.
 _GRANTS = """
     SELECT e.id, e.program_id, e.person_id, e.organization_id, e.unit_id, e.start, e."end", e.period,
-           e.max_periods, e.amount_per_period,
+           e.max_periods, e.amount_per_period, e.pay_from,
            (SELECT MAX(d.period) FROM benefits_disbursement d WHERE d.entitlement_id = e.id) AS paid_to
     FROM benefits_entitlement e
     WHERE e.status = 'active' AND e.amount_per_period > 0 AND e.start < %s
@@ -88,7 +88,8 @@ _GRANTS = """
 """
 
 # The lines due up to the month and not there yet: each grant joined to the month it starts in (s) and to each
-# month of the list after its latest line (m) that its schedule pays in.
+# month of the list after its latest line (m) that its schedule pays in (not those that started while it was
+# suspended: ``pay_from``).
 _DUE = f"""
     SELECT e.id AS entitlement_id, e.program_id, e.person_id, e.organization_id, e.unit_id,
            m.first_day AS period, CAST(e.id AS TEXT) || '-' || m.label AS reference, e.amount_per_period AS amount
@@ -96,6 +97,7 @@ _DUE = f"""
     JOIN months s ON e.start >= s.first_day AND e.start < s.next_day
     JOIN months m ON m.idx >= s.idx AND (e.paid_to IS NULL OR m.first_day > e.paid_to)
     WHERE (e."end" IS NULL OR m.first_day <= e."end")
+      AND (e.pay_from IS NULL OR m.first_day >= e.pay_from)
       AND (
         (e.period = 'once' AND m.idx = s.idx)
         OR (e.period IN ('month', 'quarter', 'year')

@@ -167,7 +167,7 @@ def _save_status(grant: Entitlement, status: str, reason: str, change: str) -> E
     grant._change_reason = change
     try:
         with transaction.atomic():
-            grant.save(update_fields=["status", "status_reason"])
+            grant.save(update_fields=["status", "status_reason", "pay_from"])
     except IntegrityError as error:
         raise Conflict(_("This person already has an active grant of this kind: end that one first.")) from error
     return grant
@@ -181,9 +181,13 @@ def entitlement_suspend(*, actor, entitlement: Entitlement, reason: str) -> Enti
 
 
 @transaction.atomic
-def entitlement_resume(*, actor, entitlement: Entitlement, reason: str, today: datetime.date) -> Entitlement:
+def entitlement_resume(
+    *, actor, entitlement: Entitlement, reason: str, today: datetime.date, back_pay: bool = False
+) -> Entitlement:
     """Suspended → active, once the grant's ground holds again: the person is on one of the registers it rests on
-    (else the nightly job would suspend it again)."""
+    (else the nightly job would suspend it again). Paid again from the month it resumes in: the periods that
+    started while it was suspended are not paid, unless the supervisor grants ``back_pay`` (it was suspended in
+    error)."""
     grant = _locked_grant(actor, entitlement, reason, Entitlement.Status.SUSPENDED)
     if grant.holds_while_on and grant.person_id:
         on = RegistryEntry.objects.active(on=today).filter(
@@ -195,6 +199,8 @@ def entitlement_resume(*, actor, entitlement: Entitlement, reason: str, today: d
                 _("The person is not on the register this grant rests on (%(names)s): put them back on it first.")
                 % {"names": "、".join(names)}
             )
+    if not back_pay:
+        grant.pay_from = max(today.replace(day=1), grant.pay_from or today.replace(day=1))
     if grant.end is not None and grant.end < today:
         return _save_status(grant, Entitlement.Status.EXPIRED, reason, "resumed after its end: expired")
     return _save_status(grant, Entitlement.Status.ACTIVE, reason, "resumed")
