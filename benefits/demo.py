@@ -1,8 +1,67 @@
 """Demo data of the policy engine: demo values for the parameters the documents leave open, clearly marked as
-demo, so the demo shows amounts. Called by ``bootstrap_demo`` only (never in production)."""
+demo, so the demo shows amounts; and in each city a few approved job-seeking subsidies and the month's payment
+batch, so the finance officer has a batch to approve. Called by ``bootstrap_demo`` only (never in production)."""
 
-from .services import demo_parameters_load
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.errors import DomainError
+from accounts.models import ServiceUnit, User
+from casework.models import Person
+
+from .models import Application, Program
+from .services import (
+    application_approve,
+    application_create,
+    application_recommend,
+    application_submit,
+    demo_parameters_load,
+)
+from .services.disbursements import disbursements_generate
+
+GRANTS_PER_CITY = 3
+DEMO_OVERRIDE = "演示数据：条件未逐项核实（demo data: conditions not checked one by one）"
+
+
+def _demo_account(person: Person) -> str:
+    """A made-up 19-digit account number (demo only)."""
+    return f"6222999{person.pk:012d}"
+
+
+def _grants(city: ServiceUnit, today) -> int:
+    """Up to three approved job-seeking subsidies in the demo caseworker's community (once: skipped when the city
+    has any), decided by the demo supervisor; the people get made-up bank accounts."""
+    program = Program.objects.filter(code=f"{city.city_code}_job_seeking_startup_subsidy").first()
+    caseworker = User.objects.filter(username=f"{city.city_code}.caseworker").first()
+    supervisor = User.objects.filter(username=f"{city.city_code}.supervisor").first()
+    if not (program and caseworker and supervisor) or Application.objects.filter(program=program).exists():
+        return 0
+    people = list(Person.objects.visible_to(caseworker).order_by("pk")[:GRANTS_PER_CITY])
+    made = 0
+    for person in people:
+        try:
+            with transaction.atomic():
+                Person.objects.filter(pk=person.pk, bank_account="").update(bank_account=_demo_account(person))
+                application = application_create(
+                    actor=caseworker, program=program, person=person, requested_start=today
+                )
+                application_submit(actor=caseworker, application=application)
+                application_recommend(actor=caseworker, application=application)
+                application_approve(actor=supervisor, application=application, on=today, override_reason=DEMO_OVERRIDE)
+                made += 1
+        except (DomainError, ValidationError):  # e.g. the demo's open amount not set: skip this person
+            continue
+    return made
 
 
 def bootstrap(*, logins=()) -> dict:
-    return {"demo_parameter_values": demo_parameters_load()}
+    today = timezone.localdate()
+    summary = {"demo_parameter_values": demo_parameters_load()}
+    unmask = Permission.objects.get(content_type__app_label="casework", codename="unmask_personal_data")
+    for user in User.objects.filter(username__endswith=".finance"):
+        user.user_permissions.add(unmask)
+    summary["demo_grants"] = {city.city_code: _grants(city, today) for city in ServiceUnit.objects.cities()}
+    summary["payments"] = disbursements_generate(month=today)
+    return summary

@@ -39,11 +39,29 @@ def test_demo_logins_work_with_the_printed_password(client):
     assert client.login(username="dalian.caseworker", password=settings.CASEWORK_DEMO_PASSWORD)
 
 
+def test_demo_gives_each_city_grants_and_a_batch_its_finance_officer_can_approve():
+    from benefits.models import DisbursementBatch, Entitlement
+    from benefits.services.disbursements import batch_approve
+
+    run_demo()
+    for city in CITIES:
+        batch = DisbursementBatch.objects.get(program__code=f"{city}_job_seeking_startup_subsidy")
+        assert batch.status == "draft" and batch.control_count == 3
+        assert Entitlement.objects.filter(program__code=f"{city}_job_seeking_startup_subsidy").count() == 3
+    dalian = DisbursementBatch.objects.get(unit__city_code="dalian")
+    assert batch_approve(actor=User.objects.get(username="dalian.finance"), batch=dalian).status == "approved"
+
+
 def test_demo_is_idempotent():
+    from benefits.models import Application, Disbursement
+
+    def counts():
+        return [model.objects.count() for model in (ServiceUnit, User, Membership, Application, Disbursement)]
+
     run_demo()
-    counts = (ServiceUnit.objects.count(), User.objects.count(), Membership.objects.count())
+    before = counts()
     run_demo()
-    assert (ServiceUnit.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    assert counts() == before
 
 
 def test_demo_refuses_where_switched_off(settings):
