@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, apis_applications, apis_portal
+from . import apis, apis_applications, apis_loans, apis_payments, apis_portal
 
 urlpatterns = [
     path("screen/", apis.ScreenApi.as_view(), name="screen"),
@@ -24,9 +24,16 @@ urlpatterns = [
         name="my-application-action",
     ),
     path("me/entitlements/", apis_portal.MyEntitlementListApi.as_view(), name="my-entitlement-list"),
+    path("me/payments/", apis_payments.MyPaymentListApi.as_view(), name="my-payment-list"),
     path("applications/", apis_applications.ApplicationListApi.as_view(), name="application-list"),
     path("entitlements/", apis_applications.EntitlementListApi.as_view(), name="entitlement-list"),
     path("entitlements/<int:pk>/", apis_applications.EntitlementDetailApi.as_view(), name="entitlement-detail"),
+    path("entitlements/<int:pk>/loan/", apis_loans.LoanApi.as_view(), name="entitlement-loan"),
+    path(
+        "entitlements/<int:pk>/loan/statements/",
+        apis_loans.InterestStatementApi.as_view(),
+        name="entitlement-loan-statements",
+    ),
     path(
         "entitlements/<int:pk>/<str:action>/",
         apis_applications.EntitlementTransitionApi.as_view(),
@@ -43,5 +50,34 @@ urlpatterns = [
         "applications/<int:pk>/<str:action>/",
         apis_applications.ApplicationTransitionApi.as_view(),
         name="application-transition",
+    ),
+    path("payment-batches/", apis_payments.PaymentBatchListApi.as_view(), name="payment-batch-list"),
+    path("payment-batches/<int:pk>/", apis_payments.PaymentBatchDetailApi.as_view(), name="payment-batch-detail"),
+    path("payment-batches/<int:pk>/lines/", apis_payments.PaymentBatchLinesApi.as_view(), name="payment-batch-lines"),
+    path("payment-batches/<int:pk>/file.csv", apis_payments.BankFileCsvApi.as_view(), name="payment-batch-file-csv"),
+    path("payment-batches/<int:pk>/file.xlsx", apis_payments.BankFileXlsxApi.as_view(), name="payment-batch-file-xlsx"),
+    path("payment-batches/<int:pk>/results/", apis_payments.ResultFileApi.as_view(), name="payment-batch-results"),
+    path(
+        "payment-batches/<int:pk>/<str:action>/",
+        apis_payments.PaymentBatchActionApi.as_view(),
+        name="payment-batch-action",
+    ),
+    path("disbursements/<int:pk>/", apis_payments.DisbursementDetailApi.as_view(), name="disbursement-detail"),
+    path(
+        "disbursements/<int:pk>/<str:action>/",
+        apis_payments.DisbursementActionApi.as_view(),
+        name="disbursement-action",
+    ),
+    path("persons/<int:pk>/payments/", apis_payments.PersonPaymentListApi.as_view(), name="person-payments"),
+    path(
+        "organizations/<int:pk>/payments/",
+        apis_payments.OrganizationPaymentListApi.as_view(),
+        name="organization-payments",
+    ),
+    path("payment-exceptions/", apis_payments.PaymentExceptionListApi.as_view(), name="payment-exception-list"),
+    path(
+        "payment-exceptions/<int:pk>/resolve/",
+        apis_payments.PaymentExceptionResolveApi.as_view(),
+        name="payment-exception-resolve",
     ),
 ]

@@ -1,0 +1,560 @@
+"""REST endpoints of the money side: payment batches (list, detail with live totals, lines, approve, export, the
+stored bank file, the bank's result file), one payment line and its corrections (reissue, cancel, reverse), a
+person's or an organization's payment history, the exceptions a result file left, and the applicant's own payments.
+Every write goes through benefits.services.disbursements, every read through benefits.selectors_payments; an
+account number leaves the server masked (the full one only inside the bank file, whose download is logged)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api_base import FilteredListApi
+from accounts.apis import UnitRefSerializer
+from accounts.errors import Conflict, PermissionDenied
+from accounts.models import Role, ServiceUnit
+from accounts.permissions import has_role
+from casework.selectors import history_changes, organization_get_for_user, person_get_for_user
+from casework.services import personal_data_access_record
+
+from . import selectors_payments as selectors
+from .apis_applications import _UserRef, party_data
+from .models import BankResultFile, Disbursement, DisbursementBatch, LedgerEntry, PaymentException
+from .services import disbursements as payments
+
+
+def _check_batch_reader(user) -> None:
+    allowed, reason = selectors.can_read_batches(user)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def can_download_bank_file(user, batch: DisbursementBatch) -> tuple[bool, str]:
+    """The bank file holds full account numbers: a finance officer of the batch's unit (or above) only, as for
+    approving and exporting it (benefits.services.disbursements)."""
+    if user.is_superuser or has_role(user, Role.FINANCE, batch.unit):
+        return True, ""
+    return False, _("Only a finance officer of this unit or a unit above it handles payment batches.")
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2027-01"})
+class MonthField(serializers.DateField):
+    """A month as ``YYYY-MM`` (read as its first day)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", input_formats=["%Y-%m"], **kwargs)
+
+
+# --- Batches ------------------------------------------------------------------------------------------------------
+
+
+class _BatchRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+
+
+class _Payee(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    id_masked = serializers.CharField()
+    account_masked = serializers.CharField()
+
+
+class BankResultFileSerializer(serializers.ModelSerializer):
+    imported_by = _UserRef()
+
+    class Meta:
+        model = BankResultFile
+        fields = ["id", "name", "sha256", "imported_by", "imported_at", "paid", "failed", "exceptions"]
+
+
+class PaymentBatchSerializer(serializers.ModelSerializer):
+    """A batch's header, its declared control totals next to what its lines count and sum now (cancelled lines
+    left out), and whether they still match (approval and export need them to)."""
+
+    unit = UnitRefSerializer()
+    program = serializers.CharField(source="program.code")
+    program_name = serializers.CharField(source="program.name_zh")
+    month = MonthField()
+    status_label = serializers.CharField(source="get_status_display")
+    lines_count = serializers.IntegerField()
+    lines_sum_cny = serializers.SerializerMethodField()
+    totals_match = serializers.SerializerMethodField()
+    generated_by = _UserRef(source="run.run_by", allow_null=True)
+    approved_by = _UserRef(allow_null=True)
+    exported_by = _UserRef(allow_null=True)
+    result_files = serializers.SerializerMethodField(help_text="filled on the detail only")
+
+    class Meta:
+        model = DisbursementBatch
+        fields = [
+            "id",
+            "reference",
+            "unit",
+            "program",
+            "program_name",
+            "month",
+            "sequence",
+            "status",
+            "status_label",
+            "control_count",
+            "control_sum_cny",
+            "lines_count",
+            "lines_sum_cny",
+            "totals_match",
+            "generated_by",
+            "approved_by",
+            "approved_at",
+            "exported_by",
+            "exported_at",
+            "export_sha256",
+            "result_files",
+        ]
+
+    @extend_schema_field(OpenApiTypes.DECIMAL)
+    def get_lines_sum_cny(self, batch) -> str:
+        return f"{batch.lines_sum or Decimal('0'):.2f}"
+
+    def get_totals_match(self, batch) -> bool:
+        return (batch.lines_count, batch.lines_sum or Decimal("0")) == (batch.control_count, batch.control_sum_cny)
+
+    @extend_schema_field(BankResultFileSerializer(many=True))
+    def get_result_files(self, batch) -> list[dict]:
+        if not self.context.get("detail"):
+            return []
+        return BankResultFileSerializer(selectors.result_files_of(batch=batch), many=True).data
+
+
+def _batch(request, pk) -> DisbursementBatch:
+    """The batch through the caller's scoping selector (404 for anyone who may not see it)."""
+    return selectors.batch_get_for_user(user=request.user, batch_id=pk)
+
+
+def _batch_data(request, pk) -> dict:
+    return PaymentBatchSerializer(_batch(request, pk), context={"detail": True}).data
+
+
+class PaymentBatchListApi(FilteredListApi):
+    """The payment batches of the caller's area, newest month first, with their live totals. Finance officers,
+    supervisors, auditors and administrators only (a 403 says why). Filters: ``status``, ``month`` (YYYY-MM),
+    ``program`` (code), ``unit`` (a subtree)."""
+
+    serializer_class = PaymentBatchSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=DisbursementBatch.Status.choices, required=False)
+        month = MonthField(required=False)
+        program = serializers.SlugField(required=False)
+        unit = serializers.IntegerField(required=False)
+
+    def select(self, *, unit=None, **params):
+        _check_batch_reader(self.request.user)
+        if unit is not None:
+            unit = get_object_or_404(ServiceUnit.objects.visible_to(self.request.user), pk=unit).pk
+        return selectors.batch_list(user=self.request.user, unit=unit, **params)
+
+
+class PaymentBatchDetailApi(APIView):
+    @extend_schema(responses=PaymentBatchSerializer)
+    def get(self, request, pk):
+        _check_batch_reader(request.user)
+        return Response(_batch_data(request, pk))
+
+
+BATCH_ACTIONS = {"approve": payments.batch_approve, "export": payments.batch_export}
+
+
+class PaymentBatchActionApi(APIView):
+    """``POST …/payment-batches/<id>/<action>/`` with action ``approve`` (a finance officer who did not generate
+    it, totals matching) or ``export`` (makes the bank file once; again returns the same file)."""
+
+    @extend_schema(operation_id="v1_payment_batches_action", request=None, responses=PaymentBatchSerializer)
+    def post(self, request, pk, action):
+        if action not in BATCH_ACTIONS:
+            raise NotFound()
+        BATCH_ACTIONS[action](actor=request.user, batch=_batch(request, pk))
+        return Response(_batch_data(request, pk))
+
+
+class PaymentLineSerializer(serializers.ModelSerializer):
+    """A line of a batch with its payee, whose ID and account are masked."""
+
+    status = serializers.CharField(help_text="pending, sent, paid, failed or cancelled")
+    status_label = serializers.CharField(source="get_status_display")
+    payee = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Disbursement
+        fields = [
+            "id",
+            "reference",
+            "entitlement",
+            "period",
+            "amount_cny",
+            "status",
+            "status_label",
+            "attempts",
+            "bank_reference",
+            "failure_reason",
+            "payee",
+        ]
+
+    @extend_schema_field(_Payee)
+    def get_payee(self, line) -> dict:
+        return payee_data(line)
+
+
+def payee_data(line: Disbursement) -> dict:
+    """The line's payee, the ID number and the account masked."""
+    return {**party_data(line), "account_masked": (line.person or line.organization).masked_bank_account}
+
+
+class PaymentBatchLinesApi(FilteredListApi):
+    """The lines of one batch (paginated). Filter: ``status``."""
+
+    serializer_class = PaymentLineSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Disbursement.Status.choices, required=False)
+
+    def select(self, **params):
+        _check_batch_reader(self.request.user)
+        return selectors.batch_lines(batch=_batch(self.request, self.kwargs["pk"]), **params)
+
+
+class BankFileApi(APIView):
+    """The bank file exactly as made at export (full accounts inside): to a finance officer of the batch's unit
+    who may see full numbers; each download is written to the personal-data access log."""
+
+    field, extension, content_type = "export_csv", "csv", "text/csv; charset=utf-8"
+
+    def get(self, request, pk):
+        batch = _batch(request, pk)
+        allowed, reason = can_download_bank_file(request.user, batch)
+        if not allowed:
+            raise PermissionDenied(reason)
+        content = getattr(batch, self.field)
+        if content is None:
+            raise Conflict(_("The batch has not been exported yet: export it to make its bank file."))
+        personal_data_access_record(
+            user=request.user, fields="bank_account", reason=f"bank file {batch.reference}.{self.extension} downloaded"
+        )
+        filename = f"{batch.reference}.{self.extension}"
+        return HttpResponse(
+            bytes(content),
+            content_type=self.content_type,
+            headers={"Content-Disposition": content_disposition_header(True, filename)},
+        )
+
+
+class BankFileCsvApi(BankFileApi):
+    @extend_schema(operation_id="v1_payment_batches_file_csv", responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        return super().get(request, pk)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class BankFileXlsxApi(BankFileApi):
+    field, extension, content_type = "export_xlsx", "xlsx", XLSX
+
+    @extend_schema(operation_id="v1_payment_batches_file_xlsx", responses={(200, XLSX): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        return super().get(request, pk)
+
+
+class ResultFileApi(APIView):
+    """The bank's result file for an exported batch (multipart ``file``, CSV layout in docs/operations.md): paid
+    and failed lines, and an exception for each row that matches no line waiting for a result. The same file
+    again changes nothing and returns the first import's summary."""
+
+    parser_classes = [MultiPartParser]
+
+    class ResultFileInputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+
+        def validate_file(self, upload):
+            if upload.size > settings.CASEWORK_UPLOAD_MAX_BYTES:
+                raise serializers.ValidationError(
+                    _("The file is larger than %(limit)s MB.") % {"limit": settings.CASEWORK_UPLOAD_MAX_BYTES // 2**20}
+                )
+            return upload
+
+    @extend_schema(request={"multipart/form-data": ResultFileInputSerializer}, responses=BankResultFileSerializer)
+    def post(self, request, pk):
+        data = self.ResultFileInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        result = payments.results_import(
+            actor=request.user, batch=_batch(request, pk), content=upload.read(), name=upload.name
+        )
+        return Response(BankResultFileSerializer(result).data)
+
+
+# --- Payment lines and a party's history ---------------------------------------------------------------------------
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "id",
+            "sequence",
+            "kind",
+            "kind_label",
+            "amount_cny",
+            "reverses",
+            "bank_reference",
+            "reason",
+            "booked_on",
+            "recorded_at",
+        ]
+
+
+class _HistoryStep(serializers.Serializer):
+    date = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    type = serializers.CharField()
+    changed = serializers.ListField(child=serializers.CharField())
+    reason = serializers.CharField()
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    """A payment line of a party's history with its ledger entries (the money that moved). The detail adds the
+    payee (ID and account masked) and the line's history (who changed it, when, why)."""
+
+    program = serializers.CharField(source="program.code")
+    program_name = serializers.CharField(source="program.name_zh")
+    status = serializers.CharField(help_text="pending, sent, paid, failed or cancelled")
+    status_label = serializers.CharField(source="get_status_display")
+    batch = _BatchRef(allow_null=True)
+    ledger = LedgerEntrySerializer(many=True)
+    payee = serializers.SerializerMethodField(help_text="filled on the detail only")
+    history = serializers.SerializerMethodField(help_text="filled on the detail only")
+
+    class Meta:
+        model = Disbursement
+        fields = [
+            "id",
+            "reference",
+            "program",
+            "program_name",
+            "entitlement",
+            "period",
+            "amount_cny",
+            "status",
+            "status_label",
+            "attempts",
+            "bank_reference",
+            "failure_reason",
+            "batch",
+            "ledger",
+            "payee",
+            "history",
+        ]
+
+    @extend_schema_field(_Payee(allow_null=True))
+    def get_payee(self, line) -> dict | None:
+        return payee_data(line) if self.context.get("detail") else None
+
+    @extend_schema_field(_HistoryStep(many=True))
+    def get_history(self, line) -> list[dict]:
+        if not self.context.get("detail"):
+            return []
+        records = line.history.select_related("history_user").order_by("-history_date", "-history_id")
+        steps = history_changes(records, model=Disbursement)
+        return _HistoryStep(
+            [{**step, "user": str(step["user"]) if step["user"] else None} for step in steps], many=True
+        ).data
+
+
+def _line(request, pk) -> Disbursement:
+    return selectors.disbursement_get_for_user(user=request.user, disbursement_id=pk)
+
+
+class DisbursementDetailApi(APIView):
+    """One payment line of the caller's area with its ledger entries and history."""
+
+    @extend_schema(responses=PaymentSerializer)
+    def get(self, request, pk):
+        return Response(PaymentSerializer(_line(request, pk), context={"detail": True}).data)
+
+
+class _DisbursementActionInput(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=255, help_text="cancel and reverse: required"
+    )
+    booked_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="reverse only: the booking day (default today)"
+    )
+
+
+LINE_ACTIONS = {
+    "reissue": (payments.disbursement_reissue, ()),
+    "cancel": (payments.disbursement_cancel, ("reason",)),
+    "reverse": (payments.disbursement_reverse, ("reason", "booked_on")),
+}
+
+
+class DisbursementActionApi(APIView):
+    """``POST …/disbursements/<id>/<action>/`` with action ``reissue`` (a failed line, into the next batch),
+    ``cancel`` (a line not sent, with a ``reason``) or ``reverse`` (a paid line, with a ``reason`` and optionally
+    ``booked_on``): a finance officer of the line's unit, through the service."""
+
+    @extend_schema(
+        operation_id="v1_disbursements_action", request=_DisbursementActionInput, responses=PaymentSerializer
+    )
+    def post(self, request, pk, action):
+        if action not in LINE_ACTIONS:
+            raise NotFound()
+        service, fields = LINE_ACTIONS[action]
+        data = _DisbursementActionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        service(actor=request.user, line=_line(request, pk), **{f: data.validated_data[f] for f in fields})
+        return Response(PaymentSerializer(_line(request, pk), context={"detail": True}).data)
+
+
+class _PartyPaymentListApi(generics.ListAPIView):
+    serializer_class = PaymentSerializer
+
+    def party(self) -> dict:
+        raise NotImplementedError
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request to scope by
+            return Disbursement.objects.none()
+        return selectors.payment_history(user=self.request.user, **self.party())
+
+
+class PersonPaymentListApi(_PartyPaymentListApi):
+    """A person's payment lines, newest period first, with their ledger entries (scoped like the person)."""
+
+    def party(self) -> dict:
+        return {"person": person_get_for_user(user=self.request.user, person_id=self.kwargs["pk"])}
+
+
+class OrganizationPaymentListApi(_PartyPaymentListApi):
+    """An organization's payment lines, newest period first, with their ledger entries (scoped like it)."""
+
+    def party(self) -> dict:
+        organization = organization_get_for_user(user=self.request.user, organization_id=self.kwargs["pk"])
+        return {"organization": organization}
+
+
+# --- Exceptions ---------------------------------------------------------------------------------------------------
+
+
+class PaymentExceptionSerializer(serializers.ModelSerializer):
+    batch = _BatchRef(source="result_file.batch")
+    program = serializers.CharField(source="result_file.batch.program.code")
+    unit = UnitRefSerializer(source="result_file.batch.unit")
+    result_file = serializers.CharField(source="result_file.name")
+    content = serializers.SerializerMethodField(help_text="the row as received, its known columns only")
+    resolved_by = _UserRef(allow_null=True)
+
+    class Meta:
+        model = PaymentException
+        fields = [
+            "id",
+            "batch",
+            "program",
+            "unit",
+            "result_file",
+            "row",
+            "content",
+            "problem",
+            "resolved_by",
+            "resolved_at",
+            "resolution",
+        ]
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_content(self, exception) -> dict:
+        # Only the layout's columns: a bank that sent more (an account number, say) does not get it shown here.
+        return {column: exception.content[column] for column in payments.RESULT_COLUMNS if column in exception.content}
+
+
+class PaymentExceptionListApi(FilteredListApi):
+    """Result lines no payment line took, for finance to resolve: the open ones, oldest first (``all=1``: the
+    resolved ones too). Readers of payment batches only."""
+
+    serializer_class = PaymentExceptionSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        all = serializers.BooleanField(required=False, default=False)
+
+    def select(self, *, all=False):
+        _check_batch_reader(self.request.user)
+        return selectors.exception_list(user=self.request.user, open_only=not all)
+
+
+class PaymentExceptionResolveApi(APIView):
+    """Say how an exception was settled (a finance officer of the batch's unit; once)."""
+
+    class ResolveInputSerializer(serializers.Serializer):
+        resolution = serializers.CharField(max_length=255)
+
+    @extend_schema(request=ResolveInputSerializer, responses=PaymentExceptionSerializer)
+    def post(self, request, pk):
+        data = self.ResolveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        exception = selectors.exception_get_for_user(user=request.user, exception_id=pk)
+        payments.exception_resolve(actor=request.user, exception=exception, **data.validated_data)
+        exception = selectors.exception_get_for_user(user=request.user, exception_id=pk)
+        return Response(PaymentExceptionSerializer(exception).data)
+
+
+# --- The applicant's own ------------------------------------------------------------------------------------------
+
+# What an applicant is told about a line: whether it arrived, is on its way, or did not go through.
+PUBLIC_PAYMENT_STATUS = {
+    Disbursement.Status.PENDING: ("on_its_way", gettext_lazy("On its way")),
+    Disbursement.Status.SENT: ("on_its_way", gettext_lazy("On its way")),
+    Disbursement.Status.PAID: ("paid", gettext_lazy("Paid")),
+    Disbursement.Status.FAILED: ("failed", gettext_lazy("Failed")),
+}
+
+
+class MyPaymentSerializer(serializers.ModelSerializer):
+    program = serializers.CharField(source="program.code")
+    program_name = serializers.CharField(source="program.name_zh")
+    status = serializers.SerializerMethodField(help_text="paid, on_its_way or failed")
+    status_label = serializers.SerializerMethodField()
+    message = serializers.SerializerMethodField(help_text="why the bank did not pay it, when it failed")
+
+    class Meta:
+        model = Disbursement
+        fields = ["id", "program", "program_name", "period", "amount_cny", "status", "status_label", "message"]
+
+    def get_status(self, line) -> str:
+        return PUBLIC_PAYMENT_STATUS[line.status][0]
+
+    def get_status_label(self, line) -> str:
+        return str(PUBLIC_PAYMENT_STATUS[line.status][1])
+
+    def get_message(self, line) -> str:
+        return line.failure_reason if line.status == Disbursement.Status.FAILED else ""
+
+
+class MyPaymentListApi(generics.ListAPIView):
+    """My payments: for which program and period, how much, and whether it has been paid."""
+
+    serializer_class = MyPaymentSerializer
+
+    def get_queryset(self):
+        return selectors.my_payment_list(user=self.request.user)
