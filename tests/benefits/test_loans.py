@@ -181,3 +181,32 @@ def test_the_grant_page_records_the_loan_and_the_statements_and_shows_the_schedu
     assert client.post(url, {**statement_terms, "interest_cny": "1250.00"}).status_code == 302
     page = client.get(url).content.decode()
     assert "1250.00" in page and f"{loan_grant.pk}-202504" in page
+
+
+def test_the_api_records_the_loan_and_a_statement_and_names_the_field_it_refuses(world, loan_grant, finance, api_as):
+    url = f"/api/v1/entitlements/{loan_grant.pk}/loan/"
+    api = api_as(world.alice)
+    assert api.get(url).status_code == 404  # none yet
+    terms = {
+        "bank": "济南农商银行",
+        "contract_number": "JN-2025-001",
+        "principal_cny": "100000.00",
+        "annual_rate": "0.05",
+        "term_months": 36,
+        "signed_on": "2025-03-10",
+        "first_drawdown": "2025-03-15",
+        "subsidy_share": "0.1",  # computed, never taken from the client
+    }
+    benchmark()
+    refused = api.post(url, {**terms, "principal_cny": "200000.00"}, format="json")
+    assert refused.status_code == 400 and "principal_cny" in refused.json()["fields"]
+    made = api.post(url, terms, format="json")
+    assert made.status_code == 201, made.json()
+    assert (made.json()["subsidised_until"], made.json()["subsidy_share"]) == ("2027-03-15", "1.0000")
+    assert api_as(world.carol).get(url).status_code == 404  # another city
+    statement = {"period_start": "2025-04-01", "period_end": "2025-06-30", "interest_cny": "1250.00"}
+    assert api_as(world.alice).post(url + "statements/", statement, format="json").status_code == 403
+    paid = api_as(finance).post(url + "statements/", statement, format="json")
+    assert paid.status_code == 201 and paid.json()["subsidy_cny"] == "1250.00"
+    assert paid.json()["line_reference"] == f"{loan_grant.pk}-202504" and paid.json()["line_status"] == "pending"
+    assert api_as(finance).get(url).json()["statements"][0]["subsidy_cny"] == "1250.00"
