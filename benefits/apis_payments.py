@@ -22,11 +22,9 @@ from rest_framework.views import APIView
 
 from accounts.api_base import FilteredListApi
 from accounts.apis import UnitRefSerializer
-from accounts.errors import Conflict, PermissionDenied
-from accounts.models import Role, ServiceUnit
-from accounts.permissions import has_role
+from accounts.errors import PermissionDenied
+from accounts.models import ServiceUnit
 from casework.selectors import history_changes, organization_get_for_user, person_get_for_user
-from casework.services import personal_data_access_record
 
 from . import selectors_payments as selectors
 from .apis_applications import _UserRef, party_data
@@ -38,14 +36,6 @@ def _check_batch_reader(user) -> None:
     allowed, reason = selectors.can_read_batches(user)
     if not allowed:
         raise PermissionDenied(reason)
-
-
-def can_download_bank_file(user, batch: DisbursementBatch) -> tuple[bool, str]:
-    """The bank file holds full account numbers: a finance officer of the batch's unit (or above) only, as for
-    approving and exporting it (benefits.services.disbursements)."""
-    if user.is_superuser or has_role(user, Role.FINANCE, batch.unit):
-        return True, ""
-    return False, _("Only a finance officer of this unit or a unit above it handles payment batches.")
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2027-01"})
@@ -242,18 +232,10 @@ class BankFileApi(APIView):
 
     def get(self, request, pk):
         batch = _batch(request, pk)
-        allowed, reason = can_download_bank_file(request.user, batch)
-        if not allowed:
-            raise PermissionDenied(reason)
-        content = getattr(batch, self.field)
-        if content is None:
-            raise Conflict(_("The batch has not been exported yet: export it to make its bank file."))
-        personal_data_access_record(
-            user=request.user, fields="bank_account", reason=f"bank file {batch.reference}.{self.extension} downloaded"
-        )
+        content = payments.bank_file_download(actor=request.user, batch=batch, fmt=self.extension)
         filename = f"{batch.reference}.{self.extension}"
         return HttpResponse(
-            bytes(content),
+            content,
             content_type=self.content_type,
             headers={"Content-Disposition": content_disposition_header(True, filename)},
         )

@@ -36,6 +36,7 @@ def batch_list(*, user, status: str = "", month: datetime.date | None = None, pr
     (``lines_count``, ``lines_sum``; cancelled lines left out) in one query."""
     batches = (
         DisbursementBatch.objects.visible_to(user)
+        .defer("export_csv", "export_xlsx")  # the stored bank files: loaded when a download reads them
         .select_related("unit", "program", "run__run_by", "approved_by", "exported_by")
         .annotate(
             lines_count=Count("lines", filter=~Q(lines__status=Disbursement.Status.CANCELLED)),

@@ -14,13 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import DomainError
+from accounts.errors import Conflict, DomainError
 from accounts.models import Role
-from accounts.permissions import has_role
 from accounts.views import ConsoleView
 from casework.exports import XLSX_CONTENT_TYPE
 from casework.forms import ActionForm, run_service
-from casework.services import personal_data_access_record
 
 from . import selectors_payments as selectors
 from .forms_payments import ExceptionResolveForm, LineActionForm, ResultFileForm
@@ -60,7 +58,7 @@ def _check_can_read_batches(user) -> None:
 
 def _is_finance(user, unit) -> bool:
     """Whether the page offers the finance buttons (the services decide; this only hides what would be refused)."""
-    return user.is_superuser or has_role(user, Role.FINANCE, unit)
+    return payments.can_handle_batch(user, unit)[0]
 
 
 def _month(value: str) -> datetime.date | None:
@@ -182,18 +180,13 @@ class BatchFileView(ConsoleView):
             raise Http404
         _check_can_read_batches(request.user)
         batch = selectors.batch_get_for_user(user=request.user, batch_id=pk)
-        if not _is_finance(request.user, batch.unit):
-            raise PermissionDenied(_("Only a finance officer of this unit or a unit above it handles payment batches."))
-        content = batch.export_csv if fmt == "csv" else batch.export_xlsx
-        if content is None:
-            raise Http404
         try:
-            personal_data_access_record(
-                user=request.user, fields="bank_account", reason=f"bank file {batch.reference}.{fmt} downloaded"
-            )
+            content = payments.bank_file_download(actor=request.user, batch=batch, fmt=fmt)
+        except Conflict:
+            raise Http404 from None
         except DomainError as error:
             raise PermissionDenied(str(error.message)) from None
-        response = HttpResponse(bytes(content), content_type=self.FORMATS[fmt])
+        response = HttpResponse(content, content_type=self.FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{batch.reference}.{fmt}"'
         return response
 

@@ -28,6 +28,7 @@ from accounts.selectors import users_with_role_over
 from accounts.services import notify_staff
 from casework.models import PersonalDataAccess
 from casework.permissions import can_unmask
+from casework.services import personal_data_access_record
 
 from ..models import (
     BankResultFile,
@@ -266,7 +267,9 @@ def _batch_reissued(run: DisbursementRun, month: datetime.date) -> int:
             made += 1
         for line in lines:
             line.batch = batch
-        bulk_update_with_history(lines, Disbursement, ["batch"], default_change_reason="put in a batch")
+        bulk_update_with_history(
+            lines, Disbursement, ["batch"], default_user=run.run_by, default_change_reason="put in a batch"
+        )
         batch.control_count += len(lines)
         batch.control_sum_cny += sum(line.amount_cny for line in lines)
         batch.save(update_fields=["control_count", "control_sum_cny"])
@@ -311,10 +314,18 @@ def _check_totals(batch: DisbursementBatch) -> None:
         )
 
 
+def can_handle_batch(user, unit) -> tuple[bool, str]:
+    """Approving, exporting, downloading and settling a unit's batches: its finance officers (or above)."""
+    if user.is_superuser or has_role(user, Role.FINANCE, unit):
+        return True, ""
+    return False, _("Only a finance officer of this unit or a unit above it handles payment batches.")
+
+
 def _locked_batch(actor, batch: DisbursementBatch, *allowed: str) -> DisbursementBatch:
     batch = DisbursementBatch.objects.select_for_update().select_related("run", "unit", "program").get(pk=batch.pk)
-    if not (actor.is_superuser or has_role(actor, Role.FINANCE, batch.unit)):
-        raise PermissionDenied(_("Only a finance officer of this unit or a unit above it handles payment batches."))
+    permitted, reason = can_handle_batch(actor, batch.unit)
+    if not permitted:
+        raise PermissionDenied(reason)
     if batch.status not in allowed:
         raise Conflict(_("This batch is %(status)s.") % {"status": batch.get_status_display()})
     return batch
@@ -378,7 +389,9 @@ def batch_export(*, actor, batch: DisbursementBatch) -> DisbursementBatch:
     now = timezone.now()
     for line in lines:
         line.status, line.attempts = Line.SENT, line.attempts + 1
-    bulk_update_with_history(lines, Disbursement, ["status", "attempts"], default_change_reason="sent to the bank")
+    bulk_update_with_history(
+        lines, Disbursement, ["status", "attempts"], default_user=actor, default_change_reason="sent to the bank"
+    )
     batch.status, batch.exported_by, batch.exported_at = Batch.EXPORTED, actor, now
     batch._change_reason = "exported"
     batch.save(update_fields=["export_csv", "export_xlsx", "export_sha256", "status", "exported_by", "exported_at"])
@@ -386,6 +399,21 @@ def batch_export(*, actor, batch: DisbursementBatch) -> DisbursementBatch:
         user=actor, fields="bank_account", reason=f"bank file {batch.reference} ({len(lines)} lines)"
     )
     return batch
+
+
+def bank_file_download(*, actor, batch: DisbursementBatch, fmt: str) -> bytes:
+    """The stored bank file of an exported batch (``csv`` or ``xlsx``), exactly as made at export. It holds full
+    accounts: a finance officer of the batch's unit who may unmask, and each download is logged."""
+    allowed, reason = can_handle_batch(actor, batch.unit)
+    if not allowed:
+        raise PermissionDenied(reason)
+    content = batch.export_csv if fmt == "csv" else batch.export_xlsx
+    if content is None:
+        raise Conflict(_("The batch has not been exported yet: export it to make its bank file."))
+    personal_data_access_record(
+        user=actor, fields="bank_account", reason=f"bank file {batch.reference}.{fmt} downloaded"
+    )
+    return bytes(content)
 
 
 def _bank_row(batch: DisbursementBatch, line: Disbursement) -> list[str]:
@@ -436,7 +464,11 @@ def results_import(*, actor, batch: DisbursementBatch, content: bytes, name: str
     file again changes nothing."""
     batch = _locked_batch(actor, batch, Batch.EXPORTED, Batch.SETTLED)
     digest = hashlib.sha256(content).hexdigest()
-    existing = BankResultFile.objects.filter(sha256=digest).first()
+    existing = BankResultFile.objects.filter(sha256=digest).select_related("batch").first()
+    if existing is not None and existing.batch_id != batch.pk:
+        raise ValidationError(
+            {"file": _("This file was imported for batch %(reference)s.") % {"reference": existing.batch.reference}}
+        )
     if existing is not None:
         return existing
     rows = _result_rows(content)
@@ -456,8 +488,11 @@ def results_import(*, actor, batch: DisbursementBatch, content: bytes, name: str
         else:
             line.status, line.failure_reason = Line.FAILED, (row.get("reason") or _("No reason given"))[:255]
             failed.append(line)
-    bulk_update_with_history(paid, Disbursement, ["status", "bank_reference"], default_change_reason="paid")
-    bulk_update_with_history(failed, Disbursement, ["status", "failure_reason"], default_change_reason="failed")
+    for changed, fields, change in (
+        (paid, ["status", "bank_reference"], "paid"),
+        (failed, ["status", "failure_reason"], "failed"),
+    ):
+        bulk_update_with_history(changed, Disbursement, fields, default_user=actor, default_change_reason=change)
     today = timezone.localdate()
     for line in paid:
         ledger_append(

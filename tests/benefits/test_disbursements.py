@@ -180,6 +180,25 @@ def test_results_match_each_line_once_unmatched_rows_become_exceptions_and_a_fil
     assert (
         LedgerEntry.objects.count() == 1 and dict(Disbursement.objects.values_list("reference", "status")) == statuses
     )
+    # the same bytes for another batch are refused, naming the batch they belong to
+    other = DisbursementBatch.objects.create(
+        reference="PAY-OTHER",
+        unit=batch.unit,
+        program=batch.program,
+        month=batch.month,
+        sequence=9,
+        control_count=0,
+        control_sum_cny=Decimal("0"),
+        status="exported",
+        run=batch.run,
+    )
+    with pytest.raises(ValidationError, match=batch.reference):
+        results_import(actor=finance, batch=other, content=content, name="wrong-batch.csv")
+    # the lines' history says who sent them and who imported their results
+    paid = Disbursement.objects.get(reference=sent[0].reference)
+    assert {
+        row.history_user for row in paid.history.all() if row.history_change_reason in ("sent to the bank", "paid")
+    } == {finance}
 
 
 def test_a_failed_line_is_reissued_in_a_later_batch_and_a_sent_line_cannot_be_cancelled(batch, finance, sent, world):
