@@ -71,7 +71,7 @@ def loan_record(
     if principal_cny <= 0:
         errors["principal_cny"] = _("The principal must be more than zero.")
     if not Decimal("0") < annual_rate < Decimal("1"):
-        errors["annual_rate"] = _("Give the rate a year as a ratio: 4.35% is 0.0435.")
+        errors["annual_rate"] = _("Give the rate a year as a ratio, e.g. 0.0435 for 4.35 percent.")
     if term_months < 1:
         errors["term_months"] = _("The term is at least one month.")
     if first_drawdown < signed_on:
