@@ -140,7 +140,10 @@ class LoanForm(forms.Form):
     contract_number = forms.CharField(label=_("loan contract number"), max_length=64)
     principal_cny = forms.DecimalField(label=_("principal"), max_digits=14, decimal_places=2)
     annual_rate = forms.DecimalField(
-        label=_("contract rate a year"), max_digits=7, decimal_places=6, help_text=_("As a ratio, e.g. 0.0435 for 4.35 percent.")
+        label=_("contract rate a year"),
+        max_digits=7,
+        decimal_places=6,
+        help_text=_("As a ratio, e.g. 0.0435 for 4.35 percent."),
     )
     term_months = forms.IntegerField(label=_("term (months)"), min_value=1, max_value=600)
     signed_on = forms.DateField(label=_("contract signed on"), widget=DateInput())

@@ -831,7 +831,10 @@ class Loan(PartyRecord):
     contract_number = models.CharField(_("loan contract number"), max_length=64)
     principal_cny = models.DecimalField(_("principal"), max_digits=14, decimal_places=2)
     annual_rate = models.DecimalField(
-        _("contract rate a year"), max_digits=7, decimal_places=6, help_text=_("As a ratio, e.g. 0.0435 for 4.35 percent.")
+        _("contract rate a year"),
+        max_digits=7,
+        decimal_places=6,
+        help_text=_("As a ratio, e.g. 0.0435 for 4.35 percent."),
     )
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
     signed_on = models.DateField(_("contract signed on"))
