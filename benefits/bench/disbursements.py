@@ -17,22 +17,12 @@ import sys
 import time
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from accounts.models import ServiceUnit, User
 from accounts.services import unit_create
 from benefits.models import Disbursement, Entitlement, Program
 from benefits.services.disbursements import disbursements_generate
-from casework.bench.search import (
-    CHUNK,
-    GIVEN_COMMON,
-    GIVEN_TAIL,
-    REGIONS,
-    SURNAME_TAIL,
-    SURNAMES,
-    _insert_sql,
-    _weighted,
-)
+from casework.bench.search import CHUNK, _insert_sql, insert_params
 from casework.models import Person
 
 NAME = "disbursements"
@@ -83,21 +73,7 @@ def _generate(grants: int, communities) -> dict:
     people = Person.objects.filter(residence_unit_id__in=units)
     have = people.count()
     started = time.perf_counter()
-    surnames, given = (
-        _weighted(SURNAMES, SURNAME_TAIL, 0.25),
-        _weighted(dict.fromkeys(GIVEN_COMMON, 0.3), GIVEN_TAIL, 0.1),
-    )
-    params = {
-        "now": timezone.now(),
-        "regions": REGIONS,
-        "n_regions": len(REGIONS),
-        "surnames": surnames,
-        "n_surnames": len(surnames),
-        "given": given,
-        "n_given": len(given),
-        "units": units,
-        "n_units": len(units),
-    }
+    params = insert_params(units)
     offset = 8_000_000  # row numbers of their own: never the search or proactive benchmarks' people
     for start in range(have, grants, CHUNK):
         with transaction.atomic(), connection.cursor() as cursor:

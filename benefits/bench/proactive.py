@@ -24,16 +24,7 @@ from accounts.services import unit_create
 from benefits.models import Lead, ScreeningRun
 from benefits.proactive import proactive_screen, screening_counts, screening_start
 from benefits.tasks import proactive_screen_chunk_task
-from casework.bench.search import (
-    CHUNK,
-    GIVEN_COMMON,
-    GIVEN_TAIL,
-    REGIONS,
-    SURNAME_TAIL,
-    SURNAMES,
-    _insert_sql,
-    _weighted,
-)
+from casework.bench.search import CHUNK, _insert_sql, insert_params
 from casework.models import Person, Register
 
 NAME = "proactive"
@@ -81,21 +72,7 @@ def _generate(persons: int, city, communities) -> dict:
     in_city = Person.objects.filter(residence_unit__path__startswith=city.path)
     have = in_city.count()
     started = time.perf_counter()
-    surnames, given = (
-        _weighted(SURNAMES, SURNAME_TAIL, 0.25),
-        _weighted(dict.fromkeys(GIVEN_COMMON, 0.3), GIVEN_TAIL, 0.1),
-    )
-    params = {
-        "now": timezone.now(),
-        "regions": REGIONS,
-        "n_regions": len(REGIONS),
-        "surnames": surnames,
-        "n_surnames": len(surnames),
-        "given": given,
-        "n_given": len(given),
-        "units": [u.pk for u in communities],
-        "n_units": len(communities),
-    }
+    params = insert_params([u.pk for u in communities])
     # Offset the row numbers so these persons never collide with the search benchmark's in the same database.
     offset = 5_000_000
     for start in range(have, persons, CHUNK):

@@ -109,6 +109,24 @@ def _users(community):
     return superuser, caseworker
 
 
+def insert_params(units: list[int]) -> dict:
+    """The query parameters of ``_insert_sql`` for people spread over the communities ``units`` (add ``start`` and
+    ``stop``)."""
+    surnames = _weighted(SURNAMES, SURNAME_TAIL, 0.25)
+    given = _weighted(dict.fromkeys(GIVEN_COMMON, 0.3), GIVEN_TAIL, 0.1)
+    return {
+        "now": timezone.now(),
+        "regions": REGIONS,
+        "n_regions": len(REGIONS),
+        "surnames": surnames,
+        "n_surnames": len(surnames),
+        "given": given,
+        "n_given": len(given),
+        "units": units,
+        "n_units": len(units),
+    }
+
+
 def _insert_sql() -> str:
     """The INSERT … SELECT for rows ``start`` … ``stop``−1. Only this module's constants are formatted in; every
     value comes as a query parameter."""
@@ -152,17 +170,7 @@ def generate(*, persons: int, communities) -> dict:
         raise RuntimeError("The search benchmark generates its rows with PostgreSQL SQL; set DATABASE_URL.")
     have = Person.objects.filter(residence_unit__city_code=CITY_CODE).count()
     started = time.perf_counter()
-    params = {
-        "now": timezone.now(),
-        "regions": REGIONS,
-        "n_regions": len(REGIONS),
-        "surnames": (surnames := _weighted(SURNAMES, SURNAME_TAIL, 0.25)),
-        "n_surnames": len(surnames),
-        "given": (given := _weighted(dict.fromkeys(GIVEN_COMMON, 0.3), GIVEN_TAIL, 0.1)),
-        "n_given": len(given),
-        "units": (units := [unit.pk for unit in communities]),
-        "n_units": len(units),
-    }
+    params = insert_params([unit.pk for unit in communities])
     sql = _insert_sql()
     inserted = 0
     for start in range(have, persons, CHUNK):

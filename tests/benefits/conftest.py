@@ -27,6 +27,15 @@ def finance(world):
 
 
 @pytest.fixture
+def jinan_finance(world):
+    """A finance officer of 济南, with the unmask permission: every 大连 payment is outside her area."""
+    user = UserFactory(username="ji", full_name="季财务")
+    Membership.objects.create(user=user, unit=world.jinan, role=Role.FINANCE)
+    user.user_permissions.add(Permission.objects.get(codename="unmask_personal_data"))
+    return user
+
+
+@pytest.fixture
 def grant(world, graduate):
     """张三's 1,000 CNY a month from 2026-11-21 for 3 months (last day 2027-02-20), account on file."""
     Person.objects.filter(pk=graduate.pk).update(bank_account="6222021234567890123")

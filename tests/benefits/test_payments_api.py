@@ -7,7 +7,6 @@ import hashlib
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +17,6 @@ from benefits.models import BankResultFile, Disbursement, DisbursementBatch, Led
 from benefits.services.disbursements import disbursements_generate, results_import
 from casework.models import Person, PersonalDataAccess
 from casework.services import organization_create
-from tests.factories import UserFactory
 
 from .conftest import result_file
 
@@ -44,15 +42,6 @@ def upload_results(client, batch, content, name="result.csv"):
     return client.post(
         url("payment-batch-results", batch.pk), {"file": SimpleUploadedFile(name, content)}, format="multipart"
     )
-
-
-@pytest.fixture
-def jinan_finance(world):
-    """A finance officer of 济南, with the unmask permission: every 大连 payment is outside her area."""
-    user = UserFactory(username="ji", full_name="季财务")
-    Membership.objects.create(user=user, unit=world.jinan, role=Role.FINANCE)
-    user.user_permissions.add(Permission.objects.get(codename="unmask_personal_data"))
-    return user
 
 
 def test_a_caseworker_is_refused_the_batches_and_finance_lists_them_with_their_totals(world, batch, finance, api_as):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from benefits.models import BankResultFile, Disbursement, DisbursementBatch, LedgerEntry, PaymentException
 from casework.models import PersonalDataAccess
-from tests.factories import UserFactory, make_person
+from tests.factories import make_person
 
 from .conftest import result_file
 
@@ -237,9 +237,7 @@ def test_failed_lines_are_reissued_and_pending_ones_cancelled_from_the_page(batc
     assert client.post(sent_url, {"action": "delete"}).status_code == 404
 
 
-def test_another_city_gets_404(world, batch, finance, sent, console_as):
-    jinan_finance = UserFactory(username="jinan-finance")
-    Membership.objects.create(user=jinan_finance, unit=world.jinan, role=Role.FINANCE)
+def test_another_city_gets_404(world, batch, finance, sent, console_as, jinan_finance):
     client = console_as(jinan_finance)
     line = sent[0]
     for url in (
