@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 
 import yaml
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,7 +39,6 @@ from .models import (
 )
 from .registers import window_end
 
-PEOPLE_PER_CITY = 300
 D = datetime.timedelta
 
 SURNAMES = (
@@ -290,7 +290,7 @@ def city_plan(*, city_code: str, city_name: str, districts: dict[str, str], comm
     """The city's demo households, from the city's seed only (``districts``: region code → name)."""
     drawer = _Drawer(city_code, sorted(districts), city_name, districts)
     plans, people = [], 0
-    while people < PEOPLE_PER_CITY:
+    while people < settings.CASEWORK_DEMO_PEOPLE_PER_CITY:
         plan = drawer.household(communities)
         plans.append(plan)
         people += len(plan.members)

