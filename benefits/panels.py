@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .rules.facts import FactsError
 from .screening import screen_person
-from .selectors_payments import can_read_batches, payment_history
+from .selectors_payments import can_read_batches, ledger_net, payment_history
 
 
 def person_eligibility(request, person) -> dict:
@@ -35,8 +35,7 @@ def _payments(request, **party) -> dict:
     """发放记录: the party's payment lines in the user's area, each with what its ledger entries net to."""
     lines = list(payment_history(user=request.user, **party))
     for line in lines:
-        entries = line.ledger.all()
-        line.net_cny = sum((entry.amount_cny for entry in entries), Decimal("0.00")) if entries else None
+        line.net_cny = ledger_net(line.ledger.all())
     return {
         "template": "benefits/_payments_panel.html",
         "lines": lines,

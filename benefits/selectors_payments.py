@@ -3,6 +3,7 @@ left, a person's or an organization's payment history, the applicant's own payme
 Every staff read is scoped to the user's service units; the applicant's to the party their account claimed."""
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
@@ -85,6 +86,12 @@ def exception_get_for_user(*, user, exception_id: int) -> PaymentException:
 
 
 _LEDGER = Prefetch("ledger", queryset=LedgerEntry.objects.order_by("sequence"))
+
+
+def ledger_net(entries) -> Decimal | None:
+    """What a line's ledger entries net to (a payment less its reversal), None before anything was booked."""
+    entries = list(entries)
+    return sum((entry.amount_cny for entry in entries), Decimal("0.00")) if entries else None
 
 
 def payment_history(*, user, person=None, organization=None):

@@ -245,7 +245,7 @@ class DisbursementDetailView(ConsoleView):
             line=line,
             party=line.person or line.organization,
             ledger=ledger,
-            net=sum((entry.amount_cny for entry in ledger), 0) if ledger else None,
+            net=selectors.ledger_net(ledger),
             reversed=any(entry.kind == LedgerEntry.Kind.REVERSAL for entry in ledger),
             history=[(row.history_date, row.history_user, _change(row), row) for row in history],
             can_read_batches=selectors.can_read_batches(user)[0],

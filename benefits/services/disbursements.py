@@ -314,11 +314,21 @@ def _check_totals(batch: DisbursementBatch) -> None:
         )
 
 
+def _is_finance(user, unit) -> bool:
+    return user.is_superuser or has_role(user, Role.FINANCE, unit)
+
+
 def can_handle_batch(user, unit) -> tuple[bool, str]:
     """Approving, exporting, downloading and settling a unit's batches: its finance officers (or above)."""
-    if user.is_superuser or has_role(user, Role.FINANCE, unit):
+    if _is_finance(user, unit):
         return True, ""
     return False, _("Only a finance officer of this unit or a unit above it handles payment batches.")
+
+
+def _check_handles_payments(actor, unit) -> None:
+    """Changing a line or settling an exception: the unit's finance officers (or above)."""
+    if not _is_finance(actor, unit):
+        raise PermissionDenied(_("Only a finance officer of this unit or a unit above it handles payments."))
 
 
 def _locked_batch(actor, batch: DisbursementBatch, *allowed: str) -> DisbursementBatch:
@@ -556,8 +566,7 @@ def _problem(batch, row: dict, line, seen: set) -> str:
 
 def _locked_line(actor, line: Disbursement, *allowed: str) -> Disbursement:
     line = Disbursement.objects.select_for_update().select_related("unit").get(pk=line.pk)
-    if not (actor.is_superuser or has_role(actor, Role.FINANCE, line.unit)):
-        raise PermissionDenied(_("Only a finance officer of this unit or a unit above it handles payments."))
+    _check_handles_payments(actor, line.unit)
     if line.status not in allowed:
         raise Conflict(
             _("This payment is %(status)s: it cannot be changed that way.") % {"status": line.get_status_display()}
@@ -721,8 +730,7 @@ def exception_resolve(*, actor, exception: PaymentException, resolution: str) ->
     exception = (
         PaymentException.objects.select_for_update().select_related("result_file__batch__unit").get(pk=exception.pk)
     )
-    if not (actor.is_superuser or has_role(actor, Role.FINANCE, exception.result_file.batch.unit)):
-        raise PermissionDenied(_("Only a finance officer of this unit or a unit above it handles payments."))
+    _check_handles_payments(actor, exception.result_file.batch.unit)
     if exception.resolved_at is not None:
         raise Conflict(_("This exception has already been resolved."))
     exception.resolution, exception.resolved_by, exception.resolved_at = resolution.strip()[:255], actor, timezone.now()
