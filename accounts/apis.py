@@ -1,17 +1,19 @@
 """REST endpoints of accounts: who am I, tokens, service units and staff users (scoped, read-only)."""
 
-from django.contrib.auth import authenticate
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import selectors
+from . import selectors, services
 from .api_base import FilteredListApi
 from .models import Membership, Role, ServiceUnit, User
 
@@ -93,6 +95,101 @@ class TokenRevokeApi(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _BrowserSignInApi(APIView):
+    """Anonymous endpoints of the portal's own pages that sign the browser in: throttled, and CSRF-checked even
+    though nobody is signed in yet (so another site cannot sign a visitor into an account of its choosing)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        SessionAuthentication().enforce_csrf(request)
+
+    def sign_in(self, request, user) -> Response:
+        login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return Response(UserOutputSerializer(user).data, status=self.success_status)
+
+    success_status = status.HTTP_200_OK
+
+
+class SmsCodeApi(APIView):
+    """Send a registration code to a mobile number (the same answer whether or not it already has an account)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "sms"
+
+    class SmsCodeInput(serializers.Serializer):
+        phone = serializers.CharField(max_length=20)
+
+    @extend_schema(
+        request=SmsCodeInput,
+        responses={
+            202: inline_serializer(
+                "SmsCodeSent", {"detail": serializers.CharField(), "expires_in": serializers.IntegerField()}
+            )
+        },
+    )
+    def post(self, request):
+        data = self.SmsCodeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.registration_code_send(**data.validated_data)
+        return Response(
+            {
+                "detail": _("If the number can register, a code is on its way by SMS."),
+                "expires_in": settings.CASEWORK_SMS_CODE_MINUTES * 60,
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class RegisterApi(_BrowserSignInApi):
+    """Create an applicant account with a mobile number, its SMS code and a password; the browser is signed in."""
+
+    success_status = status.HTTP_201_CREATED
+
+    class RegisterInput(serializers.Serializer):
+        phone = serializers.CharField(max_length=20)
+        code = serializers.CharField(max_length=12)
+        password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, max_length=128)
+        full_name = serializers.CharField(max_length=64)
+
+    @extend_schema(request=RegisterInput, responses={201: UserOutputSerializer})
+    def post(self, request):
+        data = self.RegisterInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.sign_in(request, services.applicant_register(**data.validated_data))
+
+
+class LoginApi(_BrowserSignInApi):
+    """Sign the browser in (the portal's sign-in page; token clients use ``auth/token/``)."""
+
+    @extend_schema(request=TokenApi.TokenInput, responses={200: UserOutputSerializer})
+    def post(self, request):
+        data = TokenApi.TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request._request, **data.validated_data)
+        if user is None:
+            # One answer for a wrong password, an unknown user and a disabled account.
+            raise ValidationError({"non_field_errors": [_("The username or password is not correct.")]})
+        return self.sign_in(request, user)
+
+
+class LogoutApi(APIView):
+    """Sign the browser out."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -32,3 +32,11 @@ class Conflict(DomainError):
     code = "conflict"
     status_code = 409
     default_message = _("This conflicts with the current state of the record.")
+
+
+class TooSoon(DomainError):
+    """Asked again too soon, or locked after too many wrong tries (429)."""
+
+    code = "too_many_requests"
+    status_code = 429
+    default_message = _("Too many tries. Wait a while and try again.")

@@ -252,3 +252,23 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.channel} · {self.subject}"
+
+
+class PhoneCode(models.Model):
+    """A verification code sent by SMS to register a mobile number. Only a keyed digest of the code is kept;
+    a code expires, allows a few tries, and is used once."""
+
+    phone = models.CharField(_("mobile phone"), max_length=11)
+    digest = models.CharField(_("code digest"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone verification code")
+        verbose_name_plural = _("phone verification codes")
+        indexes = [models.Index(fields=["phone", "-created_at"], name="phonecode_latest")]
+
+    def __str__(self):
+        return f"{self.phone[:3]}****{self.phone[-4:]} · {self.created_at:%Y-%m-%d %H:%M}"

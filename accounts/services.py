@@ -1,19 +1,22 @@
 """Every write to accounts: service units, staff users, memberships, worker heartbeats, default schedules,
-notifications."""
+notifications, applicant registration."""
 
+import datetime
 import json
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .errors import PermissionDenied
-from .models import Membership, Notification, ServiceUnit, User, WorkerHeartbeat
+from . import verification
+from .errors import PermissionDenied, TooSoon
+from .models import Membership, Notification, PhoneCode, ServiceUnit, User, WorkerHeartbeat
 from .permissions import can_administer_unit
 from .sms import sms_backend
 
@@ -232,3 +235,73 @@ def notifications_read(*, user, ids=None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+# --- Applicant accounts (the portal) ----------------------------------------------------------------------------
+
+
+def _mobile(phone: str, field: str = "phone") -> str:
+    try:
+        return verification.check_mobile(phone)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
+def registration_code_send(*, phone: str) -> None:
+    """Send a registration code to ``phone``. A number that already has an account gets a message saying so
+    instead (the caller is told the same either way), and no number gets a second SMS within the resend
+    interval."""
+    phone = _mobile(phone)
+    now = timezone.now()
+    resend = datetime.timedelta(seconds=settings.CASEWORK_SMS_RESEND_SECONDS)
+    if PhoneCode.objects.filter(phone=phone, created_at__gt=now - resend).exists():
+        raise TooSoon(_("A code was sent to this number less than a minute ago. Wait a moment before asking again."))
+    code = verification.numeric_code()
+    registered = User.objects.filter(username=phone).exists()
+    minutes = settings.CASEWORK_SMS_CODE_MINUTES
+    PhoneCode.objects.create(
+        phone=phone,
+        # An account holder's number gets a digest of a code nobody is sent: registering with it always fails.
+        digest=verification.digest(verification.numeric_code() if registered else code, purpose="register"),
+        expires_at=now + datetime.timedelta(minutes=minutes),
+    )
+    if registered:
+        text = _("This mobile number already has a Casework account: sign in with it, or ask your job centre.")
+    else:
+        text = _("Your Casework registration code is %(code)s. It expires in %(minutes)d minutes.") % {
+            "code": code,
+            "minutes": minutes,
+        }
+    notify_by_sms(number=phone, text=text)
+
+
+def applicant_register(*, phone: str, code: str, password: str, full_name: str) -> User:
+    """Create an applicant account for a mobile number proven by its SMS code (the number is the username).
+    A wrong code counts against that code; after a few wrong tries it is spent."""
+    phone = _mobile(phone)
+    user = User(username=phone, full_name=full_name.strip(), kind=User.Kind.APPLICANT)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            PhoneCode.objects.select_for_update()
+            .filter(phone=phone, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
+        usable = row is not None and row.attempts < settings.CASEWORK_SMS_CODE_ATTEMPTS
+        accepted = usable and verification.matches(row.digest, code.strip(), purpose="register")
+        if row is not None and not accepted:
+            row.attempts += 1
+            row.save(update_fields=["attempts"])
+        if accepted and not User.objects.filter(username=phone).exists():
+            row.used_at = now
+            row.save(update_fields=["used_at"])
+            user.set_password(password)
+            user.full_clean(exclude=["password"])
+            user.save()
+            return user
+    raise ValidationError({"code": _("The code is wrong or has expired. Ask for a new one.")})

@@ -23,6 +23,7 @@ urlpatterns = [
         apis_portal.MyApplicationActionApi.as_view(),
         name="my-application-action",
     ),
+    path("me/programs/", apis_portal.MyProgramListApi.as_view(), name="my-program-list"),
     path("me/entitlements/", apis_portal.MyEntitlementListApi.as_view(), name="my-entitlement-list"),
     path("me/payments/", apis_payments.MyPaymentListApi.as_view(), name="my-payment-list"),
     path("applications/", apis_applications.ApplicationListApi.as_view(), name="application-list"),

@@ -3,6 +3,8 @@ submitted through the same services as the console's, their documents and their 
 the party their account has claimed (404 for anything else), and the status is the applicant-facing one: internal
 steps, deciders, override reasons and verified facts are not shown."""
 
+import datetime
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -11,8 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.errors import PermissionDenied
+from casework.selectors import applicant_party
 
 from . import selectors
+from .apis import ScreenOutputSerializer
 from .apis_applications import (
     EntitlementSerializer,
     EvidenceListApi,
@@ -22,6 +26,7 @@ from .apis_applications import (
     file_response,
 )
 from .models import PUBLIC_CODE, Application
+from .screening import screen_document
 from .services import applications as workflow
 
 
@@ -111,7 +116,7 @@ class MyApplicationListApi(generics.ListAPIView):
     def post(self, request):
         data = self.MyApplicationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        party = selectors.applicant_party(user=request.user)
+        party = applicant_party(user=request.user)
         if party is None:
             raise PermissionDenied(_("Claim your record first: your account is not linked to a person or employer."))
         params = dict(data.validated_data)
@@ -169,3 +174,16 @@ class MyEntitlementListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.my_entitlement_list(user=self.request.user)
+
+
+class MyProgramListApi(APIView):
+    """The programs of my city for my kind of party, with whether I am likely to qualify today and why
+    (screened on my stored records; the job centre decides on the application)."""
+
+    @extend_schema(responses={200: ScreenOutputSerializer})
+    def get(self, request):
+        today = datetime.date.today()
+        document = selectors.my_facts(user=request.user, as_of=today)
+        if document is None:
+            raise PermissionDenied(_("Claim your record first: your account is not linked to a person or employer."))
+        return Response(screen_document(document, as_of=today))

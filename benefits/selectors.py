@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import ServiceUnit
-from casework.models import EmploymentRecord, HouseholdMember, Organization, Person, RegistryEntry
-from casework.selectors import city_local_names, hukou_is_local
+from casework.models import EmploymentRecord, HouseholdMember, Person, RegistryEntry
+from casework.selectors import applicant_party, city_local_names, hukou_is_local
 from casework.workdays import add_working_days
 
 from .models import PUBLIC_CODE, PUBLIC_STATUS, Application, Entitlement, Parameter, ParameterValue, Program
@@ -306,14 +306,19 @@ def entitlement_get_for_user(*, user, entitlement_id: int) -> Entitlement:
 # --- The applicant's own (the portal) -------------------------------------------------------------------------
 
 
-def applicant_party(*, user):
-    """The person or organization the applicant's account has claimed (None before a claim)."""
-    if not user.is_authenticated or not user.is_applicant:
+def my_facts(*, user, as_of: datetime.date) -> dict | None:
+    """The facts document of the party the applicant has claimed (None before a claim): a person's stored
+    records, or an employer's city and grants (what an employer's application adds is not known yet)."""
+    party = applicant_party(user=user)
+    if party is None:
         return None
-    return (
-        Person.objects.select_related("residence_unit").filter(account=user).first()
-        or Organization.objects.select_related("unit").filter(account=user).first()
-    )
+    if isinstance(party, Person):
+        return person_facts(person=party, as_of=as_of)
+    document = {"as_of": as_of.isoformat(), "city": party.unit.city_code, "subject": "organization"}
+    grants = _granted(as_of, organization_id=party.pk).values_list(*GRANT_FIELDS)
+    if grants:
+        document["grants"] = [_grant_row(*row) for row in grants]
+    return document
 
 
 def _own(queryset, user):

@@ -8,7 +8,6 @@ carry the place of registration (110105 朝阳区 dates from 1958; people born i
 
 import datetime
 import functools
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -17,7 +16,7 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+from accounts.verification import MOBILE_RE, check_mobile  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -82,15 +81,6 @@ def check_uscc(value: str) -> str:
         raise ValidationError(
             _("The check character of this unified social credit code is wrong."), code="checksum"
         ) from None
-
-
-def check_mobile(value: str) -> str:
-    number = re.sub(r"[\s-]", "", value or "")
-    if number.startswith("+86"):
-        number = number[3:]
-    if not MOBILE_RE.match(number):
-        raise ValidationError(_("A mobile number has 11 digits and starts with 13 to 19."), code="phone")
-    return number
 
 
 def mask_id_number(number: str) -> str:

@@ -14,6 +14,7 @@ from .models import (
     Household,
     HouseholdMember,
     Organization,
+    OrganizationClaim,
     Person,
     PersonalDataAccess,
     Register,
@@ -236,3 +237,47 @@ def hukou_is_local(person: Person, *, names: dict[str, list[str]] | None = None)
         return None
     names = names if names is not None else city_local_names()
     return any(name in person.hukou_place for name in names.get(person.residence_unit.city_code, []))
+
+
+# --- The applicant's own (the portal) -------------------------------------------------------------------------
+
+
+def applicant_party(*, user):
+    """The person or organization the applicant's account has claimed (None before a claim)."""
+    if not user.is_authenticated or not user.is_applicant:
+        return None
+    return (
+        Person.objects.select_related("residence_unit").filter(account=user).first()
+        or Organization.objects.select_related("unit").filter(account=user).first()
+    )
+
+
+def my_registry_entries(*, user):
+    """The register entries of the applicant's own person record, newest first."""
+    if not user.is_authenticated or not user.is_applicant:
+        return RegistryEntry.objects.none()
+    return (
+        RegistryEntry.objects.filter(
+            Q(person__account=user) | Q(household__members__person__account=user)  # a zero-employment household
+        )
+        .select_related("register", "unit")
+        .order_by("-entered_on", "-pk")
+    )
+
+
+def my_organization_claims(*, user):
+    if not user.is_authenticated or not user.is_applicant:
+        return OrganizationClaim.objects.none()
+    return OrganizationClaim.objects.filter(user=user).select_related("organization").order_by("-created_at", "-pk")
+
+
+def organization_claim_list(*, user, status: str = ""):
+    """Employer claims on organizations in the user's area (pending first)."""
+    claims = OrganizationClaim.objects.visible_to(user).select_related("organization__unit", "user", "decided_by")
+    if status:
+        claims = claims.filter(status=status)
+    return claims.order_by("-created_at", "-pk")
+
+
+def organization_claim_get_for_user(*, user, claim_id) -> OrganizationClaim:
+    return get_object_or_404(organization_claim_list(user=user), pk=claim_id)

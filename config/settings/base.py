@@ -261,7 +261,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "20/min", "screen": env.str("CASEWORK_SCREEN_RATE", default="60/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": "20/min",
+        "screen": env.str("CASEWORK_SCREEN_RATE", default="60/min"),
+        # Asking for an SMS code (registration, claim) and trying claim codes: per applicant, or per address.
+        "sms": env.str("CASEWORK_SMS_RATE", default="10/hour"),
+        "claim": env.str("CASEWORK_CLAIM_RATE", default="30/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casework API",
@@ -279,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "EntitlementStatusEnum": "benefits.models.Entitlement.Status",
         "EmploymentStatusEnum": "casework.models.EmploymentStatus",
         "ApplicationStateEnum": "benefits.models.Application.State",
+        "OrganizationClaimStatusEnum": "casework.models.OrganizationClaim.Status",
         "PeriodEnum": "benefits.models.Period",
     },
 }
@@ -310,6 +317,16 @@ CASEWORK_SECOND_APPROVAL_ABOVE_CNY = Decimal(env.str("CASEWORK_SECOND_APPROVAL_A
 
 # --- Notifications -----------------------------------------------------------------------------------------
 CASEWORK_SMS_BACKEND = env.str("CASEWORK_SMS_BACKEND", default="accounts.sms.ConsoleSmsBackend")
+
+# The portal's codes: an SMS code (registration, claim) lives this long, allows this many wrong tries, and is not
+# sent again to the same number (or account) within the resend interval; a caseworker's claim code lives some days.
+# Wrong claim codes: after CASEWORK_CLAIM_FAILURES in a row, the account's claims are locked for a while.
+CASEWORK_SMS_CODE_MINUTES = env.int("CASEWORK_SMS_CODE_MINUTES", default=10)
+CASEWORK_SMS_CODE_ATTEMPTS = env.int("CASEWORK_SMS_CODE_ATTEMPTS", default=5)
+CASEWORK_SMS_RESEND_SECONDS = env.int("CASEWORK_SMS_RESEND_SECONDS", default=60)
+CASEWORK_CLAIM_CODE_DAYS = env.int("CASEWORK_CLAIM_CODE_DAYS", default=7)
+CASEWORK_CLAIM_FAILURES = env.int("CASEWORK_CLAIM_FAILURES", default=5)
+CASEWORK_CLAIM_LOCK_MINUTES = env.int("CASEWORK_CLAIM_LOCK_MINUTES", default=30)
 # EMAIL_URL: consolemail:// (the default: mail goes to the log), smtp+tls://user:password@host:587, …
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="casework@localhost")
