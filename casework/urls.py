@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_claims
 
 app_name = "casework"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("people/<int:pk>/edit/", views.PersonEditView.as_view(), name="person-edit"),
     path("people/<int:pk>/unmask/", views.PersonUnmaskView.as_view(), name="person-unmask"),
+    path("people/<int:pk>/claim-code/", views_claims.PersonClaimCodeView.as_view(), name="person-claim-code"),
     path("people/<int:pk>/<slug:action>/", views.PersonActionView.as_view(), name="person-action"),
     path("entries/<int:pk>/exit/", views.EntryExitView.as_view(), name="entry-exit"),
     path("registers/", views.RegisterListView.as_view(), name="register-list"),
@@ -26,5 +27,11 @@ urlpatterns = [
     path("worklist/", views.WorklistView.as_view(), name="worklist"),
     path("worklist/<int:pk>/done/", views.FollowUpDoneView.as_view(), name="follow-up-done"),
     path("access-log/", views.AccessLogView.as_view(), name="access-log"),
+    path("claims/", views_claims.OrganizationClaimListView.as_view(), name="claim-list"),
+    path(
+        "claims/<int:pk>/<slug:action>/",
+        views_claims.OrganizationClaimDecideView.as_view(),
+        name="claim-decide",
+    ),
     path("imports/", include(("casework.import_urls", "imports"))),
 ]

@@ -19,7 +19,7 @@ from accounts.models import Role, User
 from accounts.views import ConsoleView
 
 from . import forms, selectors, services, worklist
-from .identity import mask_id_number
+from .identity import mask_id_number, mask_phone
 from .models import FollowUp, Person, RegistryEntry
 from .permissions import can_edit_in_unit, can_read_access_log, can_unmask
 
@@ -161,6 +161,7 @@ class PersonDetailView(ConsolePage):
             "panel": panels[tab](self.request, person) if tab in panels else None,
             "can_edit": can_edit_in_unit(user, person.residence_unit)[0],
             "can_unmask": can_unmask(user)[0],
+            "portal_account": mask_phone(person.account.username) if person.account_id else "",
             **selectors.person_profile(person=person),
         }
         registers = [

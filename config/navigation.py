@@ -13,6 +13,7 @@ NAVIGATION = [
     ("casework:register-list", _("Registers"), None),
     ("casework:household-list", _("Households"), None),
     ("casework:organization-list", _("Organizations"), None),
+    ("casework:claim-list", _("Employer claims"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("benefits:application-list", _("Applications"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("benefits:entitlement-list", _("Grants"), {Role.CASEWORKER, Role.SUPERVISOR, Role.FINANCE, Role.AUDITOR}),
     ("benefits:batch-list", _("Payments"), {Role.FINANCE, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN}),
