@@ -1,17 +1,21 @@
 """Demo data of the policy engine: demo values for the parameters the documents leave open, clearly marked as
 demo, so the demo shows amounts; and in each city a few approved job-seeking subsidies and the month's payment
-batch, so the finance officer has a batch to approve. Called by ``bootstrap_demo`` only (never in production)."""
+batch, so the finance officer has a batch to approve; and a portal applicant per city (``<city>.applicant``) whose
+account has claimed the first of those people, so the portal shows a record, a grant and its payments. Called by
+``bootstrap_demo`` only (never in production)."""
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import DemoLogin
 from accounts.errors import DomainError
 from accounts.models import ServiceUnit, User
 from casework.models import Person
 
-from .models import Application, Program
+from .models import Application, Entitlement, Program
 from .services import (
     application_approve,
     application_create,
@@ -56,6 +60,28 @@ def _grants(city: ServiceUnit, today) -> int:
     return made
 
 
+def _applicant(city: ServiceUnit) -> DemoLogin | None:
+    """The city's demo portal account, linked to the person of the city's first demo grant (once)."""
+    grant = (
+        Entitlement.objects.filter(program__code=f"{city.city_code}_job_seeking_startup_subsidy", person__isnull=False)
+        .select_related("person")
+        .order_by("pk")
+        .first()
+    )
+    if grant is None:
+        return None
+    user, created = User.objects.get_or_create(
+        username=f"{city.city_code}.applicant",
+        defaults={"kind": User.Kind.APPLICANT, "full_name": grant.person.name},
+    )
+    if created:
+        user.set_password(settings.CASEWORK_DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    if not Person.objects.filter(account=user).exists():
+        Person.objects.filter(pk=grant.person_id, account__isnull=True).update(account=user)
+    return DemoLogin(username=user.username, role="applicant (portal /portal/)", unit=grant.person.name)
+
+
 def bootstrap(*, logins=()) -> dict:
     today = timezone.localdate()
     summary = {"demo_parameter_values": demo_parameters_load()}
@@ -64,4 +90,8 @@ def bootstrap(*, logins=()) -> dict:
         user.user_permissions.add(unmask)
     summary["demo_grants"] = {city.city_code: _grants(city, today) for city in ServiceUnit.objects.cities()}
     summary["payments"] = disbursements_generate(month=today)
+    for city in ServiceUnit.objects.cities().order_by("city_code"):
+        login = _applicant(city)
+        if login is not None and isinstance(logins, list):
+            logins.append(login)
     return summary

@@ -44,6 +44,15 @@ def test_demo_builds_five_cities_with_every_role_grants_and_a_batch_and_prints_w
     dalian = DisbursementBatch.objects.get(unit__city_code="dalian")
     assert batch_approve(actor=User.objects.get(username="dalian.finance"), batch=dalian).status == "approved"
 
+    # A portal applicant per city, whose account has claimed a person with a grant (the portal shows it).
+    for city in CITIES:
+        assert f"{city}.applicant" in out
+        applicant = User.objects.get(username=f"{city}.applicant")
+        assert applicant.is_applicant and Entitlement.objects.filter(person=applicant.person).exists()
+    portal = client.__class__()
+    assert portal.login(username="dalian.applicant", password=settings.CASEWORK_DEMO_PASSWORD)
+    assert portal.get("/api/v1/me/entitlements/").json()["count"] >= 1
+
 
 def test_demo_is_idempotent():
     from benefits.models import Application, Disbursement
