@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,14 @@ def _sync_catalogue(sender, **kwargs):
     parameter_sync()
 
 
+def _sqlite_functions(sender, connection, **kwargs):
+    """The aggregates the reports need that SQLite lacks (PostgreSQL has them built in)."""
+    if connection.vendor == "sqlite":
+        from .selectors_reports import SqliteMedian
+
+        connection.connection.create_aggregate("MEDIAN", 1, SqliteMedian)
+
+
 class BenefitsConfig(AppConfig):
     """What people get, how much, when paid: programs, parameters, rules (and later applications, payments)."""
 
@@ -19,3 +28,4 @@ class BenefitsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_catalogue, sender=self, dispatch_uid="benefits.sync_catalogue")
+        connection_created.connect(_sqlite_functions, dispatch_uid="benefits.sqlite_functions")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_applications, views_entitlements, views_payments
+from . import views, views_applications, views_entitlements, views_payments, views_reports
 
 app_name = "benefits"
 
@@ -45,4 +45,8 @@ urlpatterns = [
     path("payments/lines/<int:pk>/", views_payments.DisbursementDetailView.as_view(), name="disbursement-detail"),
     path("payments/<int:pk>/", views_payments.BatchDetailView.as_view(), name="batch-detail"),
     path("payments/<int:pk>/file.<slug:fmt>", views_payments.BatchFileView.as_view(), name="batch-file"),
+    path("reports/", views_reports.ReportDashboardView.as_view(), name="report-dashboard"),
+    path("reports/monthly.xlsx", views_reports.ReportMonthlyView.as_view(), name="report-monthly"),
+    path("reports/list/<str:figure>/", views_reports.ReportListView.as_view(), name="report-list"),
+    path("reports/<slug:name>/", views_reports.ReportDetailView.as_view(), name="report-detail"),
 ]

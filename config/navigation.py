@@ -18,6 +18,12 @@ NAVIGATION = [
     ("benefits:entitlement-list", _("Grants"), {Role.CASEWORKER, Role.SUPERVISOR, Role.FINANCE, Role.AUDITOR}),
     ("benefits:batch-list", _("Payments"), {Role.FINANCE, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN}),
     ("benefits:lead-list", _("Proactive service"), {Role.CASEWORKER, Role.SUPERVISOR}),
+    # Every role: a caseworker sees the figures of their own community, finance the money.
+    (
+        "benefits:report-dashboard",
+        _("Reports"),
+        {Role.CASEWORKER, Role.SUPERVISOR, Role.FINANCE, Role.ADMIN, Role.AUDITOR},
+    ),
     ("benefits:program-list", _("Programs"), None),
     ("benefits:what-if", _("Screener"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("accounts:unit-list", _("Service units"), None),

@@ -1,0 +1,98 @@
+"""Spreadsheets of the reports: a report (or the monthly statistics workbook, one sheet per report) with the same
+tables and numbers as the page, and the list behind a number. Written in Chinese whatever the page's language
+(they go up to the bureau); ID numbers masked unless a user with the permission asks with a reason (logged)."""
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from casework.exports import BOLD, DATE_FORMAT, HEADING_FILL, _saved
+from casework.services import personal_data_access_record
+
+from .selectors_reports import Report, ReportContext
+
+MONEY_FORMAT = "#,##0.00"
+EXPORT_LANGUAGE = "zh-hans"
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    """A sheet name Excel accepts (at most 31 characters, none of []:*?/\\), unique in the workbook."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip() or "Sheet"
+    base, n = name, 2
+    while name in used:
+        name = f"{base[:28]} {n}"
+        n += 1
+    used.add(name)
+    return name
+
+
+def _value(sheet, value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = MONEY_FORMAT
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    return str(value)  # a translated label
+
+
+def _heading(sheet, values):
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=str(value))
+        cell.font, cell.fill = BOLD, HEADING_FILL
+        cells.append(cell)
+    return cells
+
+
+def scope_label(ctx: ReportContext) -> str:
+    return ctx.unit.name if ctx.unit is not None else _("My whole area")
+
+
+def reports_workbook(*, ctx: ReportContext, reports: list[Report]):
+    """One sheet per report: what, where and when on top, then each table with its heading row."""
+    workbook = Workbook(write_only=True)
+    used: set[str] = set()
+    with translation.override(EXPORT_LANGUAGE):
+        for report in reports:
+            sheet = workbook.create_sheet(_sheet_title(report.title, used))
+            sheet.append(_heading(sheet, [report.title]))
+            sheet.append([_("Unit"), scope_label(ctx)])
+            sheet.append([_("Period"), f"{ctx.start:%Y-%m-%d} – {ctx.end:%Y-%m-%d}"])
+            sheet.append([_("Made on"), timezone.localdate().isoformat()])
+            for table in report.tables:
+                sheet.append([])
+                sheet.append(_heading(sheet, [table.title]))
+                sheet.append(_heading(sheet, table.columns))
+                for row in table.rows:
+                    sheet.append([_value(sheet, cell.value) for cell in row])
+                if table.note:
+                    sheet.append([table.note])
+    return _saved(workbook)
+
+
+def drill_down_workbook(*, user, title: str, columns: list[str], rows, unmasked: bool, reason: str = ""):
+    """The list behind a number, one row per person, application, grant or line. ``unmasked`` needs the
+    permission and a reason and is logged once per file (``personal_data_access_record``)."""
+    if unmasked:
+        personal_data_access_record(user=user, fields="id_number (report list export)", reason=reason)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(title, set()))
+    sheet.append(_heading(sheet, columns))
+    for row in rows:
+        sheet.append([_value(sheet, cell.value) for cell in row])
+    return _saved(workbook)
+
+
+def file_name(ctx: ReportContext, what: str) -> str:
+    where = f"-{ctx.unit.pk}" if ctx.unit is not None else ""
+    return f"report-{what}{where}-{ctx.start:%Y%m}-{ctx.end:%Y%m}.xlsx"

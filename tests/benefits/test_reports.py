@@ -1,0 +1,444 @@
+"""Supervisors' reports on generated data: every number equals the count of the list behind it; a district's
+supervisor sees the district, the city's administrator the sum of its districts; the workbook has the page's
+numbers and no full ID number for a user without the permission; the dashboard's queries do not grow with the
+data."""
+
+import datetime
+import io
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from accounts.services import membership_grant
+from benefits.models import (
+    Application,
+    Disbursement,
+    DisbursementBatch,
+    DisbursementRun,
+    Entitlement,
+    Lead,
+    LedgerEntry,
+    Program,
+)
+from benefits.selectors_reports import REPORTS
+from casework.models import (
+    Assistance,
+    Contact,
+    FollowUp,
+    Household,
+    HouseholdMember,
+    PersonalDataAccess,
+    Register,
+    RegistryEntry,
+)
+from tests.factories import UserFactory, make_person, make_unit
+
+TODAY = timezone.localdate()
+THIS_MONTH = TODAY.replace(day=1)
+LAST_MONTH = (THIS_MONTH - datetime.timedelta(days=1)).replace(day=1)
+MONTHLY = "dalian_hard_to_employ_flexible_si_subsidy_others"
+ONE_TIME = "dalian_job_seeking_startup_subsidy"
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def xigang_world(world):
+    """西岗区 gets a street and a community, and 徐娜, its supervisor (bob's neighbour district)."""
+    street = make_unit("白云街道", "street", world.xigang)
+    community = make_unit("白云新村社区", "community", street)
+    xena = UserFactory(username="xena", full_name="徐娜")
+    membership_grant(user=xena, unit=world.xigang, role=Role.SUPERVISOR)
+    return community, xena
+
+
+def _day(days_ago: int) -> datetime.date:
+    return TODAY - datetime.timedelta(days=days_ago)
+
+
+def populate(world, community, *, scale: int = 1):
+    """A community's worth of everything the reports count: people on registers (new, exited with a reason),
+    graduates contacted recently, long ago or never, households (zero, fell back, cleared), applications in
+    every state, grants, payment lines (paid, failed, reversed, waiting), follow-ups, leads, assistance."""
+    graduates = Register.objects.get(code="unemployed_graduates_after_leaving")
+    unemployed = Register.objects.get(code="registered_urban_unemployed")
+    monthly, one_time = Program.objects.get(code=MONTHLY), Program.objects.get(code=ONE_TIME)
+    staff = world.bob
+    run = DisbursementRun.objects.create(
+        month=THIS_MONTH,
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+        created=0,
+        already_present=0,
+        batches_made=0,
+        total_cny=0,
+    )
+    batches = {}
+
+    def batch(month, status):
+        key = (month, status)
+        if key not in batches:
+            batches[key] = DisbursementBatch.objects.create(
+                reference=f"T-{community.pk}-{month:%Y%m}-{status}-{next(_seq)}",
+                unit=community,
+                program=monthly,
+                month=month,
+                sequence=next(_seq),
+                control_count=0,
+                control_sum_cny=0,
+                status=status,
+                run=run,
+            )
+        return batches[key]
+
+    for index in range(6 * scale):
+        person = make_person(community, f"测试{index}号")
+        n = next(_seq)
+        RegistryEntry.objects.create(register=graduates, person=person, unit=community, entered_on=_day(40 + index))
+        if index % 3 == 0:
+            Contact.objects.create(
+                person=person, contacted_on=_day(5), channel="phone", outcome="seeking", caseworker=world.alice
+            )
+        elif index % 3 == 1:
+            Contact.objects.create(
+                person=person, contacted_on=_day(60), channel="visit", outcome="seeking", caseworker=staff
+            )
+            FollowUp.objects.create(kind="contact_due", person=person, unit=community, due_on=_day(10))
+        RegistryEntry.objects.create(
+            register=unemployed,
+            person=person,
+            unit=community,
+            entered_on=_day(400),
+            exited_on=_day(3) if index % 2 else None,
+            exit_reason="employed" if index % 2 else "",
+        )
+        household = Household.objects.create(
+            unit=community,
+            is_zero_employment=index % 3 != 2,
+            fell_back_on=_day(20) if index % 3 == 0 else None,
+            cleared_on=_day(2) if index % 3 == 2 else None,
+        )
+        HouseholdMember.objects.create(household=household, person=person, relation="head")
+        Lead.objects.create(
+            person=person, program=one_time, unit=community, first_found_on=_day(1), last_found_on=TODAY
+        )
+        if index % 2 == 0:
+            Assistance.objects.create(person=person, caseworker=world.alice, reason="一对一", started_on=_day(30))
+        states = ["draft", "submitted", "recommended", "rejected", "withdrawn", "approved"]
+        state = states[index % len(states)]
+        decided = state in ("approved", "rejected")
+        application = Application.objects.create(
+            person=person,
+            unit=community,
+            program=monthly if state == "approved" else one_time,
+            state=state,
+            requested_start=LAST_MONTH,
+            created_by=world.alice,
+            submitted_at=None if state == "draft" else timezone.now() - datetime.timedelta(days=45 + n % 5),
+            decided_by=staff if decided else None,
+            decided_on=_day(n % 7) if decided else None,
+        )
+        if state != "approved":
+            continue
+        grant = Entitlement.objects.create(
+            application=application,
+            person=person,
+            unit=community,
+            program=monthly,
+            family=monthly.family,
+            once=False,
+            start=LAST_MONTH,
+            end=_day(-10),
+            amount_per_period=Decimal("1000.00"),
+            period="month",
+            approved_by=staff,
+            approved_on=LAST_MONTH,
+        )
+        for month, status, line_status in (
+            (LAST_MONTH, "settled", "paid"),
+            (THIS_MONTH, "exported", "failed" if n % 2 else "paid"),
+        ):
+            line = Disbursement.objects.create(
+                entitlement=grant,
+                program=monthly,
+                person=person,
+                unit=community,
+                period=month,
+                reference=f"L{grant.pk}-{month:%Y%m}",
+                batch=batch(month, status),
+                amount_cny=Decimal("1000.00"),
+                status=line_status,
+                created_at=timezone.now(),
+            )
+            if line_status == "paid" and month == LAST_MONTH:
+                sequence = LedgerEntry.objects.count() + 1
+                payment = LedgerEntry.objects.create(
+                    sequence=sequence,
+                    disbursement=line,
+                    kind="payment",
+                    amount_cny=line.amount_cny,
+                    booked_on=month,
+                    recorded_at=timezone.now(),
+                    previous_hash="",
+                    hash=f"p{line.pk}",
+                )
+                LedgerEntry.objects.create(
+                    sequence=sequence + 1,
+                    disbursement=line,
+                    kind="reversal",
+                    amount_cny=-line.amount_cny,
+                    reverses=payment,
+                    booked_on=TODAY,
+                    recorded_at=timezone.now(),
+                    previous_hash="",
+                    hash=f"r{line.pk}",
+                )
+
+
+@pytest.fixture
+def report_data(world, xigang_world, db):
+    community, _xena = xigang_world
+    for unit in (world.youhao, world.tianjinjie, community, world.furong):
+        populate(world, unit)
+    return community
+
+
+def period_query(**extra) -> str:
+    start = LAST_MONTH.replace(month=1) if LAST_MONTH.year == TODAY.year else LAST_MONTH
+    params = {"from": f"{start:%Y-%m}", "to": f"{TODAY:%Y-%m}", **extra}
+    return "&".join(f"{key}={value}" for key, value in params.items())
+
+
+def dashboard(client, **extra):
+    response = client.get(reverse("benefits:report-dashboard") + "?" + period_query(**extra))
+    assert response.status_code == 200
+    return response.context["reports"]
+
+
+def numbers(reports, *, skip=("by_unit",)) -> dict:
+    """Every numeric cell of the reports by (report, table, row label, column), the by-unit tables left out."""
+    found = {}
+    for report in reports:
+        for table in report.tables:
+            if table.key in skip:
+                continue
+            for row in table.rows:
+                for column, cell in zip(table.columns, row[1:], strict=False):
+                    if cell.numeric:
+                        found[(report.name, table.key, str(row[0].value), column)] = cell.value
+    return found
+
+
+# --- 1. Each number equals the count of its drill-down list ------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["bob", "grace", "alice"])
+def test_every_number_equals_the_count_of_the_list_behind_it(who, world, report_data, console_as):
+    client = console_as(getattr(world, who))
+    reports = dashboard(client)
+    checked = 0
+    for report in reports:
+        for table in report.tables:
+            for row in table.rows:
+                for cell in row[1:]:
+                    if not cell.link:
+                        continue
+                    response = client.get(cell.link)
+                    assert response.status_code == 200, cell.link
+                    assert response.context["page"].paginator.count == cell.value, (report.name, table.key, cell.link)
+                    checked += 1
+    assert checked >= 30
+    linked = {r.name for r in reports for t in r.tables for row in t.rows for c in row[1:] if c.link}
+    assert linked == set(REPORTS)
+
+
+def test_a_list_shows_masked_id_numbers_and_links_to_the_person(world, report_data, console_as):
+    client = console_as(world.bob)
+    response = client.get(reverse("benefits:report-list", args=["contacts.never"]) + "?" + period_query())
+    rows = response.context["rows"]
+    assert rows
+    person = RegistryEntry.objects.filter(unit=world.youhao, register__needs_contact=True).first().person
+    body = response.content.decode()
+    assert person.id_number not in body
+    assert reverse("casework:person-detail", args=[rows[0][0].link.rstrip("/").split("/")[-1]]) == rows[0][0].link
+
+
+# --- 2. A district sees the district; the city the sum of its districts -------------------------------------------
+
+
+def test_a_district_supervisor_sees_the_district_and_the_city_the_sum(world, report_data, xigang_world, console_as):
+    _community, xena = xigang_world
+    bob = numbers(dashboard(console_as(world.bob)))
+    xigang = numbers(dashboard(console_as(xena)))
+    city = numbers(dashboard(console_as(world.grace)))
+    assert bob and xigang
+    for key in set(bob) | set(xigang) | set(city):
+        assert city.get(key, 0) == bob.get(key, 0) + xigang.get(key, 0), key
+    on_register = ("registers", "by_register", "离校未就业高校毕业生", "On the register at the end of the period")
+    assert bob[on_register] == 12 and xigang[on_register] == 6 and city[on_register] == 18
+    jinan = numbers(dashboard(console_as(world.carol)))
+    assert jinan[on_register] == 6
+
+
+def test_the_city_by_unit_table_has_one_row_per_district_equal_to_the_district(world, report_data, console_as):
+    bob = dashboard(console_as(world.bob))
+    city = dashboard(console_as(world.grace))
+    for bob_report, city_report in zip(bob, city, strict=True):
+        for bob_table, city_table in zip(bob_report.tables, city_report.tables, strict=True):
+            if bob_table.key != "by_unit":
+                continue
+            assert [row[0].value for row in city_table.rows] == ["中山区", "西岗区"]
+            assert [row[0].value for row in bob_table.rows] == ["青泥洼桥街道"]
+            zhongshan = city_table.rows[0]
+            for column, cell in enumerate(zhongshan[1:], start=1):
+                if cell.numeric:
+                    assert cell.value == sum(row[column].value for row in bob_table.rows), city_report.name
+
+
+def test_a_unit_outside_the_area_is_not_found(world, report_data, console_as):
+    client = console_as(world.bob)
+    assert client.get(reverse("benefits:report-dashboard") + f"?unit={world.xigang.pk}").status_code == 404
+    leads = reverse("benefits:report-list", args=["leads.open"])
+    assert client.get(leads + f"?unit={world.jinan.pk}").status_code == 404
+    assert client.get(reverse("benefits:report-list", args=["nothing.here"])).status_code == 404
+    assert client.get(reverse("benefits:report-detail", args=["nothing"])).status_code == 404
+
+
+def test_choosing_a_community_narrows_every_number(world, report_data, console_as):
+    client = console_as(world.bob)
+    whole = numbers(dashboard(client))
+    youhao = numbers(dashboard(client, unit=world.youhao.pk))
+    on_register = ("registers", "by_register", "离校未就业高校毕业生", "On the register at the end of the period")
+    assert youhao[on_register] == 6 and whole[on_register] == 12
+
+
+def test_applicants_get_no_reports(world, console_as):
+    response = console_as(world.dan).get(reverse("benefits:report-dashboard"))
+    assert response.status_code == 403
+
+
+def test_the_nav_shows_reports_to_staff(world, console_as):
+    response = console_as(world.alice).get(reverse("accounts:home"))
+    assert reverse("benefits:report-dashboard") in [item["url"] for item in response.context["nav_items"]]
+
+
+# --- 3. The workbook: the page's numbers, no full ID number without the permission --------------------------------
+
+
+def _sheet_rows(workbook):
+    return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets}
+
+
+def _cells(response) -> set[str]:
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return {str(value) for rows in _sheet_rows(workbook).values() for row in rows for value in row}
+
+
+def test_the_report_workbook_has_the_numbers_of_the_page(world, report_data, console_as):
+    client = console_as(world.bob)
+    reports = dashboard(client)
+    response = client.get(reverse("benefits:report-dashboard") + "?" + period_query(format="xlsx"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheets = _sheet_rows(workbook)
+    assert len(sheets) == len(REPORTS)
+    for report, (_title, rows) in zip(reports, sheets.items(), strict=True):
+        assert rows[0][0] == report.title
+        for table in report.tables:
+            start = next(i for i, row in enumerate(rows) if row[0] == table.title)
+            heading = rows[start + 1][: len(table.columns)]
+            assert [cell or "" for cell in heading] == [str(column) for column in table.columns]
+            for offset, row in enumerate(table.rows, start=2):
+                written = rows[start + offset][: len(row)]
+                assert written == [cell.value for cell in row], (report.name, table.key)
+
+
+def test_no_full_id_number_in_any_file_for_a_user_without_the_permission(world, report_data, console_as):
+    client = console_as(world.bob)
+    entries = RegistryEntry.objects.filter(unit__path__startswith=world.zhongshan.path)
+    ids = set(entries.values_list("person__id_number", flat=True))
+    assert ids
+    urls = [reverse("benefits:report-dashboard") + "?" + period_query(format="xlsx")]
+    urls.append(reverse("benefits:report-monthly") + f"?month={TODAY:%Y-%m}")
+    for figure in ("registers.active", "contacts.total", "applications.received", "lines.paid", "grants.active"):
+        urls.append(reverse("benefits:report-list", args=[figure]) + "?" + period_query(format="xlsx"))
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        cells = _cells(response)
+        assert not ids & cells, url
+        if "list" in url:
+            assert any(value.endswith(tuple(number[-4:] for number in ids)) for value in cells), url
+
+
+def test_full_numbers_need_the_permission_and_a_reason_and_are_logged(world, report_data, console_as):
+    client = console_as(world.bob)
+    url = reverse("benefits:report-list", args=["registers.active"]) + "?" + period_query()
+    assert client.post(url, {"reason": "核对名单"}).status_code == 403
+    world.bob.user_permissions.add(Permission.objects.get(codename="unmask_personal_data"))
+    client = console_as(type(world.bob).objects.get(pk=world.bob.pk))
+    assert client.post(url, {"reason": ""}).status_code == 403
+    assert not PersonalDataAccess.objects.exists()
+    response = client.post(url, {"reason": "核对名单"})
+    assert response.status_code == 200
+    cells = _cells(response)
+    zhang = RegistryEntry.objects.filter(unit=world.youhao).first().person
+    assert zhang.id_number in cells
+    access = PersonalDataAccess.objects.get()
+    assert (access.user, access.reason) == (world.bob, "核对名单")
+
+
+def test_the_monthly_workbook_has_a_sheet_per_report_with_the_month_s_numbers(world, report_data, console_as):
+    client = console_as(world.grace)
+    month = f"{LAST_MONTH:%Y-%m}"
+    page = client.get(reverse("benefits:report-detail", args=["payments"]) + f"?from={month}&to={month}")
+    paid = next(t for t in page.context["reports"][0].tables if t.key == "by_month").rows
+    response = client.get(reverse("benefits:report-monthly") + f"?month={month}")
+    sheets = _sheet_rows(load_workbook(io.BytesIO(b"".join(response.streaming_content))))
+    assert len(sheets) == len(REPORTS)
+    money = list(sheets.values())[list(REPORTS).index("payments")]
+    written = next(row for row in money if row[0] == month)
+    assert written[: len(paid[0])] == [month, *[cell.value for cell in paid[0][1:]]]
+    assert any(cell.value for cell in paid[0][1:])
+
+
+# --- Queries do not grow with the data --------------------------------------------------------------------------
+
+
+def test_the_dashboard_runs_the_same_number_of_queries_for_more_data(
+    world, xigang_world, console_as, django_assert_num_queries
+):
+    client = console_as(world.grace)
+    populate(world, world.youhao)
+    url = reverse("benefits:report-dashboard") + "?" + period_query()
+    client.get(url)  # sessions, caches
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    populate(world, world.tianjinjie, scale=3)
+    populate(world, xigang_world[0], scale=2)
+    with django_assert_num_queries(len(small.captured_queries)):
+        reports = client.get(url).context["reports"]
+    on_register = ("registers", "by_register", "离校未就业高校毕业生", "On the register at the end of the period")
+    assert numbers(reports)[on_register] == 36
+
+
+def test_a_drill_down_list_runs_the_same_number_of_queries_for_more_rows(
+    world, xigang_world, console_as, django_assert_num_queries
+):
+    client = console_as(world.grace)
+    populate(world, world.youhao)
+    for figure in ("registers.active", "households.zero", "lines.paid", "followups.open", "applications.received"):
+        url = reverse("benefits:report-list", args=[figure]) + "?" + period_query()
+        client.get(url)
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        populate(world, world.tianjinjie, scale=2)
+        with django_assert_num_queries(len(few.captured_queries)):
+            assert client.get(url).context["page"].paginator.count > 0
