@@ -19,12 +19,10 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import ServiceUnit
-from accounts.services import unit_create
 from benefits.models import Lead, ScreeningRun
 from benefits.proactive import proactive_screen, screening_counts, screening_start
 from benefits.tasks import proactive_screen_chunk_task
-from casework.bench.search import CHUNK, _insert_sql, insert_params
+from casework.bench.search import CHUNK, _insert_sql, insert_params, unit_tree
 from casework.models import Person, Register
 
 NAME = "proactive"
@@ -37,32 +35,8 @@ def add_arguments(parser):
     parser.add_argument("--workers", type=int, default=0, help="Screen through a Celery worker with N processes.")
 
 
-def _communities() -> list[ServiceUnit]:
-    existing = {
-        (u.parent_id, u.name): u
-        for u in ServiceUnit.objects.filter(
-            city_code="dalian",
-            path__startswith=(
-                ServiceUnit.objects.filter(name=CITY_NAME, level="city").values_list("path", flat=True).first()
-                or "/none/"
-            ),
-        )
-    }
-
-    def unit(name, level, parent=None):
-        return existing.get((parent.pk if parent else None, name)) or unit_create(
-            name=name, level=level, parent=parent, city_code="dalian"
-        )
-
-    L = ServiceUnit.Level
-    with transaction.atomic():
-        city = unit(CITY_NAME, L.CITY)
-        communities = []
-        for d in range(1, 11):
-            district = unit(f"主动{d:02d}区", L.DISTRICT, city)
-            for s in range(1, 11):
-                street = unit(f"主动{d:02d}-{s:02d}街道", L.STREET, district)
-                communities += [unit(f"主动{d:02d}-{s:02d}-{c:02d}社区", L.COMMUNITY, street) for c in range(1, 11)]
+def _communities():
+    city, _districts, _streets, communities = unit_tree(city_name=CITY_NAME, prefix="主动", city_code="dalian")
     return city, communities
 
 

@@ -73,25 +73,34 @@ def _weighted(table: dict[str, float], tail: str, tail_weight: float) -> list[st
     return [name for name, weight in entries for _ in range(max(1, round(weight * 10)))]
 
 
-def _units():
-    """The benchmark city: 10 districts × 10 streets × 10 communities (created once, found afterwards)."""
-    existing = {(u.parent_id, u.name): u for u in ServiceUnit.objects.filter(city_code=CITY_CODE)}
+def unit_tree(*, city_name: str, prefix: str, city_code: str):
+    """A benchmark city of 10 districts × 10 streets × 10 communities named after ``prefix`` (created through
+    ``unit_create`` once, found afterwards): (city, districts, streets, communities)."""
+    city = ServiceUnit.objects.filter(name=city_name, level=ServiceUnit.Level.CITY).first()
+    existing = (
+        {(u.parent_id, u.name): u for u in ServiceUnit.objects.filter(path__startswith=city.path)} if city else {}
+    )
 
     def unit(name, level, parent=None):
-        found = existing.get((parent.pk if parent else None, name))
-        if found is None:
-            found = unit_create(name=name, level=level, parent=parent, city_code=CITY_CODE)
-        return found
+        return existing.get((parent.pk if parent else None, name)) or unit_create(
+            name=name, level=level, parent=parent, city_code=city_code
+        )
 
     L = ServiceUnit.Level
     with transaction.atomic():
-        city = unit("基准测试市", L.CITY)
-        communities = []
+        city = unit(city_name, L.CITY)
+        districts, streets, communities = [], [], []
         for d in range(1, 11):
-            district = unit(f"基准{d:02d}区", L.DISTRICT, city)
+            districts.append(district := unit(f"{prefix}{d:02d}区", L.DISTRICT, city))
             for s in range(1, 11):
-                street = unit(f"基准{d:02d}-{s:02d}街道", L.STREET, district)
-                communities += [unit(f"基准{d:02d}-{s:02d}-{c:02d}社区", L.COMMUNITY, street) for c in range(1, 11)]
+                streets.append(street := unit(f"{prefix}{d:02d}-{s:02d}街道", L.STREET, district))
+                communities += [unit(f"{prefix}{d:02d}-{s:02d}-{c:02d}社区", L.COMMUNITY, street) for c in range(1, 11)]
+    return city, districts, streets, communities
+
+
+def _units():
+    """The benchmark city: 10 districts × 10 streets × 10 communities."""
+    city, _districts, _streets, communities = unit_tree(city_name="基准测试市", prefix="基准", city_code=CITY_CODE)
     return city, communities
 
 
