@@ -1,4 +1,4 @@
-"""URL map: the staff console, the REST API (/api/v1/), its schema and docs, /healthz and the admin."""
+"""URL map: the staff console, the portal, the REST API (/api/v1/), its schema and docs, /healthz and the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("console/", include("casework.urls")),
     path("console/", include("benefits.urls")),
+    path("portal/", include("benefits.urls_portal")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
