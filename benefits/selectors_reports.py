@@ -12,6 +12,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
@@ -397,10 +398,38 @@ def _coverage_percent(values: dict) -> str:
     return f"{100 * values.get('recent', 0) / values['total']:.1f}%" if values.get("total") else "–"
 
 
+def _coverage_counts(ctx: ReportContext) -> list[dict]:
+    """``_coverage_entries`` counted by community and register in one statement. The last contacts come from one
+    grouped pass over the contacts of the entries' people (a derived table) rather than a look-up per entry: the
+    same dates, at a city's scale in a fraction of the time. ``_q_coverage`` over ``_coverage_entries`` gives the
+    same rows (the lists); the tests hold the two to the same numbers. Every contact is grouped, whatever the
+    area: cheaper than narrowing them to the area's people first, even for a district."""
+    entries = (
+        _entries(ctx)
+        .filter(register__needs_contact=True, exited_on__isnull=True, person__isnull=False)
+        .values("unit_id", "register_id", "person_id")
+    )
+    sql, params = entries.query.sql_with_params()
+    cutoff = ctx.today - datetime.timedelta(days=CONTACT_DUE_DAYS)
+    query = f"""
+        SELECT e.unit_id, e.register_id, COUNT(*) AS total,
+               COUNT(*) FILTER (WHERE c.last_on >= %s) AS recent,
+               COUNT(*) FILTER (WHERE c.last_on < %s) AS overdue,
+               COUNT(*) FILTER (WHERE c.last_on IS NULL) AS never
+        FROM ({sql}) AS e
+        LEFT JOIN (
+            SELECT person_id, MAX(contacted_on) AS last_on FROM {Contact._meta.db_table} GROUP BY person_id
+        ) AS c ON c.person_id = e.person_id
+        GROUP BY e.unit_id, e.register_id
+    """  # noqa: S608 (the ORM's own SQL and a table name; every value is a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(query, [cutoff, cutoff, *params])
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def report_contacts(ctx: ReportContext) -> Report:
-    measures = {m: _count(_q_coverage(ctx, m)) for m in COVERAGE}
-    rows = _coverage_entries(ctx).values("unit_id", "register_id").annotate(**measures).order_by()
-    by_register, by_unit = _fold(ctx, rows, ("register_id",), list(measures))
+    by_register, by_unit = _fold(ctx, _coverage_counts(ctx), ("register_id",), list(COVERAGE))
     registers = {r.pk: r for r in Register.objects.filter(needs_contact=True)}
     table_rows = []
     for (register_id,), values in sorted(by_register.items(), key=lambda item: -item[1]["total"]):
