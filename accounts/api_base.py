@@ -1,7 +1,54 @@
 """Building blocks for the REST endpoints of every app."""
 
-from drf_spectacular.openapi import AutoSchema
+from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import generics, serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import AllowAny
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error of the API (``config.api.exception_handler``)."""
+
+    code = serializers.CharField(help_text="stable, for programs: invalid, not_found, permission_denied, conflict, …")
+    message = serializers.CharField(help_text="for people, in the caller's language")
+    fields = serializers.DictField(
+        child=serializers.JSONField(), help_text="what was wrong, by field (non_field_errors: the request as a whole)"
+    )
+
+
+class AutoSchema(openapi.AutoSchema):
+    """The default schema class: documents, beside each operation's own answers, the errors it can give, so that
+    clients (and the schema fuzzing in the tests) know every status code to expect."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        for code, description in self._error_responses(operation):
+            error = OpenApiResponse(ErrorSerializer, description=description)
+            operation["responses"].setdefault(code, self._get_response_for_code(error, code))
+        return operation
+
+    def _error_responses(self, operation) -> list[tuple[str, str]]:
+        view, unsafe = self.view, self.method not in SAFE_METHODS
+        public = all(isinstance(permission, AllowAny) for permission in view.get_permissions())
+        parameters = {parameter["name"]: parameter["in"] for parameter in operation.get("parameters", [])}
+        has_input = bool(parameters or operation.get("requestBody"))
+        # a path, a page number, or (signed in) any input naming a record may name one that is missing or not theirs
+        may_miss = "path" in parameters.values() or "page" in parameters or (has_input and not public)
+        session = any(isinstance(auth, SessionAuthentication) for auth in view.get_authenticators())
+        errors = [
+            ("400", has_input or unsafe, "The request is not valid; ``fields`` says what is wrong."),
+            ("401", bool(view.get_authenticators()), "Not signed in, or the token is not valid."),
+            ("403", not public or (unsafe and session), "Not allowed (``message`` says why), or no CSRF token."),
+            ("404", may_miss, "Not found, or not the caller's to see (the same answer)."),
+            ("409", unsafe and not public, "The record's current state does not allow this."),
+            ("429", bool(view.get_throttles()), "Too many requests or tries: wait, then try again."),
+        ]
+        return [(code, description) for code, applies, description in errors if applies]
 
 
 class _FilterParametersSchema(AutoSchema):

@@ -14,7 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import selectors, services
-from .api_base import FilteredListApi
+from .api_base import ErrorSerializer, FilteredListApi
 from .models import Membership, Role, ServiceUnit, User
 
 
@@ -76,7 +76,7 @@ class TokenApi(APIView):
 
     @extend_schema(
         request=TokenInput,
-        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
+        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()}), 401: ErrorSerializer},
     )
     def post(self, request):
         data = self.TokenInput(data=request.data)
