@@ -8,7 +8,9 @@
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -48,3 +50,11 @@ def exception_handler(exc, context):
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = {"code": code, "message": str(detail), "fields": {}}
     return response
+
+
+def not_found(request, exception):
+    """An address that matches no route (``handler404``): under /api/ the API's JSON error, elsewhere the page."""
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": str(exceptions.NotFound.default_detail), "fields": {}}
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)
