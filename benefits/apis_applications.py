@@ -6,7 +6,8 @@ party's unit or the decision: the input serializers have no such fields."""
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
@@ -21,6 +22,11 @@ from . import selectors
 from .models import Application, Entitlement, Evidence
 from .services import applications as workflow
 from .services import entitlements as grants
+
+
+def action_parameter(actions) -> OpenApiParameter:
+    """The ``<action>`` of a ``…/<id>/<action>/`` endpoint, documented as the names it accepts (others are 404)."""
+    return OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(actions))
 
 
 class _UserRef(serializers.Serializer):
@@ -195,7 +201,12 @@ class ApplicationTransitionApi(APIView):
     """``POST …/applications/<id>/<action>/`` with action one of submit, recommend, return, withdraw, approve,
     reject: the transition's service decides whether the caller may and whether the state allows it."""
 
-    @extend_schema(operation_id="v1_applications_transition", request=_TransitionInput, responses=ApplicationSerializer)
+    @extend_schema(
+        operation_id="v1_applications_transition",
+        parameters=[action_parameter(TRANSITIONS)],
+        request=_TransitionInput,
+        responses=ApplicationSerializer,
+    )
     def post(self, request, pk, action):
         if action not in TRANSITIONS:
             raise NotFound()
@@ -244,10 +255,14 @@ class EvidenceListApi(APIView):
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
 
+# A document is served with the type read from its bytes when it was attached.
+EVIDENCE_FILE = {(200, media_type): OpenApiTypes.BINARY for media_type in workflow.EVIDENCE_TYPES}
+
+
 class EvidenceDownloadApi(APIView):
     """The file itself, as an attachment, to whoever may see the application (404 for anyone else)."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=EVIDENCE_FILE)
     def get(self, request, pk, evidence_id):
         return evidence_file_response(user=request.user, application_id=pk, evidence_id=evidence_id)
 
@@ -340,7 +355,10 @@ class EntitlementTransitionApi(APIView):
     supervisor of the grant's unit changes its status through the service."""
 
     @extend_schema(
-        operation_id="v1_entitlements_transition", request=_ReasonInput, responses=EntitlementDetailSerializer
+        operation_id="v1_entitlements_transition",
+        parameters=[action_parameter(GRANT_ACTIONS)],
+        request=_ReasonInput,
+        responses=EntitlementDetailSerializer,
     )
     def post(self, request, pk, action):
         if action not in GRANT_ACTIONS:

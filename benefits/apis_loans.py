@@ -84,7 +84,7 @@ class LoanApi(APIView):
         grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
         return Response(LoanSerializer(_loan_of(grant)).data)
 
-    @extend_schema(operation_id="v1_entitlements_loan_create", request=LoanSerializer, responses=LoanSerializer)
+    @extend_schema(operation_id="v1_entitlements_loan_create", request=LoanSerializer, responses={201: LoanSerializer})
     def post(self, request, pk):
         grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
         data = LoanSerializer(data=request.data)
@@ -100,7 +100,7 @@ class InterestStatementApi(APIView):
     @extend_schema(
         operation_id="v1_entitlements_loan_statements_create",
         request=InterestStatementSerializer,
-        responses=InterestStatementSerializer,
+        responses={201: InterestStatementSerializer},
     )
     def post(self, request, pk):
         grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)

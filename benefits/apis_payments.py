@@ -27,7 +27,7 @@ from accounts.models import ServiceUnit
 from casework.selectors import history_changes, organization_get_for_user, person_get_for_user
 
 from . import selectors_payments as selectors
-from .apis_applications import _UserRef, party_data
+from .apis_applications import _UserRef, action_parameter, party_data
 from .models import BankResultFile, Disbursement, DisbursementBatch, LedgerEntry, PaymentException
 from .services import disbursements as payments
 
@@ -113,7 +113,7 @@ class PaymentBatchSerializer(serializers.ModelSerializer):
             "result_files",
         ]
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
     def get_lines_sum_cny(self, batch) -> str:
         return f"{batch.lines_sum or Decimal('0'):.2f}"
 
@@ -170,7 +170,12 @@ class PaymentBatchActionApi(APIView):
     """``POST …/payment-batches/<id>/<action>/`` with action ``approve`` (a finance officer who did not generate
     it, totals matching) or ``export`` (makes the bank file once; again returns the same file)."""
 
-    @extend_schema(operation_id="v1_payment_batches_action", request=None, responses=PaymentBatchSerializer)
+    @extend_schema(
+        operation_id="v1_payment_batches_action",
+        parameters=[action_parameter(BATCH_ACTIONS)],
+        request=None,
+        responses=PaymentBatchSerializer,
+    )
     def post(self, request, pk, action):
         if action not in BATCH_ACTIONS:
             raise NotFound()
@@ -399,7 +404,10 @@ class DisbursementActionApi(APIView):
     ``booked_on``): a finance officer of the line's unit, through the service."""
 
     @extend_schema(
-        operation_id="v1_disbursements_action", request=_DisbursementActionInput, responses=PaymentSerializer
+        operation_id="v1_disbursements_action",
+        parameters=[action_parameter(LINE_ACTIONS)],
+        request=_DisbursementActionInput,
+        responses=PaymentSerializer,
     )
     def post(self, request, pk, action):
         if action not in LINE_ACTIONS:

@@ -18,10 +18,12 @@ from casework.selectors import applicant_party
 from . import selectors
 from .apis import ScreenOutputSerializer
 from .apis_applications import (
+    EVIDENCE_FILE,
     EntitlementSerializer,
     EvidenceListApi,
     EvidenceSerializer,
     _ChecklistItem,
+    action_parameter,
     checklist,
     file_response,
 )
@@ -144,7 +146,12 @@ class MyApplicationActionApi(APIView):
     """``POST …/me/applications/<id>/<action>/`` with action ``submit`` (a draft, or one returned for more
     documents) or ``withdraw``."""
 
-    @extend_schema(operation_id="v1_me_applications_action", request=None, responses=MyApplicationSerializer)
+    @extend_schema(
+        operation_id="v1_me_applications_action",
+        parameters=[action_parameter(MY_ACTIONS)],
+        request=None,
+        responses=MyApplicationSerializer,
+    )
     def post(self, request, pk, action):
         if action not in MY_ACTIONS:
             raise NotFound()
@@ -162,7 +169,7 @@ class MyEvidenceListApi(EvidenceListApi):
 
 
 class MyEvidenceDownloadApi(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=EVIDENCE_FILE)
     def get(self, request, pk, evidence_id):
         return file_response(selectors.my_application_get(user=request.user, application_id=pk), evidence_id)
 
