@@ -8,6 +8,7 @@ carry the place of registration (110105 朝阳区 dates from 1958; people born i
 
 import datetime
 import functools
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -102,3 +103,21 @@ def mask_phone(phone: str) -> str:
     if not phone:
         return ""
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "*" * len(phone)
+
+
+# An ID number or a mobile number anywhere in a text (a log line, an error message): not part of a longer run of
+# digits or letters. A mobile number may carry +86 and be written 3-4-4 with spaces or hyphens.
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(?:\+?86[ -]?)?(1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?![0-9])")
+
+
+def mask_personal_numbers(text: str) -> str:
+    """Every ID number and mobile number in ``text`` masked as on the pages (first six and last four of an ID
+    number, first three and last four of a mobile number)."""
+    text = ID_NUMBER_IN_TEXT.sub(lambda match: mask_id_number(match.group()), text)
+    return MOBILE_IN_TEXT.sub(_masked_mobile, text)
+
+
+def _masked_mobile(match: re.Match) -> str:
+    prefix = match.group()[: match.start(1) - match.start()]
+    return prefix + mask_phone(re.sub(r"[ -]", "", match.group(1)))

@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from . import health
+from .swagger import ApiDocsView
 
 api_v1 = [
     path("", include(("accounts.api_urls", "accounts"), namespace="accounts")),
@@ -24,8 +25,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "config.api.not_found"
+handler500 = "config.errors.server_error"  # a database that stopped answering is a 503

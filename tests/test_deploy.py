@@ -1,6 +1,7 @@
 """Production settings pass Django's deployment checks with the documented variables; docker-compose.yml
 names only settings the code reads."""
 
+import json
 import os
 import re
 import subprocess
@@ -28,6 +29,26 @@ def test_check_deploy_passes_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_answers_with_hsts_and_the_security_headers():
+    """A request over HTTPS to the production settings (through Django's test client, in a process of its own; an
+    API call without credentials, answered 401 without a database)."""
+    code = (
+        "import json; from django.test import Client; "
+        "r = Client().get('/api/v1/persons/', secure=True, HTTP_HOST='casework.example.org'); "
+        "print(json.dumps({k: v for k, v in r.headers.items()}))"
+    )
+    result = _manage("shell", "-c", code, extra_env={"CASEWORK_LOG_FORMAT": "json"})
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    plain = _manage("shell", "-c", code.replace("secure=True", "secure=False"))
+    assert "Strict-Transport-Security" not in plain.stdout  # HSTS only over HTTPS; http is redirected
 
 
 def test_production_refuses_to_start_without_a_secret_key():
