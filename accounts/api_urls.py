@@ -10,6 +10,7 @@ urlpatterns = [
     path("auth/register/", apis.RegisterApi.as_view(), name="register"),
     path("auth/login/", apis.LoginApi.as_view(), name="login"),
     path("auth/logout/", apis.LogoutApi.as_view(), name="logout"),
+    path("auth/confirm/", apis.ConfirmApi.as_view(), name="confirm"),
     path("units/", apis.UnitListApi.as_view(), name="unit-list"),
     path("units/<int:pk>/", apis.UnitDetailApi.as_view(), name="unit-detail"),
     path("users/", apis.UserListApi.as_view(), name="user-list"),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 from . import selectors, services
 from .api_base import ErrorSerializer, FilteredListApi
 from .models import Membership, Role, ServiceUnit, User
+from .security import mark_reauthenticated, needs_second_factor
 
 
 class UnitRefSerializer(serializers.ModelSerializer):
@@ -73,6 +75,12 @@ class TokenApi(APIView):
     class TokenInput(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+        otp = serializers.CharField(
+            required=False,
+            max_length=6,
+            help_text="The authenticator code: needed for supervisors, finance officers, administrators and anyone "
+            "who may unmask (set up in the console first).",
+        )
 
     @extend_schema(
         request=TokenInput,
@@ -81,11 +89,15 @@ class TokenApi(APIView):
     def post(self, request):
         data = self.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        otp = data.validated_data.pop("otp", "")
+        user = authenticate(request._request, **data.validated_data)
         if user is None:
             # One answer for a wrong password, an unknown user and a disabled account.
             raise AuthenticationFailed(_("The username or password is not correct."))
-        token, _created = Token.objects.get_or_create(user=user)
+        if needs_second_factor(user) and not any(device.verify_token(otp) for device in devices_for_user(user)):
+            raise AuthenticationFailed(_("The code of your authenticator app is missing or not right."))
+        Token.objects.filter(user=user).delete()  # a new token each time: its age is the time since authentication
+        token = Token.objects.create(user=user)
         return Response({"token": token.key})
 
 
@@ -190,6 +202,33 @@ class LogoutApi(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConfirmApi(APIView):
+    """Confirm the password (and the authenticator code, where one is set up) before taking unmasked data out:
+    bank files and other full-number exports need a confirmation within ``CASEWORK_REAUTH_MINUTES``."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    class ConfirmInput(serializers.Serializer):
+        password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+        otp = serializers.CharField(required=False, max_length=6, default="")
+
+    @extend_schema(request=ConfirmInput, responses={204: None})
+    def post(self, request):
+        data = self.ConfirmInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        password_ok = authenticate(
+            request._request, username=user.get_username(), password=data.validated_data["password"]
+        )
+        devices = list(devices_for_user(user))
+        otp_ok = not devices or any(device.verify_token(data.validated_data["otp"]) for device in devices)
+        if password_ok is None or not otp_ok:
+            raise ValidationError({"non_field_errors": [_("The password or the authenticator code is not right.")]})
+        mark_reauthenticated(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -48,6 +48,19 @@ def _user(username: str, full_name: str, password: str, *, superuser: bool = Fal
     return user
 
 
+# Roles whose demo users sign in with a second factor (and sysadmin): each gets an authenticator "device" named
+# DEMO_DEVICE, whose current code the code page shows while the demo is allowed.
+DEMO_SECOND_FACTOR_ROLES = {Role.SUPERVISOR, Role.FINANCE, Role.ADMIN, Role.AUDITOR}
+
+
+def _demo_device(user: User) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .views_security import DEMO_DEVICE
+
+    TOTPDevice.objects.get_or_create(user=user, name=DEMO_DEVICE, defaults={"confirmed": True})
+
+
 @transaction.atomic
 def bootstrap_demo(*, password: str | None = None) -> list[DemoLogin]:
     """Create the demo world; return the logins it made, in a stable order."""
@@ -79,7 +92,9 @@ def bootstrap_demo(*, password: str | None = None) -> list[DemoLogin]:
             username = f"{city.city_code}.{role}"
             user = _user(username, f"{city.name[:-1]}{title}", password)
             membership_grant(user=user, unit=first[where], role=role)
+            if role in DEMO_SECOND_FACTOR_ROLES:
+                _demo_device(user)
             logins.append(DemoLogin(username=username, role=str(Role(role).label), unit=first[where].full_name()))
-    _user("sysadmin", "系统管理员", password, superuser=True)
+    _demo_device(_user("sysadmin", "系统管理员", password, superuser=True))
     logins.append(DemoLogin(username="sysadmin", role="superuser", unit="*"))
     return logins

@@ -24,6 +24,7 @@ from accounts.api_base import FilteredListApi
 from accounts.apis import UnitRefSerializer
 from accounts.errors import PermissionDenied
 from accounts.models import ServiceUnit
+from accounts.security import recently_authenticated
 from casework.selectors import history_changes, organization_get_for_user, person_get_for_user
 
 from . import selectors_payments as selectors
@@ -237,6 +238,11 @@ class BankFileApi(APIView):
 
     def get(self, request, pk):
         batch = _batch(request, pk)
+        if not recently_authenticated(request):
+            raise PermissionDenied(
+                _("Confirm your password first (POST /api/v1/auth/confirm/), or use a token made in the last minutes."),
+                code="reauthentication_required",
+            )
         content = payments.bank_file_download(actor=request.user, batch=batch, fmt=self.extension)
         filename = f"{batch.reference}.{self.extension}"
         return HttpResponse(

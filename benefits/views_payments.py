@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.errors import Conflict, DomainError
 from accounts.models import Role
+from accounts.security import reauth_redirect, recently_authenticated
 from accounts.views import ConsoleView
 from casework.exports import XLSX_CONTENT_TYPE
 from casework.forms import ActionForm, run_service
@@ -180,6 +181,8 @@ class BatchFileView(ConsoleView):
             raise Http404
         _check_can_read_batches(request.user)
         batch = selectors.batch_get_for_user(user=request.user, batch_id=pk)
+        if not recently_authenticated(request):
+            return reauth_redirect(request, request.get_full_path())
         try:
             content = payments.bank_file_download(actor=request.user, batch=batch, fmt=fmt)
         except Conflict:

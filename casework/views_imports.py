@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
 from accounts.errors import PermissionDenied as DomainPermissionDenied
+from accounts.security import reauth_redirect, recently_authenticated
 from accounts.views import ConsoleView
 
 from . import exports, imports, selectors
@@ -179,6 +180,8 @@ class RegisterExportView(ImportPage):
         register = self.register(code)
         form.is_valid()
         data = {"unmasked": False, "reason": "", **form.cleaned_data}
+        if data["unmasked"] and not recently_authenticated(request):
+            return reauth_redirect(request, request.META.get("HTTP_REFERER") or self.url("upload"))
         try:
             workbook = exports.register_export(
                 user=request.user, register=register, unmasked=data["unmasked"], reason=data["reason"]

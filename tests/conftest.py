@@ -28,24 +28,33 @@ def api():
     return APIClient()
 
 
+def sign_in(client, user):
+    """Sign ``client`` in as ``user`` the way a real sign-in ends: with the second factor given, where the user's
+    role needs one (a confirmed authenticator device is made for them)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.security import needs_second_factor
+
+    client.force_login(user)
+    if needs_second_factor(user):
+        device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test"})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 @pytest.fixture
 def api_as(api):
-    """``api_as(user)``: an API client signed in (session) as ``user``."""
-
-    def sign_in(user):
-        api.force_login(user)
-        return api
-
-    return sign_in
+    """``api_as(user)``: an API client signed in (session, second factor given) as ``user``."""
+    return lambda user: sign_in(api, user)
 
 
 @pytest.fixture
 def console_as(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
+    """``console_as(user)``: the test client signed in (second factor given) as ``user``."""
+    return lambda user: sign_in(client, user)
 
 
 @pytest.fixture

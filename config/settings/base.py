@@ -5,6 +5,7 @@ transport under ``var/``, a local-memory cache. ``DATABASE_URL`` switches to Pos
 ``REDIS_URL`` to Redis as broker, result store and cache. docs/operations.md lists every variable.
 """
 
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,6 +41,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "casework",
     "benefits",
@@ -57,10 +61,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.security.SessionPolicyMiddleware",
+    "accounts.security.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.AuditActorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into our locked-out answer
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -228,7 +236,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+# --- Sign-in and sessions (docs/operations.md, "Sign-in security") --------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username or address before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The sixth wrong password in a row for a username (existing or not), or from one address, locks it for a while;
+# the answer is the same for a known and an unknown username. A success clears the username's count.
+AXES_FAILURE_LIMIT = env.int("CASEWORK_LOGIN_FAILURES", default=6)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("CASEWORK_LOGIN_LOCK_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_VERBOSE = False
+# Sessions end after this long without a request, and this long after sign-in whatever happens.
+CASEWORK_SESSION_IDLE_MINUTES = env.int("CASEWORK_SESSION_IDLE_MINUTES", default=30)
+CASEWORK_SESSION_MAX_HOURS = env.int("CASEWORK_SESSION_MAX_HOURS", default=10)
+SESSION_COOKIE_AGE = CASEWORK_SESSION_MAX_HOURS * 60 * 60
+# Supervisors, finance officers, administrators and anyone who may unmask need a TOTP second factor.
+CASEWORK_REAUTH_MINUTES = env.int("CASEWORK_REAUTH_MINUTES", default=5)
+OTP_TOTP_ISSUER = "Casework"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

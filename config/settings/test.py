@@ -5,7 +5,7 @@ With DATABASE_URL set, tests run on PostgreSQL and with REDIS_URL on Redis, exac
 """
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR, filesystem_transport
+from .base import DATABASES, REST_FRAMEWORK, VAR_DIR, filesystem_transport
 
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789abcdef"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
@@ -32,3 +32,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
 else:
     CACHES["default"]["KEY_PREFIX"] = "casework-test"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns about a missing folder)
+
+# Throttles count per client address in the cache, across tests (every test client is 127.0.0.1): high rates here;
+# tests/accounts/test_throttling.py checks the real ones.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": dict.fromkeys(REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/min"),
+}

@@ -100,21 +100,21 @@ def test_api_anonymous_is_refused(world, api):
 
 def test_api_unit_list_queries_do_not_grow_with_rows(world, api_as, django_assert_num_queries):
     client = api_as(world.grace)
-    with django_assert_num_queries(5):  # session, user, the user's unit paths, count, page
+    with django_assert_num_queries(6):  # session, user, second factor, the user's unit paths, count, page
         assert client.get(reverse("api:accounts:unit-list")).json()["count"] == 6
     for n in range(20):
         make_unit(f"第{n}社区", ServiceUnit.Level.COMMUNITY, world.qingniwa)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(reverse("api:accounts:unit-list")).json()["count"] == 26
 
 
 def test_api_user_list_queries_do_not_grow_with_rows(world, api_as, django_assert_num_queries):
     client = api_as(world.grace)
-    with django_assert_num_queries(6):  # session, user, unit paths, count, page, the page's roles
+    with django_assert_num_queries(7):  # session, user, second factor, unit paths, count, page, the page's roles
         assert client.get(reverse("api:accounts:user-list")).json()["count"] == 3
     for n in range(20):
         membership_grant(user=UserFactory(username=f"extra{n}"), unit=world.tianjinjie, role="caseworker")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(reverse("api:accounts:user-list")).json()["count"] == 23
 
 

@@ -216,11 +216,11 @@ def test_an_entitlement_ends_on_the_last_day_of_its_last_period(start, period, p
     assert entitlement_end(start, period, periods) == end
 
 
-def test_the_admin_bulk_approval_checks_four_eyes_for_each_item(world, graduate, client):
+def test_the_admin_bulk_approval_checks_four_eyes_for_each_item(world, graduate, console_as):
     world.bob.is_staff = world.bob.is_superuser = True  # a supervisor who is also a system administrator
     world.bob.save()
     own, theirs = recommended(world, graduate, by=world.bob), recommended(world, graduate)
-    client.force_login(world.bob)
+    client = console_as(world.bob)
     response = client.post(
         "/admin/benefits/application/",
         {"action": "approve_selected", "_selected_action": [own.pk, theirs.pk]},

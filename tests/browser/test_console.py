@@ -3,7 +3,8 @@
 from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
+
+from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,15 +15,6 @@ def demo_world():
     from accounts.demo import bootstrap_demo
 
     bootstrap_demo()
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/console/")
-    assert page.url.startswith(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(settings.CASEWORK_DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/console/")
 
 
 def test_caseworker_signs_in_to_a_chinese_home_page_and_switches_to_english(demo_world, live_server, page, screenshot):

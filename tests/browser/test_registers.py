@@ -4,13 +4,13 @@ ID number; a supervisor with the unmask permission sees it after giving a reason
 import datetime
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
 
 from accounts.demo import bootstrap_demo
 from accounts.models import ServiceUnit, User
 from casework import services
 from casework.models import Contact, PersonalDataAccess, Register
+from tests.browser.signin import sign_in
 
 from ..factories import make_id_number
 
@@ -33,14 +33,6 @@ def graduate():
     register = Register.objects.get(code="unemployed_graduates_after_leaving")
     services.registry_entry_add(actor=None, register=register, person=person, entered_on=datetime.date(2025, 7, 10))
     return person
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(settings.CASEWORK_DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/console/")
 
 
 def test_caseworker_logs_a_contact_in_two_clicks(graduate, live_server, page, screenshot):

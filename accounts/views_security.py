@@ -1,0 +1,146 @@
+"""Console pages of sign-in security: the second factor (give the code of an authenticator app, or set one up the
+first time) and the password confirmation asked before unmasked bulk exports."""
+
+from base64 import b32encode
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .security import mark_reauthenticated, needs_second_factor
+
+DEMO_DEVICE = "demo"  # bootstrap_demo's devices: the code page shows their current code (demo only)
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("6-digit code from your authenticator app"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class ReauthForm(TokenForm):
+    password = forms.CharField(label=gettext_lazy("Password"), strip=False, widget=forms.PasswordInput)
+
+    field_order = ["password", "token"]
+
+
+def _next(request, default="accounts:home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return redirect(default).url
+
+
+def current_demo_code(device) -> str:
+    """The code a demo device shows now (only demo devices, only where the demo is allowed)."""
+    if not settings.CASEWORK_DEMO_ALLOWED or device is None or device.name != DEMO_DEVICE:
+        return ""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+class OtpView(LoginRequiredMixin, FormView):
+    """The second step of signing in: the code of the user's authenticator app."""
+
+    template_name = "accounts/otp.html"
+    form_class = TokenForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not next(iter(devices_for_user(request.user)), None):
+            return redirect(f"{redirect('accounts:otp-setup').url}?{request.GET.urlencode()}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        device = next(iter(devices_for_user(self.request.user)), None)
+        return super().get_context_data(next=_next(self.request), demo_code=current_demo_code(device), **kwargs)
+
+    def form_valid(self, form):
+        for device in devices_for_user(self.request.user):
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(self.request, device)
+                return redirect(_next(self.request))
+        form.add_error("token", _("The code is not right. Check the time on your phone and try the newest code."))
+        return self.form_invalid(form)
+
+
+class OtpSetupView(LoginRequiredMixin, FormView):
+    """Set up the authenticator app (once): scan the QR code or type the key, then give a code to confirm."""
+
+    template_name = "accounts/otp_setup.html"
+    form_class = TokenForm
+
+    def device(self) -> TOTPDevice:
+        device = TOTPDevice.objects.filter(user=self.request.user, confirmed=False).first()
+        return device or TOTPDevice.objects.create(user=self.request.user, name="authenticator", confirmed=False)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and next(iter(devices_for_user(request.user)), None):
+            return redirect("accounts:otp")  # one authenticator; an administrator resets a lost one
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        device = self.device()
+        svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")
+        key = b32encode(device.bin_key).decode()
+        return super().get_context_data(
+            qr_svg=mark_safe(svg),  # noqa: S308  (made here from our own otpauth address, no user input)
+            key=" ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+            next=_next(self.request),
+            required=needs_second_factor(self.request.user),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        device = self.device()
+        if not device.verify_token(form.cleaned_data["token"]):
+            form.add_error("token", _("The code is not right. Check the time on your phone and try the newest code."))
+            return self.form_invalid(form)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(self.request, device)
+        return redirect(_next(self.request))
+
+
+class ReauthView(LoginRequiredMixin, FormView):
+    """Confirm the password (and the second factor, where one is set up) before unmasked bulk exports."""
+
+    template_name = "accounts/reauth.html"
+    form_class = ReauthForm
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not next(iter(devices_for_user(self.request.user)), None):
+            del form.fields["token"]
+        return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=_next(self.request), **kwargs)
+
+    def form_valid(self, form):
+        user = self.request.user
+        if authenticate(self.request, username=user.get_username(), password=form.cleaned_data["password"]) is None:
+            form.add_error("password", _("The password is not correct."))
+            return self.form_invalid(form)
+        if "token" in form.fields and not any(
+            device.verify_token(form.cleaned_data["token"]) for device in devices_for_user(user)
+        ):
+            form.add_error("token", _("The code is not right. Check the time on your phone and try the newest code."))
+            return self.form_invalid(form)
+        mark_reauthenticated(self.request)
+        return redirect(_next(self.request))
