@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.api_base import FilteredListApi
 from accounts.apis import UnitRefSerializer
+from accounts.selectors import unit_get_for_user
 from casework.selectors import organization_get_for_user, person_get_for_user
 
 from . import selectors
@@ -145,8 +146,10 @@ class ApplicationListApi(FilteredListApi):
         facts = serializers.JSONField(required=False, default=dict)
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def select(self, **params):
-        return selectors.application_list(user=self.request.user, **params)
+    def select(self, *, unit=None, **params):
+        if unit is not None:  # a unit outside the caller's area is a 404, like a missing one
+            unit = unit_get_for_user(user=self.request.user, unit_id=unit)
+        return selectors.application_list(user=self.request.user, unit=unit, **params)
 
     @extend_schema(request=ApplicationInputSerializer, responses={201: ApplicationSerializer})
     def post(self, request):
@@ -325,8 +328,10 @@ class EntitlementListApi(FilteredListApi):
         unit = serializers.IntegerField(required=False)
         ending_by = serializers.DateField(required=False)
 
-    def select(self, **params):
-        return selectors.entitlement_list(user=self.request.user, **params)
+    def select(self, *, unit=None, **params):
+        if unit is not None:
+            unit = unit_get_for_user(user=self.request.user, unit_id=unit)
+        return selectors.entitlement_list(user=self.request.user, unit=unit, **params)
 
 
 class EntitlementDetailApi(APIView):

@@ -250,8 +250,9 @@ _APPLICATION_RELATED = (
 )
 
 
-def application_list(*, user, state: str = "", program: str = "", unit: int | None = None):
-    """The applications of the user's area (a fixed number of queries whatever the page size)."""
+def application_list(*, user, state: str = "", program: str = "", unit: ServiceUnit | None = None):
+    """The applications of the user's area (a fixed number of queries whatever the page size); ``unit``: its
+    subtree only."""
     applications = (
         Application.objects.visible_to(user).select_related(*_APPLICATION_RELATED).prefetch_related("evidence")
     )
@@ -259,8 +260,8 @@ def application_list(*, user, state: str = "", program: str = "", unit: int | No
         applications = applications.filter(state=state)
     if program:
         applications = applications.filter(program__code=program)
-    if unit:
-        applications = applications.filter(unit__path__startswith=ServiceUnit.objects.get(pk=unit).path)
+    if unit is not None:
+        applications = applications.filter(unit__path__startswith=unit.path)
     return applications.order_by("-created_at", "-pk")
 
 
@@ -280,7 +281,7 @@ def entitlement_list(
     user,
     status: str = "",
     program: str = "",
-    unit: int | None = None,
+    unit: ServiceUnit | None = None,
     ending_by: datetime.date | None = None,
 ):
     """The grants of the user's area, those ending first on top (a fixed number of queries whatever the page
@@ -290,8 +291,8 @@ def entitlement_list(
         grants = grants.filter(status=status)
     if program:
         grants = grants.filter(program__code=program)
-    if unit:
-        grants = grants.filter(unit__path__startswith=ServiceUnit.objects.get(pk=unit).path)
+    if unit is not None:
+        grants = grants.filter(unit__path__startswith=unit.path)
     if ending_by:
         grants = grants.filter(status=Entitlement.Status.ACTIVE, end__lte=ending_by)
     return grants.order_by(F("end").asc(nulls_last=True), "-pk")

@@ -66,6 +66,20 @@ def test_other_areas_get_404_and_bad_input_names_the_field(world, graduate, api_
     assert bad.status_code == 400 and "requested_start" in bad.json()["fields"]
 
 
+def test_the_unit_filter_takes_the_callers_units_only_and_a_missing_or_foreign_one_is_404(world, graduate, api_as):
+    pk = create(api_as(world.alice), graduate).json()["id"]
+    bob = api_as(world.bob)
+    for name in ("application-list", "entitlement-list"):
+        url = reverse(f"api:benefits:{name}")
+        assert bob.get(url, {"unit": world.zhongshan.pk}).status_code == 200
+        for unit in (world.furong.pk, 999999):  # another city's community; no such unit (was a 500)
+            refused = bob.get(url, {"unit": unit})
+            assert refused.status_code == 404 and refused.json()["code"] == "not_found", (name, unit)
+    listed = bob.get(reverse("api:benefits:application-list"), {"unit": world.youhao.pk}).json()["results"]
+    assert [row["id"] for row in listed] == [pk]
+    assert bob.get(reverse("api:benefits:application-list"), {"unit": world.tianjinjie.pk}).json()["count"] == 0
+
+
 def test_the_list_costs_the_same_queries_for_one_or_many(world, graduate, api_as):
     alice = api_as(world.alice)
     create(alice, graduate)
