@@ -214,7 +214,7 @@ class ConfirmApi(APIView):
 
     class ConfirmInput(serializers.Serializer):
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-        otp = serializers.CharField(required=False, max_length=6, default="")
+        otp = serializers.CharField(required=False, allow_blank=True, max_length=6, default="")
 
     @extend_schema(request=ConfirmInput, responses={204: None})
     def post(self, request):
