@@ -29,7 +29,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 def bar_chart(*, title: str, labels: list[str], series: list[tuple[str, list]], horizontal: bool = False) -> str:
     """An SVG bar chart (one group of bars per label, one bar per series), safe to put in a page as it is."""
     chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
-    height = max(260, 40 + 26 * len(labels) * max(1, len(series)) // 2) if horizontal else 320
+    bars = len(labels) * max(1, len(series))
+    height = max(300, 80 + 16 * bars) if horizontal else 340  # room for the legend under the bars
     chart = chart_class(
         style=STYLE,
         width=720,
