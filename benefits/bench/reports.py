@@ -332,6 +332,7 @@ def _generate(persons: int, units: list[int], users: dict) -> dict:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         for table in (
+            "accounts_serviceunit",  # without statistics the planner takes a city's subtree for one unit
             "casework_registryentry",
             "casework_contact",
             "casework_household",
