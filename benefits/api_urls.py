@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import apis, apis_applications, apis_loans, apis_payments, apis_portal
 
@@ -9,7 +9,12 @@ urlpatterns = [
     path("programs/", apis.ProgramListApi.as_view(), name="program-list"),
     path("programs/<slug:code>/", apis.ProgramDetailApi.as_view(), name="program-detail"),
     path("parameters/", apis.ParameterListApi.as_view(), name="parameter-list"),
-    path("parameters/<str:code>/values/", apis.ParameterValueCreateApi.as_view(), name="parameter-value-create"),
+    # a parameter code is letters, digits, "_", "." and "-" (any other character, NUL say, is no code: 404)
+    re_path(
+        r"^parameters/(?P<code>[\w.-]+)/values/$",
+        apis.ParameterValueCreateApi.as_view(),
+        name="parameter-value-create",
+    ),
     path("me/applications/", apis_portal.MyApplicationListApi.as_view(), name="my-application-list"),
     path("me/applications/<int:pk>/", apis_portal.MyApplicationDetailApi.as_view(), name="my-application-detail"),
     path("me/applications/<int:pk>/evidence/", apis_portal.MyEvidenceListApi.as_view(), name="my-evidence-list"),

@@ -171,6 +171,17 @@ def test_parameter_values_are_added_never_overwritten_and_only_by_administrators
     assert parameter.values.get(valid_from=D(2020, 1, 1)).history.first().history_user is None  # service call
 
 
+def test_a_parameter_value_through_the_api_and_a_code_that_is_no_code_is_404(world, api_as):
+    grace = api_as(world.grace)
+    url = reverse("api:benefits:parameter-value-create", args=["dalian.job_seeking_startup_subsidy_cny"])
+    added = grace.post(url, {"valid_from": "2020-01-01", "value": "1200"}, format="json")
+    assert added.status_code == 201 and Decimal(added.json()["value"]) == Decimal("1200")
+    for code in ("no.such-code", "a%00b", "%E5%8F%82%E6%95%B0"):  # unknown; a NUL (a 500 on PostgreSQL); 参数
+        missing = grace.post(f"/api/v1/parameters/{code}/values/", {"valid_from": "2020-02-01", "value": "1"})
+        assert missing.status_code == 404 and missing.json()["code"] == "not_found", code
+    assert ParameterValue.objects.filter(valid_from=D(2020, 2, 1)).count() == 0
+
+
 def test_parameter_page_adds_a_value_with_history(world, console_as):
     parameter = Parameter.objects.get(code="dalian.job_seeking_startup_subsidy_cny")
     url = reverse("benefits:parameter-detail", args=[parameter.code])
