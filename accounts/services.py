@@ -204,10 +204,45 @@ def notify_by_sms(*, number: str, text: str) -> Notification:
 
 
 def _send_on_commit(notifications) -> None:
+    """Queue the sending once the transaction commits. The row is the record of the work: if the broker cannot
+    take the task then (Redis down), the failure is logged rather than turned into an error for a request whose
+    change has already committed, and ``notifications_requeue`` queues the row again later."""
     from .tasks import notification_send
 
     for notification in notifications:
-        notification_send.delay_on_commit(notification.pk)
+        transaction.on_commit(_queue_sending(notification_send, notification.pk), robust=True)
+
+
+def _queue_sending(task, notification_id: int):
+    def queue_notification_send():
+        task.delay(notification_id)
+
+    return queue_notification_send
+
+
+# Unsent email and SMS younger than this are queued again; older ones are left (a day-old code is no use).
+REQUEUE_WITHIN = datetime.timedelta(days=1)
+
+
+def notifications_requeue(*, older_than: datetime.timedelta, limit: int = 500) -> int:
+    """Queue again the email and SMS made more than ``older_than`` ago (and within a day) that are still unsent:
+    their task never reached the broker, or was lost. Sending claims the row first, so a notification queued
+    twice is still sent once. Returns how many were queued."""
+    from .tasks import notification_send
+
+    now = timezone.now()
+    unsent = (
+        Notification.objects.filter(sent_at__isnull=True, created_at__lte=now - older_than)
+        .filter(created_at__gte=now - REQUEUE_WITHIN)
+        .exclude(channel=Notification.Channel.IN_APP)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    queued = 0
+    for pk in unsent:
+        notification_send.delay(pk)
+        queued += 1
+    return queued
 
 
 def notification_deliver(*, notification_id: int) -> bool:

@@ -1,7 +1,8 @@
 """``/healthz`` for operators: database, broker and the age of the last worker heartbeat, as JSON.
 
-HTTP 200 while the database and the broker answer (``status`` is ``degraded`` when no worker has beaten
-recently: pages still work, background jobs wait); 503 when the database or the broker does not answer.
+HTTP 200 while the database answers: ``status`` is ``ok``, or ``degraded`` when the broker does not answer or no
+worker has beaten recently (pages still work; background jobs wait, and work made meanwhile is queued again once
+the broker is back). 503 when the database does not answer: nothing works without it.
 """
 
 from django.conf import settings
@@ -51,8 +52,8 @@ def healthz(request):
     database = _database()
     broker = _broker()
     worker = _worker(database["ok"])
-    if not (database["ok"] and broker["ok"]):
+    if not database["ok"]:
         status, code = "down", 503
     else:
-        status, code = ("ok" if worker["ok"] else "degraded"), 200
+        status, code = ("ok" if broker["ok"] and worker["ok"] else "degraded"), 200
     return JsonResponse({"status": status, "database": database, "broker": broker, "worker": worker}, status=code)

@@ -130,14 +130,21 @@ CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, but an unreachable Redis is a miss (logged), not an error: the throttles
+            # of the API are the only users of the cache, and pages must keep working while Redis is down.
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "casework",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task taken by a worker that dies without acknowledging it is delivered again after this many seconds
+    # (it must be longer than the longest task, or a long task would also run a second time).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CASEWORK_BROKER_VISIBILITY_TIMEOUT", default=3600)
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "casework"}}
     CELERY_BROKER_URL = "filesystem://"
@@ -162,6 +169,11 @@ CASEWORK_PERIODIC_TASKS = {
         "task": "accounts.tasks.worker_heartbeat",
         "every_seconds": 20,
         "description": "Records that a worker is alive; /healthz reports its age.",
+    },
+    "notifications-requeue": {
+        "task": "accounts.tasks.notifications_requeue",
+        "every_seconds": 300,
+        "description": "Queues again the email and SMS whose sending never reached a worker (broker down).",
     },
     # The register jobs run daily at night (Asia/Shanghai), windows first; each catches up after missed days.
     "register-windows-close": {

@@ -49,8 +49,14 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.5):
 
 
 @contextmanager
-def worker_process(tmp_path: Path, *, beat: bool):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url()}
+def worker_process(tmp_path: Path, *, beat: bool, env: dict | None = None, log_name: str = "worker.log"):
+    """A worker (``--pool=solo``) on the test database; ``env`` adds or replaces variables (another broker)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url(),
+        **(env or {}),
+    }
     args = [
         sys.executable,
         "-m",
@@ -65,18 +71,23 @@ def worker_process(tmp_path: Path, *, beat: bool):
     ]
     if beat:
         args += ["--beat", "--schedule", str(tmp_path / "beat-schedule")]
-    log = (tmp_path / "worker.log").open("w")
+    log = (tmp_path / log_name).open("w")
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=20)
         log.close()
+
+
+def stop(process: subprocess.Popen, *, timeout: float) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture
