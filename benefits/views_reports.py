@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.errors import DomainError
 from accounts.models import ServiceUnit
+from accounts.security import reauth_redirect, recently_authenticated
 from accounts.views import ConsoleView
 from casework.exports import XLSX_CONTENT_TYPE
 from casework.identity import mask_id_number
@@ -171,6 +172,8 @@ class ReportListView(ConsoleView):
 
     def post(self, request, figure):
         ctx, found = self.drill_down(request)
+        if not recently_authenticated(request):  # full numbers leave the system: the password again first
+            return reauth_redirect(request, request.get_full_path())
         try:
             return self.workbook(ctx, found, unmasked=True, reason=request.POST.get("reason", ""))
         except (DomainError, ValidationError) as error:
