@@ -123,7 +123,7 @@ def person_claim_confirm(*, user, code: str) -> Person:
     now = timezone.now()
     with transaction.atomic():
         row = (
-            ClaimCode.objects.select_for_update()
+            ClaimCode.objects.select_for_update(of=("self",))  # not the person: PostgreSQL locks no outer join
             .filter(user=user, kind=ClaimCode.Kind.SMS, used_at__isnull=True, expires_at__gt=now)
             .select_related("person")
             .order_by("-created_at")
@@ -172,7 +172,7 @@ def claim_code_redeem(*, user, code: str) -> Person:
     now = timezone.now()
     with transaction.atomic():
         row = (
-            ClaimCode.objects.select_for_update()
+            ClaimCode.objects.select_for_update(of=("self",))  # not the person: PostgreSQL locks no outer join
             .filter(
                 kind=ClaimCode.Kind.HANDED,
                 digest=verification.digest(verification.normalise_claim_code(code), purpose="handed"),
