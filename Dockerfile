@@ -14,4 +14,4 @@ RUN DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=collects
 
 USER casework
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
