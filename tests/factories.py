@@ -63,3 +63,11 @@ def make_person(unit, name="张三", *, actor=None, id_number=None, **fields):
 
 
 _person_seq = 0
+
+
+def make_employer(unit, *, actor=None, **fields):
+    """友好物流有限公司, an employer of ``unit`` with a valid credit code and a contact phone."""
+    from casework.services import organization_create
+
+    defaults = {"name": "友好物流有限公司", "kind": "employer", "uscc": "91110000600037341L"}
+    return organization_create(actor=actor, unit=unit, **{**defaults, "contact_phone": "13612345678", **fields})

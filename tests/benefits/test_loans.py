@@ -9,53 +9,29 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.errors import Conflict, PermissionDenied
-from benefits.models import Disbursement, DisbursementBatch, Entitlement, Loan, Parameter, ParameterValue, Program
+from benefits.models import Disbursement, DisbursementBatch, Entitlement, Loan, Program
 from benefits.services.disbursements import disbursements_generate
 from benefits.services.loans import loan_interest_record, loan_record
 
+from .workflow import JINAN, as_loan_grant, loan_benchmark, record_loan
+
 pytestmark = pytest.mark.django_db
 D = datetime.date
-JINAN = "jinan_startup_guarantee_loan_individual"
-
-
-def benchmark():
-    """The PBoC benchmark for 1–5 years, 4.75% since 2015-10-24 (an open parameter: not seeded)."""
-    ParameterValue.objects.create(
-        parameter=Parameter.objects.get(code="national.pboc_loan_benchmark_rate_1_to_5y"),
-        valid_from=D(2015, 10, 24),
-        value="0.0475",
-    )
 
 
 @pytest.fixture
 def loan_grant(grant):
     """The graduate's grant turned into an approved 济南 individual guaranteed loan (ceiling 100,000 CNY)."""
-    Entitlement.objects.filter(pk=grant.pk).update(
-        program=Program.objects.get(code=JINAN), period="", amount_per_period=Decimal("100000"), end=None
-    )
-    return Entitlement.objects.get(pk=grant.pk)
-
-
-def record(world, grant, **changes):
-    terms = {
-        "bank": "济南农商银行",
-        "contract_number": "JN-2025-001",
-        "principal_cny": Decimal("100000"),
-        "annual_rate": Decimal("0.05"),
-        "term_months": 36,
-        "signed_on": D(2025, 3, 10),
-        "first_drawdown": D(2025, 3, 15),
-    }
-    return loan_record(actor=world.alice, entitlement=grant, **{**terms, **changes})
+    return as_loan_grant(grant)
 
 
 def test_the_schedule_is_fixed_from_the_parameters_on_the_contract_date_and_bad_terms_name_their_field(
     world, loan_grant
 ):
     with pytest.raises(ValidationError) as refused:
-        record(world, loan_grant)
+        record_loan(world, loan_grant)
     assert "人民银行贷款基准利率（一至五年含五年）" in str(refused.value.message_dict["signed_on"])
-    benchmark()
+    loan_benchmark()
     for field, change in (
         ("principal_cny", {"principal_cny": Decimal("100000.01")}),
         ("term_months", {"term_months": 48}),
@@ -63,7 +39,7 @@ def test_the_schedule_is_fixed_from_the_parameters_on_the_contract_date_and_bad_
         ("first_drawdown", {"first_drawdown": D(2025, 3, 1)}),
     ):
         with pytest.raises(ValidationError) as refused:
-            record(world, loan_grant, **change)
+            record_loan(world, loan_grant, **change)
         assert list(refused.value.message_dict) == [field]
     assert not Loan.objects.exists()
     with pytest.raises(PermissionDenied):
@@ -77,7 +53,7 @@ def test_the_schedule_is_fixed_from_the_parameters_on_the_contract_date_and_bad_
             term_months=12,
             signed_on=D(2025, 3, 10),
         )
-    loan = record(world, loan_grant)
+    loan = record_loan(world, loan_grant)
     # 前2年全额贴息,第3年不贴息: two years from the first drawdown, share 1, rate at most 4.75% + 2 points
     assert (loan.subsidised_until, loan.subsidy_share, loan.rate_cap) == (
         D(2027, 3, 15),
@@ -86,13 +62,13 @@ def test_the_schedule_is_fixed_from_the_parameters_on_the_contract_date_and_bad_
     )
     assert loan.ceiling_cny == Decimal("100000") and loan.unit == loan_grant.unit and loan.person == loan_grant.person
     with pytest.raises(Conflict):
-        record(world, loan_grant, contract_number="JN-2025-002")
+        record_loan(world, loan_grant, contract_number="JN-2025-002")
 
 
 @pytest.fixture
 def loan(world, loan_grant):
-    benchmark()
-    return record(world, loan_grant)
+    loan_benchmark()
+    return record_loan(world, loan_grant)
 
 
 def statement(finance, loan, start, end, interest, reference=""):
@@ -168,7 +144,7 @@ def test_the_grant_page_records_the_loan_and_the_statements_and_shows_the_schedu
     refused = client.post(url, terms)
     assert refused.status_code == 200 and "signed_on" in refused.context["loan_form"].errors
     assert "人民银行贷款基准利率（一至五年含五年）" in refused.content.decode() and not Loan.objects.exists()
-    benchmark()
+    loan_benchmark()
     assert client.post(url, terms).status_code == 302
     loan = Loan.objects.get()
     assert (loan.first_drawdown, loan.subsidised_until) == (D(2025, 3, 10), D(2027, 3, 10))
@@ -197,7 +173,7 @@ def test_the_api_records_the_loan_and_a_statement_and_names_the_field_it_refuses
         "first_drawdown": "2025-03-15",
         "subsidy_share": "0.1",  # computed, never taken from the client
     }
-    benchmark()
+    loan_benchmark()
     refused = api.post(url, {**terms, "principal_cny": "200000.00"}, format="json")
     assert refused.status_code == 400 and "principal_cny" in refused.json()["fields"]
     made = api.post(url, terms, format="json")

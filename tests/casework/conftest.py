@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 
+from ..factories import make_employer
+
 
 @pytest.fixture
 def records(world, people):
@@ -11,14 +13,7 @@ def records(world, people):
 
     zhang = people["zhang"]
     household = services.household_create(actor=world.alice, unit=world.youhao, members=[(zhang, "head", True)])
-    organization = services.organization_create(
-        actor=world.alice,
-        name="友好物流有限公司",
-        kind="employer",
-        uscc="91110000600037341L",
-        unit=world.youhao,
-        contact_phone="13612345678",
-    )
+    organization = make_employer(world.youhao, actor=world.alice)
     graduates = Register.objects.get(code="unemployed_graduates_after_leaving")
     entry = services.registry_entry_add(
         actor=world.alice, register=graduates, person=zhang, entered_on=datetime.date(2026, 7, 1)
