@@ -1,0 +1,154 @@
+"""One record of every kind the REST API serves, for the tests that walk the whole schema (schemathesis and the
+applicant isolation table): a household, an employer, a register entry, contacts, an approved application with a
+document and its monthly grant, an exported batch with a bank result file (paid, failed, an exception), a loan with
+an interest statement, and two applicants who have claimed their records: dan (张三, the grant and its payments, a
+draft) and erin (李四, a draft of her own)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Membership, Role, User
+from benefits.models import (
+    Application,
+    Disbursement,
+    DisbursementBatch,
+    Entitlement,
+    Evidence,
+    Loan,
+    PaymentException,
+    Program,
+)
+from benefits.services import application_approve, application_create, application_recommend, application_submit
+from benefits.services.applications import evidence_add
+from benefits.services.disbursements import batch_approve, batch_export, disbursements_generate, results_import
+from benefits.services.loans import loan_interest_record
+from casework import services as casework
+from casework.models import Contact, Household, Organization, OrganizationClaim, Person, RegistryEntry
+from casework.services_claims import organization_claim_request
+
+from .benefits.conftest import result_file
+from .benefits.workflow import JOB_SEEKING, TODAY, as_loan_grant, loan_benchmark, monthly_grant, record_loan
+from .factories import ApplicantFactory, UserFactory, make_employer, make_person
+
+D = datetime.date
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+FLEXIBLE = "dalian_graduate_flexible_si_subsidy"
+GRADUATES = "unemployed_graduates_after_leaving"
+
+
+@dataclass
+class ApiData:
+    finance: User
+    zhang: Person  # dan's record
+    li: Person  # erin's record
+    household: Household
+    organization: Organization
+    entry: RegistryEntry
+    contact: Contact
+    application: Application  # 张三's, approved, with a document
+    evidence: Evidence
+    grant: Entitlement
+    dan_draft: Application
+    erin_draft: Application
+    erin_evidence: Evidence
+    batch: DisbursementBatch
+    lines: list[Disbursement]
+    exception: PaymentException
+    loan: Loan
+    claim: OrganizationClaim  # frank's, waiting for a caseworker
+
+
+def _document(actor, application, label="毕业证书") -> Evidence:
+    upload = SimpleUploadedFile("document.pdf", PDF, content_type="application/pdf")
+    return evidence_add(actor=actor, application=application, upload=upload, label=label)
+
+
+def build_api_data(world, people, graduate) -> ApiData:
+    """Everything above, made through the services (``graduate`` is 张三 on the unemployed-graduates register)."""
+    zhang, li = graduate, people["li"]
+    finance = UserFactory(username="fang", full_name="方芳")
+    Membership.objects.create(user=finance, unit=world.dalian, role=Role.FINANCE)
+    finance.user_permissions.add(Permission.objects.get(codename="unmask_personal_data"))
+
+    household = casework.household_create(actor=world.alice, unit=world.youhao, members=[(zhang, "head", True)])
+    organization = make_employer(world.youhao, actor=world.alice)
+    entry = RegistryEntry.objects.get(person=zhang, register__code=GRADUATES)
+    contact = casework.contact_log(
+        actor=world.alice, person=zhang, contacted_on=TODAY, channel="phone", outcome="seeking", note="已联系"
+    )
+    casework.employment_record_add(actor=world.alice, person=zhang, status="unemployed", started_on=D(2026, 7, 1))
+    casework.personal_data_unmask(user=finance, person=zhang, reason="核对身份")
+
+    # 张三's job-seeking application with a document, approved into a monthly grant of three periods
+    Person.objects.filter(pk=zhang.pk).update(bank_account="6222021234567890123", account=world.dan)
+    zhang.refresh_from_db()
+    program = Program.objects.get(code=JOB_SEEKING)
+    application = application_create(actor=world.dan, program=program, person=zhang, requested_start=TODAY)
+    evidence = _document(world.dan, application)
+    application_submit(actor=world.dan, application=application)
+    application_recommend(actor=world.alice, application=application)
+    application_approve(actor=world.bob, application=application, on=TODAY)
+    Entitlement.objects.filter(application=application).update(
+        once=False, period="month", end=D(2027, 2, 20), max_periods=3
+    )
+    grant = Entitlement.objects.get(application=application)
+
+    # its January 2027 batch, approved, exported, and the bank's answer: one paid, one failed, one stray row
+    disbursements_generate(month=D(2027, 1, 1), actor=world.bob)
+    batch = DisbursementBatch.objects.get(program=program)
+    batch_approve(actor=finance, batch=batch)
+    batch_export(actor=finance, batch=batch)
+    lines = list(batch.lines.order_by("period"))
+    rows = [f"{lines[0].reference},paid,1000.00,B001,", f"{lines[1].reference},failed,,,账户已销户"]
+    rows.append("999-209901,paid,1.00,,")  # no such line
+    results_import(actor=finance, batch=batch, content=result_file(batch, rows), name="result.csv")
+
+    # dan's second application, a draft; erin (李四) has a draft of her own with a document
+    dan_draft = application_create(
+        actor=world.dan, program=Program.objects.get(code=FLEXIBLE), person=zhang, requested_start=TODAY
+    )
+    Person.objects.filter(pk=li.pk).update(account=world.erin)
+    li.refresh_from_db()
+    erin_draft = application_create(actor=world.erin, program=program, person=li, requested_start=TODAY)
+    erin_evidence = _document(world.erin, erin_draft, label="身份证")
+
+    # a guaranteed loan (济南's rule) on another person's grant, with one interest statement
+    zhao = make_person(world.youhao, "赵六", phone="13811112222")
+    loan_grant = as_loan_grant(monthly_grant(world, zhao, end=D(2027, 11, 20), override_reason="创业担保贷款"))
+    loan_benchmark()
+    loan = record_loan(world, loan_grant)
+    loan_interest_record(
+        actor=finance,
+        loan=loan,
+        period_start=D(2025, 3, 15),
+        period_end=D(2025, 6, 20),
+        interest_cny=Decimal("1200.00"),
+        bank_reference="JN-INT-1",
+    )
+    # frank, a third applicant, asks to act for the employer
+    frank = ApplicantFactory(username="frank", full_name="弗兰克")
+    claim = organization_claim_request(user=frank, credit_code=organization.uscc)
+    return ApiData(
+        finance=finance,
+        zhang=Person.objects.get(pk=zhang.pk),
+        li=Person.objects.get(pk=li.pk),
+        household=household,
+        organization=organization,
+        entry=entry,
+        contact=contact,
+        application=Application.objects.get(pk=application.pk),
+        evidence=evidence,
+        grant=grant,
+        dan_draft=dan_draft,
+        erin_draft=erin_draft,
+        erin_evidence=erin_evidence,
+        batch=DisbursementBatch.objects.get(pk=batch.pk),
+        lines=lines,
+        exception=PaymentException.objects.get(),
+        loan=loan,
+        claim=claim,
+    )
