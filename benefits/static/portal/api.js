@@ -48,7 +48,7 @@ export async function api(path, { method = "GET", json, form } = {}) {
   }
   if (response.status === 204) return null;
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(response.status, data);
+  if (!response.ok) throw new ApiError(response.status, data.message ? data : { message: t.serverError });
   return data;
 }
 

@@ -11,7 +11,7 @@ const OPEN = ["preparing", "under_review", "documents_needed"];
 
 function grantText(grant) {
   const amount = money(grant.amount_per_period, grant.period);
-  return grant.end
+  return grant.end && !grant.once
     ? format(t.grant, { amount, start: grant.start, end: grant.end })
     : format(t.grantOpen, { amount, start: grant.start });
 }
@@ -48,7 +48,7 @@ function show(application) {
   );
   document.getElementById("checklist-empty").hidden = application.checklist.length !== 0;
   document.getElementById("checklist-names").replaceChildren(
-    ...application.checklist.map((entry) => new Option(entry.document)),
+    ...application.checklist.map((entry) => new Option(entry.document, entry.document)),
   );
   fillTable(document.querySelector("#evidence tbody"), application.evidence, (evidence) => {
     const link = document.createElement("a");
