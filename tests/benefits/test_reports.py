@@ -283,7 +283,7 @@ def test_a_district_supervisor_sees_the_district_and_the_city_the_sum(world, rep
     assert bob and xigang
     for key in set(bob) | set(xigang) | set(city):
         assert city.get(key, 0) == bob.get(key, 0) + xigang.get(key, 0), key
-    on_register = ("registers", "by_register", "离校未就业高校毕业生", "On the register at the end of the period")
+    on_register = ("registers", "by_register", "离校未就业高校毕业生", "期末在册")
     assert bob[on_register] == 12 and xigang[on_register] == 6 and city[on_register] == 18
     jinan = numbers(dashboard(console_as(world.carol)))
     assert jinan[on_register] == 6
@@ -317,7 +317,7 @@ def test_choosing_a_community_narrows_every_number(world, report_data, console_a
     client = console_as(world.bob)
     whole = numbers(dashboard(client))
     youhao = numbers(dashboard(client, unit=world.youhao.pk))
-    on_register = ("registers", "by_register", "离校未就业高校毕业生", "On the register at the end of the period")
+    on_register = ("registers", "by_register", "离校未就业高校毕业生", "期末在册")
     assert youhao[on_register] == 6 and whole[on_register] == 12
 
 
@@ -444,7 +444,7 @@ def test_the_dashboard_runs_the_same_number_of_queries_for_more_data(
     populate(world, xigang_world[0], scale=2)
     with django_assert_num_queries(len(small.captured_queries)):
         reports = client.get(url).context["reports"]
-    on_register = ("registers", "by_register", "离校未就业高校毕业生", "On the register at the end of the period")
+    on_register = ("registers", "by_register", "离校未就业高校毕业生", "期末在册")
     assert numbers(reports)[on_register] == 36
 
 
