@@ -112,7 +112,8 @@ class TokenRevokeApi(APIView):
 
 class _BrowserSignInApi(APIView):
     """Anonymous endpoints of the portal's own pages that sign the browser in: throttled, and CSRF-checked even
-    though nobody is signed in yet (so another site cannot sign a visitor into an account of its choosing)."""
+    though nobody is signed in yet (so another site cannot sign a visitor into an account of its choosing): a
+    request without the CSRF cookie and header is a 403, which their schemas say."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -173,7 +174,7 @@ class RegisterApi(_BrowserSignInApi):
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, max_length=128)
         full_name = serializers.CharField(max_length=64)
 
-    @extend_schema(request=RegisterInput, responses={201: UserOutputSerializer})
+    @extend_schema(request=RegisterInput, responses={201: UserOutputSerializer, 403: ErrorSerializer})
     def post(self, request):
         data = self.RegisterInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -183,7 +184,7 @@ class RegisterApi(_BrowserSignInApi):
 class LoginApi(_BrowserSignInApi):
     """Sign the browser in (the portal's sign-in page; token clients use ``auth/token/``)."""
 
-    @extend_schema(request=TokenApi.TokenInput, responses={200: UserOutputSerializer})
+    @extend_schema(request=TokenApi.TokenInput, responses={200: UserOutputSerializer, 403: ErrorSerializer})
     def post(self, request):
         data = TokenApi.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
