@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.demo import DemoLogin
 from accounts.errors import DomainError
@@ -79,7 +80,7 @@ def _applicant(city: ServiceUnit) -> DemoLogin | None:
         user.save(update_fields=["password"])
     if not Person.objects.filter(account=user).exists():
         Person.objects.filter(pk=grant.person_id, account__isnull=True).update(account=user)
-    return DemoLogin(username=user.username, role="applicant (portal /portal/)", unit=grant.person.name)
+    return DemoLogin(username=user.username, role=_("Applicant (portal)"), unit=grant.person.name)
 
 
 def bootstrap(*, logins=()) -> dict:
