@@ -24,6 +24,7 @@ from benefits.services.disbursements import disbursements_generate
 from casework import services
 from casework.models import Person, Register
 from tests.benefits.conftest import result_file
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.signin import sign_in
 from tests.factories import make_id_number
 from tests.personas import PASSWORD as PERSONA_PASSWORD
@@ -104,6 +105,15 @@ def paid_lines_flushable(transactional_db):
                 cursor.execute(statement)
 
 
+def top_of(page, name: str, height: int):
+    """A screenshot of the page's first ``height`` pixels (the screener's and the programs' pages run long)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}
+    )
+
+
 def sms_code(phone: str) -> str:
     """The code in the newest SMS to ``phone`` (the console SMS backend's outbox is the notification rows)."""
     text = Notification.objects.filter(channel="sms", address=phone).order_by("-pk").first().body
@@ -164,13 +174,13 @@ def test_a_new_applicant_is_paid_end_to_end(chen, paid_lines_flushable, live_ser
     # --- the screener: the same facts typed in give the job-seeking subsidy as likely ------------------------
     page.goto(f"{live_server.url}/portal/screen/")
     assert "1000.00" in screen_a_graduate(page).inner_text()
-    screenshot(page, "portal-screen")
+    top_of(page, "portal-screen", 1900)
 
     # --- apply from my programs, attach a PDF, submit ----------------------------------------------------------
     page.goto(f"{live_server.url}/portal/apply/")
     mine = page.locator(f'[data-group="yes"] [data-program="{PROGRAM}"]')
     mine.wait_for()
-    screenshot(page, "portal-apply")
+    top_of(page, "portal-apply", 1100)
     mine.locator("button.apply").click()
     page.locator("#apply-dialog button[type=submit]").click()
     page.wait_for_url(re.compile(r".*/portal/applications/\d+/$"))
@@ -296,7 +306,7 @@ def test_a_phone_sized_screen_never_scrolls_sideways(dan_on_file, live_server, n
     )
     fits("/portal/profile/", "#registers tbody tr")
     fits("/portal/apply/", f'[data-program="{PROGRAM}"]')
-    screenshot(page, "portal-phone-apply")
+    top_of(page, "portal-phone-apply", 1300)
     fits("/portal/applications/", "tbody tr")
     fits(f"/portal/applications/{application.pk}/", "#timeline li")
     fits("/portal/payments/", ".empty")

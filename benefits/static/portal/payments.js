@@ -10,7 +10,7 @@ run(async () => {
     grant.status_label,
     money(grant.amount_per_period, grant.period),
     grant.start,
-    grant.end || "",
+    grant.once ? "" : grant.end || "", // a one-time grant has no period to end
   ]);
   fillTable(document.querySelector("#payments tbody"), payments, (line) => [
     line.program_name,
