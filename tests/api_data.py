@@ -5,6 +5,7 @@ an interest statement, and two applicants who have claimed their records: dan (�
 draft) and erin (李四, a draft of her own)."""
 
 import datetime
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -152,3 +153,39 @@ def build_api_data(world, people, graduate) -> ApiData:
         loan=loan,
         claim=claim,
     )
+
+
+def stored_values(data: ApiData) -> dict[str, list]:
+    """Path parameter values of stored records, by the path segment the parameter follows; the first is dan's
+    (applicant A's) wherever he has one of that kind."""
+    d = data
+    return {
+        "units": [d.zhang.residence_unit_id, d.zhang.residence_unit.parent_id],
+        "users": [d.zhang.account_id, d.finance.pk],
+        "persons": [d.zhang.pk, d.li.pk],
+        "households": [d.household.pk],
+        "organizations": [d.organization.pk],
+        "registers": [d.entry.register.code],
+        "register-entries": [d.entry.pk],
+        "programs": [JOB_SEEKING, d.loan.entitlement.program.code],
+        "parameters": ["national.pboc_loan_benchmark_rate_1_to_5y"],
+        "applications": [d.application.pk, d.dan_draft.pk, d.erin_draft.pk],
+        "evidence": [d.evidence.pk, d.erin_evidence.pk],
+        "entitlements": [d.grant.pk, d.loan.entitlement_id],
+        "payment-batches": [d.batch.pk],
+        "disbursements": [line.pk for line in d.lines],
+        "payment-exceptions": [d.exception.pk],
+        "organization-claims": [d.claim.pk],
+    }
+
+
+def real_path_parameters(path: str, values: dict[str, list]) -> list[dict]:
+    """Every combination of stored values for the path's parameters that name a record (not ``{action}``)."""
+    segments = path.strip("/").split("/")
+    choices = {}
+    for before, segment in itertools.pairwise(segments):
+        if segment.startswith("{") and before in values:
+            choices[segment.strip("{}")] = values[before]
+        elif segment.startswith("{") and not segment.endswith("action}"):
+            raise AssertionError(f"{path}: say which stored records {segment} can name (stored_values)")
+    return [dict(zip(choices, combination, strict=True)) for combination in itertools.product(*choices.values())]
