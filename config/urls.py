@@ -29,4 +29,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "config.api.not_found"
+
 handler500 = "config.errors.server_error"  # a database that stopped answering is a 503
