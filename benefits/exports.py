@@ -69,6 +69,8 @@ def reports_workbook(*, ctx: ReportContext, reports: list[Report]):
             sheet.append([_("Unit"), scope_label(ctx)])
             sheet.append([_("Period"), f"{ctx.start:%Y-%m-%d} – {ctx.end:%Y-%m-%d}"])
             sheet.append([_("Made on"), timezone.localdate().isoformat()])
+            if report.summarized and report.refreshed_at:
+                sheet.append([_("Counts as of"), f"{timezone.localtime(report.refreshed_at):%Y-%m-%d %H:%M}"])
             for table in report.tables:
                 sheet.append([])
                 sheet.append(_heading(sheet, [table.title]))

@@ -47,7 +47,17 @@ from casework.models import (
 from casework.selectors import CONTACT_DUE_DAYS
 from casework.workdays import add_working_days
 
-from .models import Application, Disbursement, DisbursementBatch, Entitlement, Lead, LedgerEntry, Program
+from .models import (
+    Application,
+    Disbursement,
+    DisbursementBatch,
+    Entitlement,
+    Lead,
+    LedgerEntry,
+    Program,
+    ReportFigure,
+    ReportRefresh,
+)
 from .selectors import processing_limits
 
 REPORTS = {
@@ -148,6 +158,14 @@ class ReportContext:
     today: datetime.date
     rows: list[ServiceUnit] = field(default_factory=list)  # the units of the by-unit tables
     row_of: dict[int, int] = field(default_factory=dict)  # community (or any unit) id → row unit id
+    _refresh: list = field(default_factory=list)  # the summaries' last refresh, once read
+
+    @property
+    def refresh(self) -> ReportRefresh | None:
+        """The report summaries' last refresh (None before the first), read once per context."""
+        if not self._refresh:
+            self._refresh.append(ReportRefresh.objects.order_by("-refreshed_at").first())
+        return self._refresh[0]
 
     @property
     def as_of(self) -> datetime.date:
@@ -262,6 +280,8 @@ class Report:
     name: str
     title: str
     tables: list[Table]
+    summarized: bool = False  # read from the report summaries: the page says as of when
+    refreshed_at: datetime.datetime | None = None
 
 
 def _fold(ctx: ReportContext, rows, keys: tuple[str, ...], measures: list[str]) -> tuple[dict, dict]:
@@ -272,7 +292,7 @@ def _fold(ctx: ReportContext, rows, keys: tuple[str, ...], measures: list[str]) 
         row_unit = ctx.row_of.get(row["unit_id"])
         for target in (by_key.setdefault(key, {}), by_unit.setdefault(row_unit, {})):
             for measure in measures:
-                target[measure] = target.get(measure, 0) + (row[measure] or 0)
+                target[measure] = target.get(measure, 0) + (row.get(measure) or 0)
     return by_key, by_unit
 
 
@@ -302,6 +322,29 @@ def _count(figure_q: Q) -> Count:
     return Count("pk", filter=figure_q)
 
 
+def _summed(ctx: ReportContext, figures: tuple[str, ...], group: tuple[str, ...], *, to_date=False) -> list[dict]:
+    """The report summaries' rows of ``figures`` in the context's area summed by ``group``: a stock (no month) as
+    counted on the refresh's day, a flow over the months of the period as ``n`` (and, with ``to_date``, every
+    month up to the period's end as ``to_date``: a stock on an earlier month's last day from its flows)."""
+    in_period = Q(month__isnull=True) | Q(month__gte=ctx.start, month__lte=ctx.end)
+    sums = {"sum_n": Sum("n", filter=in_period), "sum_amount": Sum("amount", filter=in_period)}
+    rows = ReportFigure.objects.filter(ctx.where(), figure__in=figures)
+    if to_date:
+        sums["to_date"] = Sum("n", filter=Q(month__lte=ctx.end))
+        rows = rows.filter(Q(month__isnull=True) | Q(month__lte=ctx.end))
+    else:
+        rows = rows.filter(in_period)
+    found = list(rows.values(*group).annotate(**sums).order_by())
+    for row in found:
+        row["n"], row["amount"] = row.pop("sum_n"), row.pop("sum_amount")
+    return found
+
+
+def _summarized(ctx: ReportContext, report: Report) -> Report:
+    report.summarized, report.refreshed_at = True, ctx.refresh.refreshed_at if ctx.refresh else None
+    return report
+
+
 # --- Registers ------------------------------------------------------------------------------------------------
 
 
@@ -319,17 +362,10 @@ def _q_entries(ctx: ReportContext, measure: str, reason: str = "") -> Q:
 
 
 def report_registers(ctx: ReportContext) -> Report:
-    measures = {m: _count(_q_entries(ctx, m)) for m in ("active", "new", "exited")}
     reasons = [reason for reason, _label in ExitReason.choices]
-    measures.update({f"exit_{r}": _count(_q_entries(ctx, "exited", r)) for r in reasons})
-    rows = (
-        _entries(ctx)
-        .filter(_q_entries(ctx, "active") | _q_entries(ctx, "new") | _q_entries(ctx, "exited"))
-        .values("unit_id", "register_id")
-        .annotate(**measures)
-        .order_by()
-    )
-    by_register, by_unit = _fold(ctx, rows, ("register_id",), list(measures))
+    measures = ["active", "new", "exited", *[f"exit_{r}" for r in reasons]]
+    rows = _register_counts(ctx)
+    by_register, by_unit = _fold(ctx, rows, ("register_id",), measures)
     registers = {r.pk: r for r in Register.objects.filter(pk__in=[k[0] for k in by_register])}
     used_reasons = [r for r in reasons if any(v.get(f"exit_{r}") for v in by_register.values())]
     table_rows = []
@@ -350,7 +386,7 @@ def report_registers(ctx: ReportContext) -> Report:
         table_rows.append(row)
     labels = dict(ExitReason.choices)
     main = [_("On the register at the end of the period"), _("New in the period"), _("Exited in the period")]
-    return Report(
+    report = Report(
         "registers",
         str(REPORTS["registers"]),
         [
@@ -365,6 +401,38 @@ def report_registers(ctx: ReportContext) -> Report:
             _unit_table(ctx, "registers", by_unit, _measures("registers", ("active", "new", "exited"), main)),
         ],
     )
+    return _summarized(ctx, report)
+
+
+def _register_counts(ctx: ReportContext) -> list[dict]:
+    """Rows ``{unit_id, register_id, active, new, exited, exit_<reason>}`` from the report summaries. On the
+    register at the period's end: the refresh's stock, or, for a period that ended before the refresh's day (on
+    a month's last day), the entries up to that day less the exits up to it."""
+    refresh = ctx.refresh
+    from_flows = refresh is not None and ctx.as_of < refresh.as_of and ctx.as_of == month_bounds(ctx.as_of)[1]
+    rows = {}
+    for found in _summed(
+        ctx,
+        ("registers.new", "registers.exited", "registers.active"),
+        ("unit_id", "figure", "key", "detail"),
+        to_date=from_flows,
+    ):
+        row = rows.setdefault(
+            (found["unit_id"], found["key"]), {"unit_id": found["unit_id"], "register_id": found["key"]}
+        )
+        figure, n, to_date = found["figure"], found["n"] or 0, found.get("to_date") or 0
+        if figure == "registers.active" and not from_flows:
+            row["active"] = row.get("active", 0) + n
+        elif figure == "registers.new":
+            row["new"] = row.get("new", 0) + n
+            if from_flows:
+                row["active"] = row.get("active", 0) + to_date
+        elif figure == "registers.exited":
+            row["exited"] = row.get("exited", 0) + n
+            row[f"exit_{found['detail']}"] = row.get(f"exit_{found['detail']}", 0) + n
+            if from_flows:
+                row["active"] = row.get("active", 0) - to_date
+    return [row for row in rows.values() if row.get("active") or row.get("new") or row.get("exited")]
 
 
 # --- Contact coverage (逐一联系) --------------------------------------------------------------------------------
@@ -398,19 +466,17 @@ def _coverage_percent(values: dict) -> str:
     return f"{100 * values.get('recent', 0) / values['total']:.1f}%" if values.get("total") else "–"
 
 
-def _coverage_counts(ctx: ReportContext) -> list[dict]:
-    """``_coverage_entries`` counted by community and register in one statement. The last contacts come from one
-    grouped pass over the contacts of the entries' people (a derived table) rather than a look-up per entry: the
-    same dates, at a city's scale in a fraction of the time. ``_q_coverage`` over ``_coverage_entries`` gives the
-    same rows (the lists); the tests hold the two to the same numbers. Every contact is grouped, whatever the
-    area: cheaper than narrowing them to the area's people first, even for a district."""
-    entries = (
-        _entries(ctx)
-        .filter(register__needs_contact=True, exited_on__isnull=True, person__isnull=False)
-        .values("unit_id", "register_id", "person_id")
+def coverage_counts(entries, today: datetime.date) -> list[dict]:
+    """The open entries with a contact duty among ``entries`` counted by community and register in one statement
+    (``COVERAGE`` on ``today``). The last contacts come from one grouped pass over the contacts (a derived table)
+    rather than a look-up per entry: the same dates, at a city's scale in a fraction of the time.
+    ``_q_coverage`` over ``_coverage_entries`` gives the same rows (the lists); the tests hold the two to the same
+    numbers."""
+    entries = entries.filter(register__needs_contact=True, exited_on__isnull=True, person__isnull=False).values(
+        "unit_id", "register_id", "person_id"
     )
     sql, params = entries.query.sql_with_params()
-    cutoff = ctx.today - datetime.timedelta(days=CONTACT_DUE_DAYS)
+    cutoff = today - datetime.timedelta(days=CONTACT_DUE_DAYS)
     query = f"""
         SELECT e.unit_id, e.register_id, COUNT(*) AS total,
                COUNT(*) FILTER (WHERE c.last_on >= %s) AS recent,
@@ -429,7 +495,13 @@ def _coverage_counts(ctx: ReportContext) -> list[dict]:
 
 
 def report_contacts(ctx: ReportContext) -> Report:
-    by_register, by_unit = _fold(ctx, _coverage_counts(ctx), ("register_id",), list(COVERAGE))
+    counted = {}
+    for found in _summed(ctx, tuple(f"contacts.{m}" for m in COVERAGE), ("unit_id", "key", "figure")):
+        row = counted.setdefault(
+            (found["unit_id"], found["key"]), {"unit_id": found["unit_id"], "register_id": found["key"]}
+        )
+        row[found["figure"].partition(".")[2]] = found["n"]
+    by_register, by_unit = _fold(ctx, counted.values(), ("register_id",), list(COVERAGE))
     registers = {r.pk: r for r in Register.objects.filter(needs_contact=True)}
     table_rows = []
     for (register_id,), values in sorted(by_register.items(), key=lambda item: -item[1]["total"]):
@@ -452,13 +524,16 @@ def report_contacts(ctx: ReportContext) -> Report:
     unit_table.note = note
     for cells, unit in zip(unit_table.rows, ctx.rows, strict=True):
         cells.append(Cell(_coverage_percent(by_unit.get(unit.pk, {}))))
-    return Report(
-        "contacts",
-        str(REPORTS["contacts"]),
-        [
-            Table("by_register", _("By register"), [_("Register"), *columns], table_rows, chart=(2, 3, 4)),
-            unit_table,
-        ],
+    return _summarized(
+        ctx,
+        Report(
+            "contacts",
+            str(REPORTS["contacts"]),
+            [
+                Table("by_register", _("By register"), [_("Register"), *columns], table_rows, chart=(2, 3, 4)),
+                unit_table,
+            ],
+        ),
     )
 
 
@@ -710,14 +785,6 @@ def _lines(ctx: ReportContext):
     )
 
 
-def _reversals(ctx: ReportContext):
-    return LedgerEntry.objects.filter(ctx.where("disbursement__unit")).filter(
-        kind=LedgerEntry.Kind.REVERSAL,
-        disbursement__batch__month__gte=ctx.start,
-        disbursement__batch__month__lte=ctx.end,
-    )
-
-
 def _q_lines(measure: str) -> Q:
     if measure == "approved":
         return Q(batch__status__in=APPROVED_BATCHES)
@@ -730,25 +797,16 @@ MONEY_MEASURES = ("approved", "paid", "failed", "reversed")
 
 
 def report_payments(ctx: ReportContext) -> Report:
-    aggregates = {}
-    for measure in ("approved", "paid", "failed"):
-        aggregates[f"{measure}_n"] = _count(_q_lines(measure))
-        aggregates[f"{measure}_sum"] = Sum("amount_cny", filter=_q_lines(measure))
-    rows = list(_lines(ctx).values("program_id", month=F("batch__month")).annotate(**aggregates).order_by())
-    reversed_rows = (
-        _reversals(ctx)
-        .values(program_id=F("disbursement__program_id"), month=F("disbursement__batch__month"))
-        .annotate(reversed_n=Count("pk"), reversed_sum=Sum("amount_cny"))
-        .order_by()
-    )
-    cells = {(r["program_id"], r["month"]): dict(r) for r in rows}
-    for r in reversed_rows:
-        cells.setdefault((r["program_id"], r["month"]), {}).update(r)
+    cells = {}
+    for found in _summed(ctx, tuple(f"lines.{m}" for m in MONEY_MEASURES), ("figure", "key", "month")):
+        measure = found["figure"].partition(".")[2]
+        values = cells.setdefault((found["key"], found["month"]), {})
+        values[f"{measure}_n"], values[f"{measure}_sum"] = found["n"], found["amount"]
     programs = {p.pk: p for p in Program.objects.filter(pk__in=[key[0] for key in cells])}
     by_month: dict[datetime.date, dict] = {}
     detail_rows = []
     for (program_id, month), values in sorted(cells.items(), key=lambda item: (item[0][1], programs[item[0][0]].code)):
-        values["reversed_sum"] = -(values.get("reversed_sum") or 0)
+        values["reversed_sum"] = -(values.get("reversed_sum") or 0)  # the reversals' amounts are negative
         totals = by_month.setdefault(month, {})
         row = [Cell(f"{month:%Y-%m}"), Cell(programs[program_id].display_name)]
         for measure in MONEY_MEASURES:
@@ -771,20 +829,23 @@ def report_payments(ctx: ReportContext) -> Report:
     headings = []
     for label in (_("Approved"), _("Paid"), _("Failed"), _("Reversed")):
         headings += [_("%(measure)s: lines") % {"measure": label}, _("%(measure)s: amount") % {"measure": label}]
-    return Report(
-        "payments",
-        str(REPORTS["payments"]),
-        [
-            Table(
-                "by_month",
-                _("By month"),
-                [_("Month"), *headings],
-                month_rows,
-                chart=(2, 4, 6, 8),
-                note=_("By the month of the payment batch; approved: in a batch finance has approved."),
-            ),
-            Table("by_program", _("By program and month"), [_("Month"), _("Program"), *headings], detail_rows),
-        ],
+    return _summarized(
+        ctx,
+        Report(
+            "payments",
+            str(REPORTS["payments"]),
+            [
+                Table(
+                    "by_month",
+                    _("By month"),
+                    [_("Month"), *headings],
+                    month_rows,
+                    chart=(2, 4, 6, 8),
+                    note=_("By the month of the payment batch; approved: in a batch finance has approved."),
+                ),
+                Table("by_program", _("By program and month"), [_("Month"), _("Program"), *headings], detail_rows),
+            ],
+        ),
     )
 
 
@@ -799,14 +860,16 @@ def _q_followups(ctx: ReportContext, measure: str, kind: str = "") -> Q:
 
 
 def report_workload(ctx: ReportContext) -> Report:
-    followups = (
-        FollowUp.objects.filter(ctx.where())
-        .filter(done_at__isnull=True)
-        .values("kind")
-        .annotate(open=_count(_q_followups(ctx, "open")), overdue=_count(_q_followups(ctx, "overdue")))
-        .order_by()
-    )
-    counts = {row["kind"]: row for row in followups}
+    counts, leads, work = {}, 0, {}
+    figures = ("followups.open", "followups.overdue", "leads.open", "work.contacts", "work.assistance")
+    for found in _summed(ctx, (*figures, "work.applications"), ("figure", "key", "detail")):
+        group, _dot, measure = found["figure"].partition(".")
+        if group == "followups":
+            counts.setdefault(found["detail"], {})[measure] = found["n"]
+        elif group == "leads":
+            leads += found["n"] or 0
+        elif found["key"] is not None and found["n"]:
+            work.setdefault(found["key"], {})[measure] = found["n"]
     kind_rows = []
     for kind, label in FollowUp.Kind.choices:
         values = counts.get(kind, {})
@@ -817,38 +880,7 @@ def report_workload(ctx: ReportContext) -> Report:
                 for m in ("open", "overdue")
             ]
         )
-    leads = Lead.objects.filter(ctx.where()).filter(closed_on__isnull=True).aggregate(n=Count("pk"))["n"]
     lead_rows = [[Cell(_("Open leads")), Cell(leads, ctx.link("leads.open") if leads else "")]]
-
-    contacts = (
-        Contact.objects.filter(ctx.where("person__residence_unit"))
-        .filter(contacted_on__gte=ctx.start, contacted_on__lte=ctx.end)
-        .values("caseworker_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    assistance = (
-        Assistance.objects.filter(ctx.where("person__residence_unit"))
-        .filter(ended_on__isnull=True)
-        .values("caseworker_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    created = (
-        Application.objects.filter(ctx.where())
-        .filter(_q_applications(ctx, "received"))
-        .values("created_by_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    work: dict[int, dict] = {}
-    for name, rows, key in (
-        ("contacts", contacts, "caseworker_id"),
-        ("assistance", assistance, "caseworker_id"),
-        ("applications", created, "created_by_id"),
-    ):
-        for row in rows:
-            work.setdefault(row[key], {})[name] = row["n"]
     users = {u.pk: u for u in User.objects.filter(pk__in=list(work), kind=User.Kind.STAFF)}
     worker_rows = []
     for user_id, values in sorted(work.items(), key=lambda item: -sum(item[1].values())):
@@ -861,24 +893,27 @@ def report_workload(ctx: ReportContext) -> Report:
                 for m in ("contacts", "assistance", "applications")
             ]
         )
-    return Report(
-        "workload",
-        str(REPORTS["workload"]),
-        [
-            Table("followups", _("Worklist"), [_("Kind"), _("Open"), _("Overdue")], kind_rows, chart=(1, 2)),
-            Table("leads", _("Proactive service (主动服务)"), ["", _("Number")], lead_rows),
-            Table(
-                "caseworkers",
-                _("Caseworker workload"),
-                [
-                    _("Staff member"),
-                    _("Contacts logged in the period"),
-                    _("Open one-on-one assistance"),
-                    _("Applications created in the period"),
-                ],
-                worker_rows,
-            ),
-        ],
+    return _summarized(
+        ctx,
+        Report(
+            "workload",
+            str(REPORTS["workload"]),
+            [
+                Table("followups", _("Worklist"), [_("Kind"), _("Open"), _("Overdue")], kind_rows, chart=(1, 2)),
+                Table("leads", _("Proactive service (主动服务)"), ["", _("Number")], lead_rows),
+                Table(
+                    "caseworkers",
+                    _("Caseworker workload"),
+                    [
+                        _("Staff member"),
+                        _("Contacts logged in the period"),
+                        _("Open one-on-one assistance"),
+                        _("Applications created in the period"),
+                    ],
+                    worker_rows,
+                ),
+            ],
+        ),
     )
 
 

@@ -65,3 +65,14 @@ def disbursements_generate_task(today: str | None = None) -> dict:
 def proactive_screen_chunk_task(run_id: int, number: int, first: int, last: int) -> None:
     """One chunk of a run: screen its people, keep their leads in step; the last chunk closes the run."""
     screen_chunk(run_id=run_id, number=number, first=first, last=last)
+
+
+@shared_task(
+    name="benefits.tasks.report_summaries_refresh", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def report_summaries_refresh_task(today: str | None = None) -> dict:
+    """The report summaries recomputed (stocks counted today) and replaced in one transaction."""
+    from .services.reports import report_summaries_refresh
+
+    refresh = report_summaries_refresh(today=datetime.date.fromisoformat(today) if today else None)
+    return {"figures": refresh.figures, "seconds": refresh.seconds}

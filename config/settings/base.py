@@ -222,6 +222,11 @@ CASEWORK_PERIODIC_TASKS = {
         "crontab": {"minute": "45", "hour": "1"},
         "description": "Follow-ups for register windows closing within 30 days.",
     },
+    "report-summaries-refresh": {
+        "task": "benefits.tasks.report_summaries_refresh",
+        "crontab": {"minute": "40"},
+        "description": "Recomputes the report summaries (the reports' counts and sums per community and month).",
+    },
 }
 # /healthz reports the worker as stale when its last heartbeat is older than this.
 CASEWORK_HEARTBEAT_STALE_SECONDS = env.int("CASEWORK_HEARTBEAT_STALE_SECONDS", default=60)

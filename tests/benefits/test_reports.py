@@ -31,6 +31,7 @@ from benefits.models import (
     Program,
 )
 from benefits.selectors_reports import REPORTS
+from benefits.services.reports import report_summaries_refresh
 from casework.models import (
     Assistance,
     Contact,
@@ -209,6 +210,7 @@ def report_data(world, xigang_world, db):
     community, _xena = xigang_world
     for unit in (world.youhao, world.tianjinjie, community, world.furong):
         populate(world, unit)
+    report_summaries_refresh()
     return community
 
 
@@ -245,6 +247,7 @@ def numbers(reports, *, skip=("by_unit",)) -> dict:
 def test_every_number_equals_the_count_of_the_list_behind_it(who, world, report_data, console_as):
     client = console_as(getattr(world, who))
     reports = dashboard(client)
+    assert all(report.refreshed_at for report in reports if report.summarized)
     checked = 0
     for report in reports:
         for table in report.tables:
@@ -259,6 +262,59 @@ def test_every_number_equals_the_count_of_the_list_behind_it(who, world, report_
     assert checked >= 30
     linked = {r.name for r in reports for t in r.tables for row in t.rows for c in row[1:] if c.link}
     assert linked == set(REPORTS)
+
+
+def test_a_past_period_s_numbers_equal_their_lists(world, report_data, console_as):
+    """A period that ended before the refresh: the register stock on its last day comes from the flows."""
+    client = console_as(world.grace)
+    RegistryEntry.objects.filter(unit=world.youhao).update(entered_on=LAST_MONTH - datetime.timedelta(days=40))
+    gone = RegistryEntry.objects.filter(unit=world.furong, exited_on__isnull=True).first()
+    gone.exited_on, gone.exit_reason = LAST_MONTH + datetime.timedelta(days=3), "moved_away"
+    gone.save()
+    report_summaries_refresh()
+    month = f"{LAST_MONTH:%Y-%m}"
+    response = client.get(reverse("benefits:report-detail", args=["registers"]) + f"?from={month}&to={month}")
+    checked = 0
+    for table in response.context["reports"][0].tables:
+        for row in table.rows:
+            for cell in row[1:]:
+                if cell.link:
+                    assert client.get(cell.link).context["page"].paginator.count == cell.value, cell.link
+                    checked += 1
+    assert checked >= 3
+
+
+def test_the_summed_counts_change_with_a_refresh_and_say_as_of_when(world, report_data, console_as):
+    client = console_as(world.bob)
+
+    def graduates_on_register():
+        registers = dashboard(client)[0].tables[0]
+        return next(row[1].value for row in registers.rows if row[0].value == "离校未就业高校毕业生")
+
+    before = graduates_on_register()
+    populate(world, world.youhao)
+    assert graduates_on_register() == before  # counted at the last refresh
+    refresh = report_summaries_refresh()
+    assert graduates_on_register() == before + 6
+    body = client.get(reverse("benefits:report-detail", args=["registers"])).content.decode()
+    assert f"{timezone.localtime(refresh.refreshed_at):%Y-%m-%d %H:%M}" in body
+    again = report_summaries_refresh()
+    assert again.figures == refresh.figures
+
+
+def test_the_summaries_are_refreshed_by_a_periodic_job_and_a_command(settings, db):
+    from django.core.management import call_command
+
+    from benefits.models import ReportRefresh
+
+    task = settings.CASEWORK_PERIODIC_TASKS["report-summaries-refresh"]["task"]
+    assert task == "benefits.tasks.report_summaries_refresh"
+    call_command("refresh_report_summaries", stdout=io.StringIO())
+    assert ReportRefresh.objects.count() == 1
+    from benefits.tasks import report_summaries_refresh_task
+
+    report_summaries_refresh_task.apply()
+    assert ReportRefresh.objects.count() == 1
 
 
 def test_a_list_shows_masked_id_numbers_and_links_to_the_person(world, report_data, console_as):
@@ -436,12 +492,14 @@ def test_the_dashboard_runs_the_same_number_of_queries_for_more_data(
 ):
     client = console_as(world.grace)
     populate(world, world.youhao)
+    report_summaries_refresh()
     url = reverse("benefits:report-dashboard") + "?" + period_query()
     client.get(url)  # sessions, caches
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     populate(world, world.tianjinjie, scale=3)
     populate(world, xigang_world[0], scale=2)
+    report_summaries_refresh()
     with django_assert_num_queries(len(small.captured_queries)):
         reports = client.get(url).context["reports"]
     on_register = ("registers", "by_register", "离校未就业高校毕业生", "期末在册")

@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo():
     call_command("bootstrap_demo", stdout=io.StringIO())  # units, users, people, grants, the month's batch
+    call_command("refresh_report_summaries", stdout=io.StringIO())  # what the hourly job does
 
 
 def test_supervisor_opens_the_dashboard_and_follows_a_number(demo, live_server, page):

@@ -1,0 +1,150 @@
+"""The report summaries: the numbers the supervisors' reports sum for their stock and flow figures, per unit
+(the unit the rows belong to: a community), month and key, computed with set-based SQL (``INSERT … SELECT …
+GROUP BY``) and replaced in one transaction, so a reader sees the old set or the new one, never half of each.
+Refreshed by the ``report-summaries-refresh`` job and ``python manage.py refresh_report_summaries``.
+
+The figures use the same definitions as the drill-down lists (``selectors_reports``): a flow is counted by the
+month of its date (a register entry's entry or exit, a payment batch's month, a contact, an application's
+creation), a stock (on a register, contact coverage, open worklist items, leads and assistance) on the day of
+the refresh."""
+
+import datetime
+import time
+
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, CharField, Count, DateField, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Cast, TruncMonth
+from django.utils import timezone
+
+from casework.models import Assistance, Contact, FollowUp, RegistryEntry
+
+from ..models import Application, Disbursement, Lead, LedgerEntry, ReportFigure, ReportRefresh
+from ..selectors_reports import COVERAGE, MONEY_MEASURES, _q_lines, coverage_counts
+
+NO_MONTH = Cast(Value(None), output_field=DateField())  # typed: PostgreSQL takes a bare NULL parameter for text
+NO_KEY = Cast(Value(None), output_field=BigIntegerField())
+NO_DETAIL = Value("", output_field=CharField())
+NO_AMOUNT = Cast(Value(0), output_field=DecimalField(max_digits=18, decimal_places=2))
+
+
+def _grouped(queryset, *, unit="unit_id", month=NO_MONTH, key=NO_KEY, detail=NO_DETAIL, amount=None):
+    """``queryset`` grouped by unit, month, key and detail, with the row count and the summed amount, as the
+    SQL and parameters of a SELECT with the columns ``u, m, k, d, n, a``."""
+    grouped = (
+        queryset.order_by()
+        .values(u=F(unit), m=month, k=key, d=detail)
+        .annotate(n=Count("pk"), a=Sum(amount) if amount else NO_AMOUNT)
+    )
+    return grouped.query.sql_with_params()
+
+
+def _figures(today: datetime.date) -> list[tuple[str, str, tuple]]:
+    """(figure, SQL, parameters) of every summed figure."""
+    entries = RegistryEntry.objects.all()
+    found = [
+        ("registers.new", *_grouped(entries, month=TruncMonth("entered_on"), key=F("register_id"))),
+        (
+            "registers.exited",
+            *_grouped(
+                entries.filter(exited_on__isnull=False),
+                month=TruncMonth("exited_on"),
+                key=F("register_id"),
+                detail=F("exit_reason"),
+            ),
+        ),
+        (
+            "registers.active",
+            *_grouped(
+                entries.filter(Q(entered_on__lte=today) & (Q(exited_on__isnull=True) | Q(exited_on__gt=today))),
+                key=F("register_id"),
+            ),
+        ),
+    ]
+    lines = Disbursement.objects.exclude(status=Disbursement.Status.CANCELLED)
+    for measure in MONEY_MEASURES[:3]:
+        found.append(
+            (
+                f"lines.{measure}",
+                *_grouped(
+                    lines.filter(_q_lines(measure)),
+                    month=F("batch__month"),
+                    key=F("program_id"),
+                    amount="amount_cny",
+                ),
+            )
+        )
+    found.append(
+        (
+            "lines.reversed",
+            *_grouped(
+                LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REVERSAL).exclude(
+                    disbursement__status=Disbursement.Status.CANCELLED
+                ),
+                unit="disbursement__unit_id",
+                month=F("disbursement__batch__month"),
+                key=F("disbursement__program_id"),
+                amount="amount_cny",
+            ),
+        )
+    )
+    followups = FollowUp.objects.filter(done_at__isnull=True)
+    found += [
+        ("followups.open", *_grouped(followups, detail=F("kind"))),
+        ("followups.overdue", *_grouped(followups.filter(due_on__lt=today), detail=F("kind"))),
+        ("leads.open", *_grouped(Lead.objects.filter(closed_on__isnull=True))),
+        (
+            "work.contacts",
+            *_grouped(
+                Contact.objects.all(),
+                unit="person__residence_unit_id",
+                month=TruncMonth("contacted_on"),
+                key=F("caseworker_id"),
+            ),
+        ),
+        (
+            "work.assistance",
+            *_grouped(
+                Assistance.objects.filter(ended_on__isnull=True),
+                unit="person__residence_unit_id",
+                key=F("caseworker_id"),
+            ),
+        ),
+        (
+            "work.applications",
+            *_grouped(
+                Application.objects.filter(created_by__isnull=False),
+                month=TruncMonth("created_at"),
+                key=F("created_by_id"),
+            ),
+        ),
+    ]
+    return found
+
+
+def report_summaries_refresh(*, today: datetime.date | None = None) -> ReportRefresh:
+    """Recompute every summed figure (stocks counted on ``today``) and replace the old set in one transaction."""
+    today = today or timezone.localdate()
+    started = time.perf_counter()
+    table = ReportFigure._meta.db_table
+    columns = "figure, unit_id, month, key, detail, n, amount"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (a table name)
+        for figure, sql, params in _figures(today):
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, q.u, q.m, q.k, q.d, q.n, q.a FROM ({sql}) AS q",  # noqa: S608
+                [figure, *params],
+            )
+        ReportFigure.objects.bulk_create(  # a row per community and register: few enough to write as objects
+            ReportFigure(figure=f"contacts.{measure}", unit_id=row["unit_id"], key=row["register_id"], n=row[measure])
+            for row in coverage_counts(RegistryEntry.objects.all(), today)
+            for measure in COVERAGE
+            if row[measure]
+        )
+        figures = ReportFigure.objects.count()
+        ReportRefresh.objects.all().delete()
+        return ReportRefresh.objects.create(
+            refreshed_at=timezone.now(),
+            as_of=today,
+            seconds=round(time.perf_counter() - started, 2),
+            figures=figures,
+        )
