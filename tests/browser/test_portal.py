@@ -140,6 +140,8 @@ def screen_a_graduate(page):
 
 def test_a_new_applicant_is_paid_end_to_end(chen, paid_lines_flushable, live_server, new_page, screenshot):
     page, staff = new_page(), new_page()
+    refused = []  # what the Content-Security-Policy blocked on the portal's pages (it must be nothing)
+    page.on("console", lambda note: refused.append(note.text) if "Content Security Policy" in note.text else None)
     # --- register with an SMS code ------------------------------------------------------------------------
     page.goto(f"{live_server.url}/portal/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
@@ -242,6 +244,7 @@ def test_a_new_applicant_is_paid_end_to_end(chen, paid_lines_flushable, live_ser
     paid = page.locator("#payments tbody tr", has_text="1000.00")
     paid.wait_for()
     assert "已发放" in paid.inner_text()
+    assert refused == []
     screenshot(page, "portal-payments")
 
 
