@@ -350,6 +350,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # The client address of the throttles: X-Forwarded-For only as far as our own proxies wrote it (unset, DRF
+    # would take the header as the caller wrote it, a new address per request).
+    "NUM_PROXIES": env.int("CASEWORK_PROXY_COUNT", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "login": "20/min",
         "screen": env.str("CASEWORK_SCREEN_RATE", default="60/min"),
