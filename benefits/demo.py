@@ -1,8 +1,9 @@
 """Demo data of the policy engine: demo values for the parameters the documents leave open, clearly marked as
 demo, so the demo shows amounts; and in each city a few approved job-seeking subsidies and the month's payment
 batch, so the finance officer has a batch to approve; and a portal applicant per city (``<city>.applicant``) whose
-account has claimed the first of those people, so the portal shows a record, a grant and its payments. Called by
-``bootstrap_demo`` only (never in production)."""
+account has claimed the first of those people, so the portal shows a record, a grant and its payments; then the
+report summaries are computed, so the reports show counts at once. Called by ``bootstrap_demo`` only (never in
+production)."""
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -25,6 +26,7 @@ from .services import (
     demo_parameters_load,
 )
 from .services.disbursements import disbursements_generate
+from .services.reports import report_summaries_refresh
 
 GRANTS_PER_CITY = 3
 DEMO_OVERRIDE = "演示数据：条件未逐项核实（demo data: conditions not checked one by one）"
@@ -91,6 +93,7 @@ def bootstrap(*, logins=()) -> dict:
         user.user_permissions.add(unmask)
     summary["demo_grants"] = {city.city_code: _grants(city, today) for city in ServiceUnit.objects.cities()}
     summary["payments"] = disbursements_generate(month=today)
+    summary["report_figures"] = report_summaries_refresh(today=today).figures  # the reports show counts at once
     for city in ServiceUnit.objects.cities().order_by("city_code"):
         login = _applicant(city)
         if login is not None and isinstance(logins, list):
