@@ -7,10 +7,11 @@ has claimed 李四 (a draft of her own), or, for the claim endpoints that only a
 gus, an applicant with nothing yet (tests/api_data.py).
 
 Which operations an applicant can reach is found by trying: every operation of the schema is called as A with A's
-own records in its path, no query and an empty body (each call rolled back); every path under /api/v1/me/ and every
-other operation that answers 2xx are the applicant operations, and TABLE must list exactly those, so a new one fails
-here until it has an entry. (A staff write outside /me/ that answers an empty body with 400 is still reached with
-real bodies by the schemathesis applicant pass, where no staff write may answer 2xx.)"""
+own records in its path, no query and an empty body (each call rolled back). Those that answer 2xx, every path
+under /api/v1/me/ and every sign-in operation under /api/v1/auth/ are the applicant operations, and TABLE must list
+exactly those, so a new one fails here until it has an entry. (A staff write outside /me/ that answers an empty
+body with 400 is still reached with real bodies by the schemathesis applicant pass, where no staff write may
+answer an applicant 2xx.)"""
 
 import json
 from collections.abc import Callable
@@ -34,6 +35,8 @@ pytestmark = pytest.mark.django_db
 
 FLEXIBLE = "dalian_graduate_flexible_si_subsidy"
 ME = "/api/v1/me/"
+AUTH = "/api/v1/auth/"
+A_PASSWORD = "Dan-Only-Knows-7"  # A's own: every other test user has the shared one
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,30 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/programs/"): Entry("public"),
     ("GET", "/api/v1/programs/{code}/"): Entry("public", path=lambda d: {"code": JOB_SEEKING}),
     ("GET", "/api/v1/screen/schema/"): Entry("public"),
+    # sign-in: B names A's account but knows only her own password
+    ("POST", "/api/v1/auth/token/"): Entry(
+        "write", body=lambda d: {"username": "dan", "password": "a guess", "user": d.zhang.account_id}, status=(401,)
+    ),
+    ("POST", "/api/v1/auth/login/"): Entry(
+        "write", body=lambda d: {"username": "dan", "password": "a guess", "user": d.zhang.account_id}, status=(400,)
+    ),
+    ("POST", "/api/v1/auth/confirm/"): Entry("write", body=lambda d: {"password": A_PASSWORD}, status=(400,)),
+    ("POST", "/api/v1/auth/sms-code/"): Entry(
+        "write",
+        body=lambda d: {"phone": d.zhang.phone},
+        status=(202,),  # the same answer for any number
+    ),
+    ("POST", "/api/v1/auth/register/"): Entry(
+        "write",
+        body=lambda d: {
+            **protected(d),
+            "phone": d.zhang.phone,
+            "code": "000000",
+            "password": "x" * 12,
+            "full_name": "丙",
+        },
+        status=(400,),  # no code was sent to B for that number
+    ),
     # B signs out: her own session and token, not A's
     ("POST", "/api/v1/auth/logout/"): Entry("session", status=(204,)),
     ("POST", "/api/v1/auth/token/revoke/"): Entry("session", status=(204,)),
@@ -172,6 +199,8 @@ TABLE: dict[tuple[str, str], Entry] = {
 @pytest.fixture
 def data(world, people, graduate) -> ApiData:
     data = build_api_data(world, people, graduate)
+    world.dan.set_password(A_PASSWORD)
+    world.dan.save(update_fields=["password"])
     # 李四 on a register too, so that B's register list is not empty either
     registry_entry_add(actor=world.bob, register=data.entry.register, person=data.li, entered_on=TODAY)
     return data
@@ -232,7 +261,8 @@ def reached_by(user, schema, data) -> set[tuple[str, str]]:
 
 def test_the_table_lists_every_operation_an_applicant_can_reach(schema, data, world):
     reached = reached_by(world.dan, schema, data)
-    applicant_operations = reached | {(method, path) for method, path, _ in operations(schema) if path.startswith(ME)}
+    named = {(method, path) for method, path, _ in operations(schema) if path.startswith((ME, AUTH))}
+    applicant_operations = reached | named
     assert {("GET", "/api/v1/me/applications/"), ("GET", "/api/v1/persons/")} <= applicant_operations  # the probe works
     missing = sorted(applicant_operations - set(TABLE))
     stale = sorted(set(TABLE) - applicant_operations)
