@@ -110,6 +110,8 @@ def person_claim_start(*, user, id_number: str, name: str) -> None:
 
 
 def _link(person: Person, user) -> Person:
+    """Inside the caller's transaction: the person's row is locked, so two claims of one record take turns."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
     person.account = user
     person._change_reason = "portal claim"
     person.save(update_fields=["account"])
@@ -132,8 +134,9 @@ def person_claim_confirm(*, user, code: str) -> Person:
         accepted = (
             row is not None
             and row.person is not None
-            and row.person.account_id is None
             and verification.matches(row.digest, code.strip(), purpose="claim")
+            # read again under the person's lock: another account may have claimed it since the code was sent
+            and Person.objects.select_for_update().filter(pk=row.person_id, account__isnull=True).exists()
         )
         _record_attempt(user, accepted)
         if accepted:
