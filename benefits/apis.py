@@ -65,6 +65,25 @@ def _as_of(request) -> datetime.date | None:
         raise ValidationError({"as_of": ["YYYY-MM-DD"]}) from None
 
 
+def openapi_30(node):
+    """A JSON Schema (2020-12) as an OpenAPI 3.0 schema object: no ``$schema``/``$id``, and ``oneOf`` with a
+    ``{"type": "null"}`` branch is the other branch made ``nullable``."""
+    if isinstance(node, list):
+        return [openapi_30(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: openapi_30(value) for key, value in node.items() if not key.startswith("$")}
+    branches = node.get("oneOf", [])
+    if {"type": "null"} in branches:
+        rest = [branch for branch in node.pop("oneOf") if branch != {"type": "null"}]
+        node.update(rest[0] if len(rest) == 1 else {"oneOf": rest}, nullable=True)
+    return node
+
+
+# The screener's request body as documented: the facts document's own JSON Schema (docs/facts.md).
+FACTS_DOCUMENT = openapi_30(schema())
+
+
 class ScreenApi(APIView):
     """Screen a facts document (docs/facts.md) against every program of its city. Open to anonymous callers
     (the portal's screener) and throttled."""
@@ -74,7 +93,7 @@ class ScreenApi(APIView):
     throttle_scope = "screen"
 
     @extend_schema(
-        request=inline_serializer("Facts", {"city": serializers.CharField()}),
+        request={"application/json": FACTS_DOCUMENT},
         parameters=[AS_OF],
         responses={200: ScreenOutputSerializer},
         description="The request body is a facts document; its JSON Schema is at /api/v1/screen/schema/.",
