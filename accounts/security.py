@@ -56,6 +56,19 @@ def _error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
 
 
+def client_address(request) -> str:
+    """The client's address as the throttles take it (DRF's rule): with ``CASEWORK_PROXY_COUNT`` proxies of ours in
+    front, the address the outermost of them saw in ``X-Forwarded-For``; without, the connection's address, so a
+    caller cannot pick a new address per try with that header. django-axes counts failures per this address."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        return hops[-min(proxies, len(hops))] if hops else remote
+    return remote
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out username or address (the same for a username that does not exist)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

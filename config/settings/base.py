@@ -265,6 +265,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("CASEWORK_LOGIN_LOCK_MINU
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_address"  # the throttles' rule (CASEWORK_PROXY_COUNT)
 AXES_VERBOSE = False
 # Sessions end after this long without a request, and this long after sign-in whatever happens.
 CASEWORK_SESSION_IDLE_MINUTES = env.int("CASEWORK_SESSION_IDLE_MINUTES", default=30)

@@ -137,3 +137,18 @@ def test_sessions_rotate_at_sign_in_end_at_sign_out_and_expire_idle_or_old(world
         session.save()
         ended = client.get(reverse("accounts:home"))
         assert ended.status_code == 302 and ended.url.startswith(reverse("accounts:login")), key
+
+
+def test_the_lockout_counts_the_connections_address_not_a_header_the_caller_writes(world, client, settings):
+    for n in range(6):  # a new X-Forwarded-For each try: still one address
+        client.post(
+            reverse("accounts:login"),
+            {"username": f"guess{n}", "password": "wrong"},
+            REMOTE_ADDR="10.3.3.3",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+    assert sign_in_form(client, "carol", PASSWORD, address="10.3.3.3").status_code == 429
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}  # behind one proxy of ours
+    request = type("Request", (), {"META": {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}})
+    assert security.client_address(request) == "198.51.100.7"
