@@ -12,7 +12,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     Count,
@@ -322,12 +322,16 @@ def _count(figure_q: Q) -> Count:
     return Count("pk", filter=figure_q)
 
 
-def _summed(ctx: ReportContext, figures: tuple[str, ...], group: tuple[str, ...], *, to_date=False) -> list[dict]:
+def _summed(
+    ctx: ReportContext, figures: tuple[str, ...], group: tuple[str, ...], *, to_date=False, amounts=True
+) -> list[dict]:
     """The report summaries' rows of ``figures`` in the context's area summed by ``group``: a stock (no month) as
     counted on the refresh's day, a flow over the months of the period as ``n`` (and, with ``to_date``, every
     month up to the period's end as ``to_date``: a stock on an earlier month's last day from its flows)."""
     in_period = Q(month__isnull=True) | Q(month__gte=ctx.start, month__lte=ctx.end)
-    sums = {"sum_n": Sum("n", filter=in_period), "sum_amount": Sum("amount", filter=in_period)}
+    sums = {"sum_n": Sum("n", filter=in_period)}
+    if amounts:  # counts only: no Decimal to convert on each of a city's rows
+        sums["sum_amount"] = Sum("amount", filter=in_period)
     rows = ReportFigure.objects.filter(ctx.where(), figure__in=figures)
     if to_date:
         sums["to_date"] = Sum("n", filter=Q(month__lte=ctx.end))
@@ -336,7 +340,7 @@ def _summed(ctx: ReportContext, figures: tuple[str, ...], group: tuple[str, ...]
         rows = rows.filter(in_period)
     found = list(rows.values(*group).annotate(**sums).order_by())
     for row in found:
-        row["n"], row["amount"] = row.pop("sum_n"), row.pop("sum_amount")
+        row["n"], row["amount"] = row.pop("sum_n"), row.pop("sum_amount", None)
     return found
 
 
@@ -416,6 +420,7 @@ def _register_counts(ctx: ReportContext) -> list[dict]:
         ("registers.new", "registers.exited", "registers.active"),
         ("unit_id", "figure", "key", "detail"),
         to_date=from_flows,
+        amounts=False,
     ):
         row = rows.setdefault(
             (found["unit_id"], found["key"]), {"unit_id": found["unit_id"], "register_id": found["key"]}
@@ -496,7 +501,7 @@ def coverage_counts(entries, today: datetime.date) -> list[dict]:
 
 def report_contacts(ctx: ReportContext) -> Report:
     counted = {}
-    for found in _summed(ctx, tuple(f"contacts.{m}" for m in COVERAGE), ("unit_id", "key", "figure")):
+    for found in _summed(ctx, tuple(f"contacts.{m}" for m in COVERAGE), ("unit_id", "key", "figure"), amounts=False):
         row = counted.setdefault(
             (found["unit_id"], found["key"]), {"unit_id": found["unit_id"], "register_id": found["key"]}
         )
@@ -862,7 +867,7 @@ def _q_followups(ctx: ReportContext, measure: str, kind: str = "") -> Q:
 def report_workload(ctx: ReportContext) -> Report:
     counts, leads, work = {}, 0, {}
     figures = ("followups.open", "followups.overdue", "leads.open", "work.contacts", "work.assistance")
-    for found in _summed(ctx, (*figures, "work.applications"), ("figure", "key", "detail")):
+    for found in _summed(ctx, (*figures, "work.applications"), ("figure", "key", "detail"), amounts=False):
         group, _dot, measure = found["figure"].partition(".")
         if group == "followups":
             counts.setdefault(found["detail"], {})[measure] = found["n"]
@@ -930,6 +935,18 @@ BUILDERS = {
 
 def report_build(ctx: ReportContext, name: str) -> Report:
     return BUILDERS[name](ctx)
+
+
+REPORT_WORK_MEM = "32MB"  # a city's GROUP BY over the summaries spills to disk at PostgreSQL's default 4 MB
+
+
+def reports_build(ctx: ReportContext, names: list[str]) -> list[Report]:
+    """The reports ``names`` read in one transaction, with room for their aggregates on PostgreSQL."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        return [report_build(ctx, name) for name in names]
 
 
 # --- Drill-down: the list behind each number ---------------------------------------------------------------------

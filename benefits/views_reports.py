@@ -26,9 +26,9 @@ from .selectors_reports import (
     list_columns,
     list_row,
     parse_month,
-    report_build,
     report_context,
     report_units,
+    reports_build,
 )
 
 PAGE_SIZE = 50
@@ -94,7 +94,7 @@ class ReportPage(ConsoleView):
         ctx, form = context_from_request(request)
         if request.GET.get("format") == "xlsx":
             return _workbook_response(ctx, self.names(), "-".join(self.names()))
-        reports = [report_build(ctx, name) for name in self.names()]
+        reports = reports_build(ctx, self.names())
         return self.render_to_response(
             self.get_context_data(
                 ctx=ctx,
@@ -132,7 +132,7 @@ class ReportMonthlyView(ConsoleView):
 def _workbook_response(ctx, names: list[str], what: str):
     """The reports as a workbook, built in Chinese whatever the page's language (it goes up to the bureau)."""
     with translation.override(exports.EXPORT_LANGUAGE):
-        reports = [report_build(ctx, name) for name in names]
+        reports = reports_build(ctx, names)
         content = exports.reports_workbook(ctx=ctx, reports=reports)
     return FileResponse(
         content, as_attachment=True, filename=exports.file_name(ctx, what), content_type=XLSX_CONTENT_TYPE
