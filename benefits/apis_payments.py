@@ -528,7 +528,7 @@ PUBLIC_PAYMENT_STATUS = {
 
 class MyPaymentSerializer(serializers.ModelSerializer):
     program = serializers.CharField(source="program.code")
-    program_name = serializers.CharField(source="program.name_zh")
+    program_name = serializers.CharField(source="program.display_name")
     status = serializers.SerializerMethodField(help_text="paid, on_its_way or failed")
     status_label = serializers.SerializerMethodField()
     message = serializers.SerializerMethodField(help_text="why the bank did not pay it, when it failed")

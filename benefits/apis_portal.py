@@ -40,7 +40,7 @@ class _TimelineStep(serializers.Serializer):
 
 class MyEntitlementSerializer(EntitlementSerializer):
     program = serializers.CharField(source="program.code")
-    program_name = serializers.CharField(source="program.name_zh")
+    program_name = serializers.CharField(source="program.display_name")
 
     class Meta(EntitlementSerializer.Meta):
         fields = [*EntitlementSerializer.Meta.fields, "program", "program_name"]
@@ -48,7 +48,7 @@ class MyEntitlementSerializer(EntitlementSerializer):
 
 class MyApplicationSerializer(serializers.ModelSerializer):
     program = serializers.CharField(source="program.code")
-    program_name = serializers.CharField(source="program.name_zh")
+    program_name = serializers.CharField(source="program.display_name")
     status = serializers.SerializerMethodField(help_text="preparing, under_review, documents_needed, approved, …")
     status_label = serializers.CharField(source="public_status")
     message = serializers.SerializerMethodField(help_text="what the job centre says: what is missing, or why")

@@ -75,7 +75,7 @@ class MyProfileApi(APIView):
 
 class MyRegisterEntrySerializer(serializers.Serializer):
     register = serializers.CharField(source="register.code")
-    register_name = serializers.CharField(source="register.name_zh")
+    register_name = serializers.CharField(source="register.display_name")
     entered_on = serializers.DateField()
     window_ends_on = serializers.DateField(allow_null=True)
     exited_on = serializers.DateField(allow_null=True)

@@ -104,3 +104,18 @@ def test_an_applicant_withdraws_and_bad_input_names_the_field(world, claimed, ap
     pk = apply(dan).json()["id"]
     assert act(dan, pk, "withdraw").json()["status"] == "withdrawn"
     assert act(dan, pk, "submit").status_code == 409
+
+
+def test_the_portal_names_programs_and_registers_in_the_readers_language(world, claimed, api_as):
+    from benefits.models import Program
+    from casework.models import Register
+
+    dan = api_as(world.dan)
+    created = apply(dan).json()
+    program = Program.objects.get(code=JOB_SEEKING)
+    assert created["program_name"] == program.name_zh
+    english = dan.get(reverse("api:benefits:my-application-list"), HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["results"][0]["program_name"] == program.name_en != program.name_zh
+    registers = dan.get(reverse("api:casework:my-register-list"), HTTP_ACCEPT_LANGUAGE="en").json()
+    graduates = Register.objects.get(code=registers[0]["register"])
+    assert registers[0]["register_name"] == graduates.name_en
