@@ -92,9 +92,16 @@ def test_a_backup_restores_into_a_fresh_database_where_the_ledger_verifies(
 
 
 def test_a_damaged_backup_is_refused_before_anything_is_restored(batch, sent, tmp_path, fresh_database):
-    made = run(
+    inside = run(
         ["scripts/backup", str(tmp_path / "backups")], DATABASE_URL=database_url(), CASEWORK_UPLOAD_DIR=str(tmp_path)
     )
+    assert inside.returncode == 2 and "would copy itself" in inside.stderr  # a backup inside the uploads: refused
+    made = run(
+        ["scripts/backup", str(tmp_path / "backups")],
+        DATABASE_URL=database_url(),
+        CASEWORK_UPLOAD_DIR=str(tmp_path / "uploads"),
+    )
+    assert made.returncode == 0, made.stderr
     folder = made.stdout.strip().splitlines()[-1]
     with open(os.path.join(folder, "database.dump"), "r+b") as dump:
         dump.seek(200)
