@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 from . import selectors, services
 from .api_base import ErrorSerializer, FilteredListApi
 from .models import Membership, Role, ServiceUnit, User
-from .security import mark_reauthenticated, needs_second_factor
+from .security import authenticator, code_matches, mark_reauthenticated, needs_second_factor
 
 
 class UnitRefSerializer(serializers.ModelSerializer):
@@ -94,7 +93,7 @@ class TokenApi(APIView):
         if user is None:
             # One answer for a wrong password, an unknown user and a disabled account.
             raise AuthenticationFailed(_("The username or password is not correct."))
-        if needs_second_factor(user) and not any(device.verify_token(otp) for device in devices_for_user(user)):
+        if needs_second_factor(user) and code_matches(user, otp) is None:
             raise AuthenticationFailed(_("The code of your authenticator app is missing or not right."))
         Token.objects.filter(user=user).delete()  # a new token each time: its age is the time since authentication
         token = Token.objects.create(user=user)
@@ -225,8 +224,7 @@ class ConfirmApi(APIView):
         password_ok = authenticate(
             request._request, username=user.get_username(), password=data.validated_data["password"]
         )
-        devices = list(devices_for_user(user))
-        otp_ok = not devices or any(device.verify_token(data.validated_data["otp"]) for device in devices)
+        otp_ok = authenticator(user) is None or code_matches(user, data.validated_data["otp"]) is not None
         if password_ok is None or not otp_ok:
             raise ValidationError({"non_field_errors": [_("The password or the authenticator code is not right.")]})
         mark_reauthenticated(request)

@@ -18,6 +18,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user
+from django_otp.oath import TOTP
 
 from .models import Role, User
 
@@ -147,6 +149,26 @@ class SecondFactorMiddleware:
                 )
             return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+# --- The authenticator ----------------------------------------------------------------------------------------
+
+
+def authenticator(user):
+    """The user's confirmed authenticator (TOTP device), or None before one is set up."""
+    return next(iter(devices_for_user(user)), None)
+
+
+def code_matches(user, code: str):
+    """The user's authenticator whose current code ``code`` is (each code counts once), or None."""
+    device = authenticator(user)
+    return device if device is not None and device.verify_token(code) else None
+
+
+def current_code(device) -> str:
+    """The code ``device`` shows now (the demo's code page, the tests)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 
 # --- Re-authentication before unmasked bulk data ---------------------------------------------------------------

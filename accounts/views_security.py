@@ -15,12 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
-from django_otp import devices_for_user
 from django_otp import login as otp_login
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .security import mark_reauthenticated, needs_second_factor
+from .security import authenticator, code_matches, current_code, mark_reauthenticated, needs_second_factor
 
 DEMO_DEVICE = "demo"  # bootstrap_demo's devices: the code page shows their current code (demo only)
 
@@ -51,8 +49,7 @@ def current_demo_code(device) -> str:
     """The code a demo device shows now (only demo devices, only where the demo is allowed)."""
     if not settings.CASEWORK_DEMO_ALLOWED or device is None or device.name != DEMO_DEVICE:
         return ""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
+    return current_code(device)
 
 
 class OtpView(LoginRequiredMixin, FormView):
@@ -62,19 +59,19 @@ class OtpView(LoginRequiredMixin, FormView):
     form_class = TokenForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not next(iter(devices_for_user(request.user)), None):
+        if request.user.is_authenticated and authenticator(request.user) is None:
             return redirect(f"{redirect('accounts:otp-setup').url}?{request.GET.urlencode()}")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        device = next(iter(devices_for_user(self.request.user)), None)
-        return super().get_context_data(next=_next(self.request), demo_code=current_demo_code(device), **kwargs)
+        demo_code = current_demo_code(authenticator(self.request.user))
+        return super().get_context_data(next=_next(self.request), demo_code=demo_code, **kwargs)
 
     def form_valid(self, form):
-        for device in devices_for_user(self.request.user):
-            if device.verify_token(form.cleaned_data["token"]):
-                otp_login(self.request, device)
-                return redirect(_next(self.request))
+        device = code_matches(self.request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(self.request, device)
+            return redirect(_next(self.request))
         form.add_error("token", _("The code is not right. Check the time on your phone and try the newest code."))
         return self.form_invalid(form)
 
@@ -90,7 +87,7 @@ class OtpSetupView(LoginRequiredMixin, FormView):
         return device or TOTPDevice.objects.create(user=self.request.user, name="authenticator", confirmed=False)
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and next(iter(devices_for_user(request.user)), None):
+        if request.user.is_authenticated and authenticator(request.user) is not None:
             return redirect("accounts:otp")  # one authenticator; an administrator resets a lost one
         return super().dispatch(request, *args, **kwargs)
 
@@ -125,7 +122,7 @@ class ReauthView(LoginRequiredMixin, FormView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        if not next(iter(devices_for_user(self.request.user)), None):
+        if authenticator(self.request.user) is None:
             del form.fields["token"]
         return form
 
@@ -137,9 +134,7 @@ class ReauthView(LoginRequiredMixin, FormView):
         if authenticate(self.request, username=user.get_username(), password=form.cleaned_data["password"]) is None:
             form.add_error("password", _("The password is not correct."))
             return self.form_invalid(form)
-        if "token" in form.fields and not any(
-            device.verify_token(form.cleaned_data["token"]) for device in devices_for_user(user)
-        ):
+        if "token" in form.fields and code_matches(user, form.cleaned_data["token"]) is None:
             form.add_error("token", _("The code is not right. Check the time on your phone and try the newest code."))
             return self.form_invalid(form)
         mark_reauthenticated(self.request)

@@ -9,12 +9,12 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import security
+from accounts.security import current_code
 from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def code_of(device: TOTPDevice) -> str:
     device.refresh_from_db()
     device.last_t, device.throttling_failure_count = -1, 0
     device.save(update_fields=["last_t", "throttling_failure_count"])
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    return current_code(device)
 
 
 def sign_in_form(client, username, password, address="10.1.1.1"):
