@@ -79,7 +79,7 @@ def screen_chunk(*, run_id: int, number: int, first: int, last: int) -> None:
     chunk = list(
         _on_a_register(today).filter(person_id__gte=first, person_id__lte=last).values_list("person_id", flat=True)
     )
-    people = list(Person.objects.filter(pk__in=chunk).select_related("residence_unit"))
+    people = list(Person.objects.filter(pk__any=chunk).select_related("residence_unit"))
     documents = people_facts(people=people, as_of=today)
     found = {}
     memo = _run_memo(run.pk, run.started_at)
@@ -129,15 +129,15 @@ def proactive_screen(*, today: datetime.date | None = None, chunk_size: int = CH
 def _sync_chunk(person_ids: list[int], found: dict, today: datetime.date) -> dict:
     open_leads = {
         (lead.person_id, lead.program_id): lead
-        for lead in Lead.objects.select_for_update().filter(person_id__in=person_ids, closed_on__isnull=True)
+        for lead in Lead.objects.select_for_update().filter(person_id__any=person_ids, closed_on__isnull=True)
     }
     dismissed = set(
-        Lead.objects.filter(person_id__in=person_ids, close_reason=Lead.CloseReason.DISMISSED).values_list(
+        Lead.objects.filter(person_id__any=person_ids, close_reason=Lead.CloseReason.DISMISSED).values_list(
             "person_id", "program_id"
         )
     )
     # Whoever applied (whatever became of it) is no longer a lead for that program.
-    dismissed |= set(Application.objects.filter(person_id__in=person_ids).values_list("person_id", "program_id"))
+    dismissed |= set(Application.objects.filter(person_id__any=person_ids).values_list("person_id", "program_id"))
     create, refresh, change, close, unchanged = [], [], [], [], []
     for key, (decision, unit_id) in found.items():
         if key in dismissed:
@@ -175,7 +175,7 @@ def _sync_chunk(person_ids: list[int], found: dict, today: datetime.date) -> dic
     if create:
         bulk_create_with_history(create, Lead, batch_size=1000, default_change_reason="found by the nightly screening")
     if unchanged:  # the same lead as last night: only the day it was last found moves
-        Lead.objects.filter(pk__in=unchanged).update(last_found_on=today)
+        Lead.objects.filter(pk__any=unchanged).update(last_found_on=today)
     if refresh:  # only the wording of a reason changed: no history row for it
         Lead.objects.bulk_update(refresh, ["last_found_on", "reasons"], batch_size=1000)
     if change:

@@ -196,26 +196,26 @@ def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dic
         {},
         defaultdict(list),
     )
-    for person_id, *row in RegistryEntry.objects.filter(person_id__in=ids, entered_on__lte=as_of).values_list(
+    for person_id, *row in RegistryEntry.objects.filter(person_id__any=ids, entered_on__lte=as_of).values_list(
         "person_id", "register__code", "entered_on", "exited_on"
     ):
         registers[person_id].append(row)
     for person_id, *row in (
-        EmploymentRecord.objects.filter(person_id__in=ids, started_on__lte=as_of)
+        EmploymentRecord.objects.filter(person_id__any=ids, started_on__lte=as_of)
         .order_by("started_on")
         .values_list("person_id", "status", "started_on", "ended_on")
     ):
         employment[person_id].append(row)
-    for person_id, household_id, is_dibao, since in HouseholdMember.objects.filter(person_id__in=ids).values_list(
+    for person_id, household_id, is_dibao, since in HouseholdMember.objects.filter(person_id__any=ids).values_list(
         "person_id", "household_id", "household__is_dibao", "household__dibao_since"
     ):
         household_of[person_id] = (household_id, (is_dibao, since))
     for household_id, *row in RegistryEntry.objects.filter(
-        household_id__in=[h for h, _ in household_of.values()], entered_on__lte=as_of
+        household_id__any=[h for h, _ in household_of.values()], entered_on__lte=as_of
     ).values_list("household_id", "register__code", "entered_on", "exited_on"):
         household_registers[household_id].append(row)
     grants = defaultdict(list)
-    for person_id, *row in _granted(as_of, person_id__in=ids).values_list("person_id", *GRANT_FIELDS):
+    for person_id, *row in _granted(as_of, person_id__any=ids).values_list("person_id", *GRANT_FIELDS):
         grants[person_id].append(_grant_row(*row))
     names = city_local_names()
     documents = {}

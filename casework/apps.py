@@ -17,4 +17,10 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Real-name registers")
 
     def ready(self):
+        from django.db.models import Field, ForeignObject
+
+        from config.lookups import AnyOf
+
+        Field.register_lookup(AnyOf)
+        ForeignObject.register_lookup(AnyOf)  # relations keep lookups of their own
         post_migrate.connect(_sync_registers, sender=self, dispatch_uid="casework.sync_registers")
