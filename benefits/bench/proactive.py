@@ -33,6 +33,7 @@ def add_arguments(parser):
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--again", action="store_true", help="Also time a second run the same day.")
     parser.add_argument("--workers", type=int, default=0, help="Screen through a Celery worker with N processes.")
+    parser.add_argument("--generate-only", action="store_true", help="Make the people and stop (no screening).")
 
 
 def _communities():
@@ -125,10 +126,12 @@ def _screen(workers: int) -> tuple[float, dict]:
     return time.perf_counter() - started, counts
 
 
-def run(*, persons=1_000_000, again=False, workers=0, **options) -> dict:
+def run(*, persons=1_000_000, again=False, workers=0, generate_only=False, **options) -> dict:
     city, communities = _communities()
     result = {"benchmark": NAME, "database": connection.vendor, "workers": workers}
     result.update(_generate(persons, city, communities))
+    if generate_only:
+        return result
     seconds, counts = _screen(workers)
     result.update(first_run_seconds=round(seconds, 1), first_run=counts)
     if again:
