@@ -240,9 +240,7 @@ class Lead(models.Model):
             models.Index(fields=["unit", "closed_on"], name="lead_unit_open"),
             # The nightly screening asks, per chunk of people, which leads a caseworker dismissed (never reopened):
             # a few rows among millions of closed and open ones.
-            models.Index(
-                fields=["person", "program"], condition=Q(close_reason="dismissed"), name="lead_dismissed"
-            ),
+            models.Index(fields=["person", "program"], condition=Q(close_reason="dismissed"), name="lead_dismissed"),
         ]
 
     def __str__(self):
