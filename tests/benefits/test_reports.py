@@ -29,6 +29,7 @@ from benefits.models import (
     Lead,
     LedgerEntry,
     Program,
+    ReportFigure,
 )
 from benefits.selectors_reports import REPORTS
 from benefits.services.reports import report_summaries_refresh
@@ -315,6 +316,19 @@ def test_the_summaries_are_refreshed_by_a_periodic_job_and_a_command(settings, d
 
     report_summaries_refresh_task.apply()
     assert ReportRefresh.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_outside_a_transaction_leaves_the_summaries_vacuumed_and_analyzed(world, graduate, db_vendor):
+    refresh = report_summaries_refresh()
+    assert refresh.figures == ReportFigure.objects.count() > 0
+    if db_vendor == "postgresql":  # elsewhere there is nothing to vacuum: the refresh above only must not fail
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = %s",
+                [ReportFigure._meta.db_table],
+            )
+            assert cursor.fetchone() == (True, True)
 
 
 def test_a_list_shows_masked_id_numbers_and_links_to_the_person(world, report_data, console_as):
