@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
+    BigIntegerField,
+    Case,
     Count,
     Exists,
     F,
@@ -26,6 +28,8 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import TruncDate
 from django.urls import reverse
@@ -327,7 +331,9 @@ def _summed(
 ) -> list[dict]:
     """The report summaries' rows of ``figures`` in the context's area summed by ``group``: a stock (no month) as
     counted on the refresh's day, a flow over the months of the period as ``n`` (and, with ``to_date``, every
-    month up to the period's end as ``to_date``: a stock on an earlier month's last day from its flows)."""
+    month up to the period's end as ``to_date``: a stock on an earlier month's last day from its flows).
+    ``unit_id`` in ``group`` is the row unit of the by-unit tables (``ctx.row_of``), summed in the database: a
+    city's thousand communities come back as its ten districts."""
     in_period = Q(month__isnull=True) | Q(month__gte=ctx.start, month__lte=ctx.end)
     sums = {"sum_n": Sum("n", filter=in_period)}
     if amounts:  # counts only: no Decimal to convert on each of a city's rows
@@ -338,9 +344,20 @@ def _summed(
         rows = rows.filter(Q(month__isnull=True) | Q(month__lte=ctx.end))
     else:
         rows = rows.filter(in_period)
+    if "unit_id" in group:
+        rows = rows.annotate(
+            row_unit=Case(
+                *[When(unit__path__startswith=row.path, then=Value(row.pk)) for row in ctx.rows],
+                default=None,
+                output_field=BigIntegerField(),
+            )
+        )
+        group = tuple("row_unit" if name == "unit_id" else name for name in group)
     found = list(rows.values(*group).annotate(**sums).order_by())
     for row in found:
         row["n"], row["amount"] = row.pop("sum_n"), row.pop("sum_amount", None)
+        if "row_unit" in row:
+            row["unit_id"] = row.pop("row_unit")
     return found
 
 
@@ -414,29 +431,40 @@ def _register_counts(ctx: ReportContext) -> list[dict]:
     a month's last day), the entries up to that day less the exits up to it."""
     refresh = ctx.refresh
     from_flows = refresh is not None and ctx.as_of < refresh.as_of and ctx.as_of == month_bounds(ctx.as_of)[1]
+    figures = (
+        ("registers.new", "registers.exited")
+        if from_flows
+        else ("registers.new", "registers.exited", "registers.active")
+    )
     rows = {}
-    for found in _summed(
-        ctx,
-        ("registers.new", "registers.exited", "registers.active"),
-        ("unit_id", "figure", "key", "detail"),
-        to_date=from_flows,
-        amounts=False,
-    ):
-        row = rows.setdefault(
-            (found["unit_id"], found["key"]), {"unit_id": found["unit_id"], "register_id": found["key"]}
-        )
-        figure, n, to_date = found["figure"], found["n"] or 0, found.get("to_date") or 0
-        if figure == "registers.active" and not from_flows:
+
+    def row_of(unit_id, register_id) -> dict:
+        return rows.setdefault((unit_id, register_id), {"unit_id": unit_id, "register_id": register_id})
+
+    for found in _summed(ctx, figures, ("unit_id", "figure", "key", "detail"), amounts=False):
+        row, figure, n = row_of(found["unit_id"], found["key"]), found["figure"], found["n"] or 0
+        if figure == "registers.active":
             row["active"] = row.get("active", 0) + n
         elif figure == "registers.new":
             row["new"] = row.get("new", 0) + n
-            if from_flows:
-                row["active"] = row.get("active", 0) + to_date
-        elif figure == "registers.exited":
+        else:
             row["exited"] = row.get("exited", 0) + n
             row[f"exit_{found['detail']}"] = row.get(f"exit_{found['detail']}", 0) + n
-            if from_flows:
-                row["active"] = row.get("active", 0) - to_date
+    if from_flows:
+        # Every month up to the period's end, entries less exits, per community: one number per community and
+        # register, without the months and exit reasons the period's figures above are split by.
+        entered_less_exited = Case(
+            When(figure="registers.exited", then=-F("n")), default=F("n"), output_field=BigIntegerField()
+        )
+        for unit_id, register_id, active in (
+            ReportFigure.objects.filter(ctx.where(), figure__in=figures, month__lte=ctx.end)
+            .values("unit_id", "key")
+            .annotate(active=Sum(entered_less_exited))
+            .order_by()
+            .values_list("unit_id", "key", "active")
+        ):
+            row = row_of(unit_id, register_id)
+            row["active"] = row.get("active", 0) + (active or 0)
     return [row for row in rows.values() if row.get("active") or row.get("new") or row.get("exited")]
 
 
