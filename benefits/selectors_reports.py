@@ -326,24 +326,17 @@ def _count(figure_q: Q) -> Count:
     return Count("pk", filter=figure_q)
 
 
-def _summed(
-    ctx: ReportContext, figures: tuple[str, ...], group: tuple[str, ...], *, to_date=False, amounts=True
-) -> list[dict]:
+def _summed(ctx: ReportContext, figures: tuple[str, ...], group: tuple[str, ...], *, amounts=True) -> list[dict]:
     """The report summaries' rows of ``figures`` in the context's area summed by ``group``: a stock (no month) as
-    counted on the refresh's day, a flow over the months of the period as ``n`` (and, with ``to_date``, every
-    month up to the period's end as ``to_date``: a stock on an earlier month's last day from its flows).
+    counted on the refresh's day, a flow over the months of the period, as ``n`` (and ``amount``).
     ``unit_id`` in ``group`` is the row unit of the by-unit tables (``ctx.row_of``), summed in the database: a
     city's thousand communities come back as its ten districts."""
-    in_period = Q(month__isnull=True) | Q(month__gte=ctx.start, month__lte=ctx.end)
-    sums = {"sum_n": Sum("n", filter=in_period)}
+    sums = {"sum_n": Sum("n")}
     if amounts:  # counts only: no Decimal to convert on each of a city's rows
-        sums["sum_amount"] = Sum("amount", filter=in_period)
-    rows = ReportFigure.objects.filter(ctx.where(), figure__in=figures)
-    if to_date:
-        sums["to_date"] = Sum("n", filter=Q(month__lte=ctx.end))
-        rows = rows.filter(Q(month__isnull=True) | Q(month__lte=ctx.end))
-    else:
-        rows = rows.filter(in_period)
+        sums["sum_amount"] = Sum("amount")
+    rows = ReportFigure.objects.filter(
+        ctx.where(), Q(month__isnull=True) | Q(month__gte=ctx.start, month__lte=ctx.end), figure__in=figures
+    )
     if "unit_id" in group:
         rows = rows.annotate(
             row_unit=Case(
