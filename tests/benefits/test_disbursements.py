@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
+from django.utils import timezone
 
 from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Membership, Role
@@ -273,7 +274,7 @@ def test_finance_is_told_once_of_a_batch_waiting_for_approval_and_then_for_its_b
     from accounts.models import Notification
     from benefits.tasks import reminders_send_task
 
-    generated_on = batch.run.started_at.date()
+    generated_on = timezone.localdate(batch.run.started_at)  # the day in 大连, as the job counts days
     assert batches_waiting_remind(today=generated_on)["notified"] == 0  # not waiting yet on the day it was made
     summary = reminders_send_task.apply(kwargs={"today": (generated_on + datetime.timedelta(days=1)).isoformat()})
     assert summary.get()["payments_batches_waiting"] == 1
