@@ -71,3 +71,14 @@ def make_employer(unit, *, actor=None, **fields):
 
     defaults = {"name": "友好物流有限公司", "kind": "employer", "uscc": "91110000600037341L"}
     return organization_create(actor=actor, unit=unit, **{**defaults, "contact_phone": "13612345678", **fields})
+
+
+def code_of(device) -> str:
+    """An authenticator device's current code, usable now: a code is used once and a wrong one slows the next try
+    (django-otp's throttling), so the device may check this time step again."""
+    from accounts.security import current_code
+
+    device.refresh_from_db()
+    device.last_t, device.throttling_failure_count = -1, 0
+    device.save(update_fields=["last_t", "throttling_failure_count"])
+    return current_code(device)

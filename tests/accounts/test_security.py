@@ -14,19 +14,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import security
-from accounts.security import current_code
+from tests.factories import code_of
 from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-def code_of(device: TOTPDevice) -> str:
-    """The device's current code, usable now: a code is used once and a wrong one slows the next try (django-otp's
-    throttling), so the test lets the device check this time step again."""
-    device.refresh_from_db()
-    device.last_t, device.throttling_failure_count = -1, 0
-    device.save(update_fields=["last_t", "throttling_failure_count"])
-    return current_code(device)
 
 
 def sign_in_form(client, username, password, address="10.1.1.1"):

@@ -8,17 +8,10 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import security
-from accounts.security import current_code
+from tests.factories import code_of
 from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-def code_of(device) -> str:
-    device.refresh_from_db()
-    device.last_t, device.throttling_failure_count = -1, 0  # a code is used once; a wrong one slows the next try
-    device.save(update_fields=["last_t", "throttling_failure_count"])
-    return current_code(device)
 
 
 def stale(client, settings):
