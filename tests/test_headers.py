@@ -7,20 +7,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.headers import csp_directives
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(settings.BASE_DIR)
 
 
-def directives(response) -> dict[str, str]:
-    policy = response["Content-Security-Policy"]
-    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
-
-
 @pytest.mark.parametrize("path", ["/login/", "/healthz", "/portal/", "/api/v1/persons/", "/no-such-page/"])
 def test_every_answer_carries_the_policies(client, path):
     response = client.get(path)
-    policy = directives(response)
+    policy = csp_directives(response["Content-Security-Policy"])
     assert policy["default-src"] == "'self'"
     assert policy["script-src"] == "'self'"  # no 'unsafe-inline', no 'unsafe-eval'
     assert policy["style-src"] == "'self'"
@@ -36,7 +33,7 @@ def test_every_answer_carries_the_policies(client, path):
 def test_the_api_documentation_allows_inline_styles_but_still_no_inline_script(client):
     page = client.get("/api/docs/")
     assert page.status_code == 200
-    policy = directives(page)
+    policy = csp_directives(page["Content-Security-Policy"])
     assert policy["script-src"] == "'self'"
     assert policy["style-src"] == "'self' 'unsafe-inline'"
     html = page.content.decode()
