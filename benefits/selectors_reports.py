@@ -445,7 +445,9 @@ def _register_counts(ctx: ReportContext) -> list[dict]:
             row[f"exit_{found['detail']}"] = row.get(f"exit_{found['detail']}", 0) + n
     if from_flows:
         # Every month up to the period's end, entries less exits, per community: one number per community and
-        # register, without the months and exit reasons the period's figures above are split by.
+        # register, without the months and exit reasons the period's figures above are split by. Grouped by
+        # community, not by the table's row as in _summed: over every month's rows the row unit's CASE cost more
+        # than it saved; _fold puts the communities in their rows.
         entered_less_exited = Case(
             When(figure="registers.exited", then=-F("n")), default=F("n"), output_field=BigIntegerField()
         )
