@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from casework.exports import BOLD, DATE_FORMAT, HEADING_FILL, _saved
+from casework.exports import BOLD, DATE_FORMAT, HEADING_FILL, _saved, safe_cell
 from casework.services import personal_data_access_record
 
 from .selectors_reports import Report, ReportContext
@@ -32,8 +32,10 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def _value(sheet, value):
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or isinstance(value, bool | int | float):
         return value
+    if isinstance(value, str):
+        return safe_cell(value)  # names of people, organizations and units are typed by users
     if isinstance(value, Decimal):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = MONEY_FORMAT
@@ -42,13 +44,13 @@ def _value(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = DATE_FORMAT
         return cell
-    return str(value)  # a translated label
+    return safe_cell(str(value))  # a translated label
 
 
 def _heading(sheet, values):
     cells = []
     for value in values:
-        cell = WriteOnlyCell(sheet, value=str(value))
+        cell = WriteOnlyCell(sheet, value=safe_cell(str(value)))
         cell.font, cell.fill = BOLD, HEADING_FILL
         cells.append(cell)
     return cells
@@ -66,7 +68,7 @@ def reports_workbook(*, ctx: ReportContext, reports: list[Report]):
         for report in reports:
             sheet = workbook.create_sheet(_sheet_title(report.title, used))
             sheet.append(_heading(sheet, [report.title]))
-            sheet.append([_("Unit"), scope_label(ctx)])
+            sheet.append([_("Unit"), safe_cell(scope_label(ctx))])
             sheet.append([_("Period"), f"{ctx.start:%Y-%m-%d} – {ctx.end:%Y-%m-%d}"])
             sheet.append([_("Made on"), timezone.localdate().isoformat()])
             if report.summarized and report.refreshed_at:
@@ -78,7 +80,7 @@ def reports_workbook(*, ctx: ReportContext, reports: list[Report]):
                 for row in table.rows:
                     sheet.append([_value(sheet, cell.value) for cell in row])
                 if table.note:
-                    sheet.append([table.note])
+                    sheet.append([_value(sheet, table.note)])
     return _saved(workbook)
 
 

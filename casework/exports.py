@@ -1,6 +1,7 @@
 """Spreadsheets that leave the system: the import template of a register, the report of an import, and the
 export of a register's open entries. ID and phone numbers are masked unless a user with the permission asks
-for the full numbers with a reason, which is logged (``PersonalDataAccess``)."""
+for the full numbers with a reason, which is logged (``PersonalDataAccess``). ``safe_cell`` is the one gate
+every export of the project (these, the report workbooks, the bank file) passes its values through."""
 
 import datetime
 import tempfile
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -25,6 +27,20 @@ DATE_FORMAT = "yyyy-mm-dd"
 TEMPLATE_ROWS = 1000  # rows of the template pre-formatted cell by cell (the columns are formatted as well)
 BOLD = Font(bold=True)
 HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
+# What makes a spreadsheet read a cell, or a CSV field, as a formula (OWASP, "CSV injection"). A tab or a carriage
+# return counts too: some programs drop it on import and read what follows it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """``value`` as an exported cell or CSV field may hold it. A string loses the control characters the xlsx
+    format cannot store (openpyxl refuses the whole file otherwise), and one that starts like a formula gets a
+    leading ``'``: it stays text, still reads as typed, and no spreadsheet runs it. Everything else (numbers,
+    amounts, dates, None) is the system's own and is returned as it is."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # first: a control character must not hide a formula behind it
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _saved(workbook: Workbook):
@@ -60,7 +76,7 @@ def import_template(*, register: Register):
             sheet.add_data_validation(levels)
 
     notes = workbook.create_sheet("填写说明")
-    notes.append([_("Register"), f"{register.name_zh} ({register.code})"])
+    notes.append([_("Register"), safe_cell(f"{register.name_zh} ({register.code})")])
     notes.append([_("How to fill in"), _("One person a row on the first sheet; keep the headings of row 1.")])
     notes.append([])
     notes.append([_("Column"), _("Required"), _("What to write"), _("Example")])
@@ -88,9 +104,8 @@ def import_report(*, run: ImportRun):
     sheet.append([_("Row"), _("Status"), HEADER["name"], HEADER["id_number"], _("Errors")])
     for row in run.report:
         errors = "；".join(f"{error['column']}：{error['message']}" for error in row["errors"])
-        sheet.append(
-            [row["row"], labels.get(row["status"], row["status"]), row["name"], row["id_number_masked"], errors]
-        )
+        values = [row["row"], labels.get(row["status"], row["status"]), row["name"], row["id_number_masked"], errors]
+        sheet.append([safe_cell(value) for value in values])
     return _saved(workbook)
 
 
@@ -126,7 +141,7 @@ def _cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = DATE_FORMAT
         return cell
-    return value
+    return safe_cell(value)
 
 
 def export_file_name(register: Register, *, kind: str) -> str:
