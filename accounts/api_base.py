@@ -46,6 +46,7 @@ class AutoSchema(openapi.AutoSchema):
             ("403", not public or (unsafe and session), "Not allowed (``message`` says why), or no CSRF token."),
             ("404", may_miss, "Not found, or not the caller's to see (the same answer)."),
             ("409", unsafe and not public, "The record's current state does not allow this."),
+            ("413", "requestBody" in operation, "The body is larger than the server reads (``too_large``)."),
             ("415", "requestBody" in operation, "The body is not of a media type this operation reads."),
             ("429", bool(view.get_throttles()), "Too many requests or tries: wait, then try again."),
         ]

@@ -15,4 +15,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and service units")
 
     def ready(self):
+        from .validators import install
+
         post_migrate.connect(_sync_periodic_tasks, sender=self, dispatch_uid="accounts.sync_periodic_tasks")
+        install()  # every form and serializer field refuses control characters and implausible dates

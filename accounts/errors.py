@@ -4,6 +4,7 @@ Every app raises these (or Django's ``ValidationError``); ``config.api.exception
 JSON for the API and the console shows their message. A view never builds an error response by hand.
 """
 
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,3 +41,13 @@ class TooSoon(DomainError):
     code = "too_many_requests"
     status_code = 429
     default_message = _("Too many tries. Wait a while and try again.")
+
+
+class InvalidQuery(BadRequest):
+    """A page's query string that cannot be answered (a period outside the plausible range, a control character)
+    where no form can show the error, or a download that cannot be made: a 400 page that says ``message``
+    (``config.errors.bad_request``, the project's ``handler400``)."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))

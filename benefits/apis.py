@@ -3,6 +3,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -12,6 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.api_base import FilteredListApi
+from accounts.validators import check_date
 from casework.selectors import person_get_for_user
 
 from . import selectors, services
@@ -56,13 +58,15 @@ AS_OF = OpenApiParameter(
 
 
 def _as_of(request) -> datetime.date | None:
+    """The ``as_of`` parameter: a date in the plausible range (accounts.validators), or None when not given."""
     value = request.query_params.get("as_of")
     if not value:
         return None
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
-        raise ValidationError({"as_of": ["YYYY-MM-DD"]}) from None
+        raise ValidationError({"as_of": [_("Enter a date as YYYY-MM-DD.")]}) from None
+    return check_date(day, "as_of")
 
 
 def openapi_30(node):
@@ -100,7 +104,7 @@ class ScreenApi(APIView):
     )
     def post(self, request):
         if not isinstance(request.data, dict):
-            raise ValidationError({"facts": ["A JSON object is expected."]})
+            raise ValidationError({"facts": [_("A JSON object is expected.")]})
         try:
             return Response(screen_document(dict(request.data), as_of=_as_of(request)))
         except FactsError as error:

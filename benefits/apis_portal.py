@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.errors import PermissionDenied
+from accounts.validators import MULTILINE
 from casework.selectors import applicant_party
 
 from . import selectors
@@ -109,7 +110,7 @@ class MyApplicationListApi(generics.ListAPIView):
     class MyApplicationInputSerializer(serializers.Serializer):
         program = serializers.SlugField()
         requested_start = serializers.DateField()
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000, style=MULTILINE)
 
     def get_queryset(self):
         return selectors.my_application_list(user=self.request.user)

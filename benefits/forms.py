@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import PAST
 from casework.forms import DateInput
 from casework.models import Education, HukouType
 
@@ -23,7 +24,7 @@ class WhatIfForm(forms.Form):
 
     city = forms.ChoiceField(label=_("city"), choices=CITIES)
     as_of = forms.DateField(label=_("As of"), widget=DateInput(), initial=timezone.localdate)
-    birth_date = forms.DateField(label=_("birth date"), widget=DateInput(), required=False)
+    birth_date = forms.DateField(label=_("birth date"), widget=DateInput(), required=False, validators=[PAST])
     sex = forms.ChoiceField(label=_("sex"), choices=[("", "—"), ("M", _("Male")), ("F", _("Female"))], required=False)
     retirement_category = forms.ChoiceField(
         label=_("retirement age category"),

@@ -3,7 +3,10 @@
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import check_date
 
 from .rules.facts import FactsError
 from .screening import screen_person
@@ -16,6 +19,10 @@ def person_eligibility(request, person) -> dict:
         as_of = datetime.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
         as_of = datetime.date.today()
+    try:
+        check_date(as_of)
+    except ValidationError as error:  # 9999-12-31 would overflow the rules' date arithmetic: say so instead
+        return {"template": "benefits/_eligibility_panel.html", "error": " ".join(error.messages), "as_of": as_of}
     try:
         result = screen_person(person=person, as_of=as_of)
     except FactsError as error:  # a stored record the facts format cannot express: say so, don't fail the page

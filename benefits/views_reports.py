@@ -10,9 +10,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import DomainError
+from accounts.errors import DomainError, InvalidQuery
 from accounts.models import ServiceUnit
 from accounts.security import reauth_redirect, recently_authenticated
+from accounts.validators import check_date
 from accounts.views import ConsoleView
 from casework.exports import XLSX_CONTENT_TYPE
 from casework.identity import mask_id_number
@@ -46,27 +47,47 @@ class ReportFilterForm(forms.Form):
         data = {"start": data.get("from", ""), "end": data.get("to", ""), "unit": data.get("unit", "")}
         super().__init__(data)
         units = list(report_units(user=user))
-        chosen = data["unit"] if str(data["unit"]).isdigit() else None
+        chosen = data["unit"] if str(data["unit"]).isdecimal() else None  # isdigit() takes "²", int() does not
         if chosen and int(chosen) not in {unit.pk for unit in units}:
             units += list(ServiceUnit.objects.visible_to(user).filter(pk=int(chosen)))
         self.fields["unit"].choices = [("", _("My whole area"))] + [
             (unit.pk, f"{'　' * unit.depth}{unit.name}") for unit in sorted(units, key=lambda u: u.path)
         ]
 
+    def clean_start(self):
+        return clean_month(self.cleaned_data["start"])
 
-def context_from_request(request):
-    """The report context of the query string: a unit outside the user's area (or no unit) is a 404."""
+    def clean_end(self):
+        return clean_month(self.cleaned_data["end"])
+
+
+def clean_month(text: str | None):
+    """``YYYY-MM`` → the month's first day, in the plausible range of dates (accounts.validators: 9999-12 would
+    overflow the period's arithmetic); empty → None."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    month = parse_month(text)
+    if month is None:
+        raise ValidationError(_("Enter a month as YYYY-MM."))
+    return check_date(month)
+
+
+def context_from_request(request, *, download: bool = False):
+    """The report context of the query string: a unit outside the user's area (or no unit) is a 404. A period
+    that is not a plausible month is the form's error on a report page (which then shows the default period); a
+    file or a list has no form to show it on, so there it is a 400."""
     form = ReportFilterForm(request.GET, user=request.user)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    data = form.cleaned_data  # the valid fields only
     unit_id = data.get("unit")
     if unit_id is None and request.GET.get("unit"):
         raise Http404
-    ctx = report_context(
-        user=request.user,
-        unit_id=unit_id,
-        start=parse_month(data.get("start")),
-        end=parse_month(data.get("end")),
-    )
+    if download and form.errors:
+        raise InvalidQuery(
+            " ".join(f"{form.fields[name].label}：{' '.join(errors)}" for name, errors in form.errors.items())
+        )
+    ctx = report_context(user=request.user, unit_id=unit_id, start=data.get("start"), end=data.get("end"))
     return ctx, form
 
 
@@ -91,7 +112,7 @@ class ReportPage(ConsoleView):
         return list(REPORTS)
 
     def get(self, request, *args, **kwargs):
-        ctx, form = context_from_request(request)
+        ctx, form = context_from_request(request, download=request.GET.get("format") == "xlsx")
         if request.GET.get("format") == "xlsx":
             return _workbook_response(ctx, self.names(), "-".join(self.names()))
         reports = reports_build(ctx, self.names())
@@ -123,8 +144,11 @@ class ReportMonthlyView(ConsoleView):
     """The monthly statistics workbook of a unit: one sheet per report, the month as the period."""
 
     def get(self, request):
-        month = parse_month(request.GET.get("month")) or timezone.localdate().replace(day=1)
-        ctx, _form = context_from_request(request)
+        try:
+            month = clean_month(request.GET.get("month")) or timezone.localdate().replace(day=1)
+        except ValidationError as error:
+            raise InvalidQuery(f"{_('Month')}：{' '.join(error.messages)}") from None
+        ctx, _form = context_from_request(request, download=True)
         ctx = report_context(user=request.user, unit_id=ctx.unit.pk if ctx.unit else None, start=month, end=month)
         return _workbook_response(ctx, list(REPORTS), f"monthly-{month:%Y%m}")
 
@@ -146,7 +170,7 @@ class ReportListView(ConsoleView):
     template_name = "benefits/report_list.html"
 
     def drill_down(self, request):
-        ctx, _form = context_from_request(request)
+        ctx, _form = context_from_request(request, download=True)  # a list shows no form: a bad period is a 400
         found = drill_down(ctx, self.kwargs["figure"], request.GET)
         if found is None:
             raise Http404

@@ -11,6 +11,7 @@ from accounts.api_base import FilteredListApi
 from accounts.apis import UnitRefSerializer
 from accounts.errors import PermissionDenied
 from accounts.models import ServiceUnit
+from accounts.validators import PAST
 
 from . import selectors, services
 from .models import (
@@ -85,7 +86,7 @@ class PersonFieldsSerializer(serializers.Serializer):
         choices=Person._meta.get_field("hukou_type").choices, required=False, allow_blank=True
     )
     hukou_place = serializers.CharField(max_length=128, required=False, allow_blank=True)
-    resident_since = serializers.DateField(required=False, allow_null=True)
+    resident_since = serializers.DateField(required=False, allow_null=True, validators=[PAST])
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     education = serializers.ChoiceField(
         choices=Person._meta.get_field("education").choices, required=False, allow_blank=True
@@ -296,7 +297,7 @@ class HouseholdListApi(FilteredListApi):
         unit = serializers.IntegerField()
         address = serializers.CharField(max_length=255, required=False, allow_blank=True)
         is_dibao = serializers.BooleanField(default=False)
-        dibao_since = serializers.DateField(required=False, allow_null=True)
+        dibao_since = serializers.DateField(required=False, allow_null=True, validators=[PAST])
         members = HouseholdMemberInput(many=True)
 
     @extend_schema(request=HouseholdCreateInput, responses={201: HouseholdOutputSerializer})
@@ -363,7 +364,7 @@ class OrganizationListApi(FilteredListApi):
         legal_representative = serializers.CharField(max_length=64, required=False, allow_blank=True)
         contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
         address = serializers.CharField(max_length=255, required=False, allow_blank=True)
-        registered_on = serializers.DateField(required=False, allow_null=True)
+        registered_on = serializers.DateField(required=False, allow_null=True, validators=[PAST])
 
     @extend_schema(request=OrganizationCreateInput, responses={201: OrganizationOutputSerializer})
     def post(self, request):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import DomainError
 from accounts.models import ServiceUnit
+from accounts.validators import PAST
 
 from .models import (
     ContactChannel,
@@ -48,10 +49,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# Dates of a record that say when something already happened: not after today (accounts.validators).
+PAST_DATES = ("birth_date", "resident_since", "dibao_since", "registered_on")
+
+
 def _model_field(name, model=Person, **overrides):
     field = model._meta.get_field(name).formfield(**overrides)
     if isinstance(field, forms.DateField):
         field.widget = DateInput()
+        if name in PAST_DATES:
+            field.validators.append(PAST)
     return field
 
 
@@ -87,6 +94,12 @@ class PersonCreateForm(PersonEditForm):
         self.fields["residence_unit"].queryset = ServiceUnit.objects.visible_to(user).filter(
             level=ServiceUnit.Level.COMMUNITY
         )
+
+
+class NameConflictForm(forms.Form):
+    """Which recorded name conflict of the person to settle (the choice to keep comes as ``keep``)."""
+
+    conflict = forms.IntegerField(label=_("name conflict"), min_value=1)
 
 
 class UnmaskForm(forms.Form):
@@ -147,7 +160,7 @@ class HouseholdForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("community"), queryset=ServiceUnit.objects.none())
     address = forms.CharField(label=_("address"), max_length=255, required=False)
     is_dibao = forms.BooleanField(label=_("minimum-living-allowance (dibao) household"), required=False)
-    dibao_since = forms.DateField(label=_("dibao since"), widget=DateInput(), required=False)
+    dibao_since = forms.DateField(label=_("dibao since"), widget=DateInput(), required=False, validators=[PAST])
     members = forms.CharField(
         label=_("members"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -202,7 +215,7 @@ class OrganizationForm(forms.Form):
     legal_representative = _model_field("legal_representative", model=Organization, required=False)
     contact_phone = forms.CharField(label=_("contact phone"), max_length=20, required=False)
     address = _model_field("address", model=Organization, required=False)
-    registered_on = forms.DateField(label=_("registered on"), widget=DateInput(), required=False)
+    registered_on = forms.DateField(label=_("registered on"), widget=DateInput(), required=False, validators=[PAST])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,7 +225,7 @@ class OrganizationForm(forms.Form):
 class HouseholdEditForm(forms.Form):
     address = forms.CharField(label=_("address"), max_length=255, required=False)
     is_dibao = forms.BooleanField(label=_("minimum-living-allowance (dibao) household"), required=False)
-    dibao_since = forms.DateField(label=_("dibao since"), widget=DateInput(), required=False)
+    dibao_since = forms.DateField(label=_("dibao since"), widget=DateInput(), required=False, validators=[PAST])
 
 
 class HouseholdMemberForm(forms.Form):

@@ -35,7 +35,8 @@ def check_id_number(value: str, *, today: datetime.date | None = None) -> IdNumb
         raise ValidationError(
             _("An ID number has 18 characters; this one has %(n)d."), code="length", params={"n": len(number)}
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # ASCII digits only: str.isdigit() also takes "²", which int() (and the check digit) cannot read
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValidationError(_("An ID number is 17 digits followed by a digit or X."), code="format")
     if number[-1] != ric.calc_check_digit(number):
         raise ValidationError(

@@ -36,6 +36,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.audit import history_user, system_user
 from accounts.errors import Conflict, PermissionDenied
 from accounts.models import ServiceUnit
+from accounts.validators import CONTROL_ANY, check_date, check_text
 
 from .identity import check_id_number, check_mobile, mask_id_number
 from .models import Education, ImportRun, Person, Register, RegistryEntry, Source
@@ -294,9 +295,7 @@ def _date(value) -> datetime.date:
             result = datetime.date(*(int(part) for part in match.groups()))
         except ValueError:
             raise ValidationError(_("“%(value)s” is not a real date.") % {"value": _text(value)}) from None
-    if not 1900 <= result.year <= 2100:
-        raise ValidationError(_("The year %(year)d is not plausible.") % {"year": result.year})
-    return result
+    return check_date(result)  # 1900-01-01 to ten years ahead (accounts.validators)
 
 
 def _community_key(name: str) -> str:
@@ -429,6 +428,8 @@ class _ImportPass:
             return values[index] if index is not None and index < len(values) else None
 
         row = _Row(number=number)
+        if self._control_characters(row, cell):
+            return row
         row.name = _text(cell("name"))
         if not row.name:
             row.error("name", _("A name is required."))
@@ -477,6 +478,21 @@ class _ImportPass:
         if len(row.note) > NOTE_MAX:
             row.error("note", _("A note has at most %(n)d characters.") % {"n": NOTE_MAX})
         return row
+
+    @staticmethod
+    def _control_characters(row: _Row, cell) -> bool:
+        """Refuse the row when a cell holds control characters (a note may hold line breaks): PostgreSQL cannot
+        store a NUL, nor the report that would repeat it. Only the name, without them, is kept for the report."""
+        for key in HEADER:
+            value = cell(key)
+            if isinstance(value, str):
+                try:
+                    check_text(value, multiline=key == "note")
+                except ValidationError as error:
+                    row.error(key, " ".join(error.messages))
+        if row.errors:
+            row.name = CONTROL_ANY.sub("", _text(cell("name")))
+        return bool(row.errors)
 
     def _community(self, row: _Row, name: str) -> ServiceUnit | None:
         if not name:
@@ -699,7 +715,11 @@ def import_preview(*, actor, register: Register, unit: ServiceUnit, uploaded_fil
     )
     _apply(run, outcome)
     run.file.save(f"{run.file_sha256[:24]}.{file_extension(file_name)}", upload, save=False)
-    run.save()
+    try:
+        run.save()
+    except Exception:
+        run.file.delete(save=False)  # a file without its run would stay on disk, unseen and never removed
+        raise
     return run
 
 

@@ -224,17 +224,18 @@ class PersonActionView(ConsoleView):
                     form, services.registry_entry_add, actor=request.user, register=register, person=person, **data
                 )
         elif action == "name-conflict":
-            form, tab = forms.ActionForm({}), "profile"
-            conflict = get_object_or_404(
-                person.name_conflicts.filter(resolved_at__isnull=True), pk=request.POST.get("conflict")
-            )
-            forms.run_service(
-                form,
-                services.name_conflict_resolve,
-                actor=request.user,
-                conflict=conflict,
-                keep_received=request.POST.get("keep") == "received",
-            )
+            form, tab = forms.NameConflictForm(request.POST), "profile"
+            if form.is_valid():  # "abc" is the form's error, not a failed lookup
+                conflict = get_object_or_404(
+                    person.name_conflicts.filter(resolved_at__isnull=True), pk=form.cleaned_data["conflict"]
+                )
+                forms.run_service(
+                    form,
+                    services.name_conflict_resolve,
+                    actor=request.user,
+                    conflict=conflict,
+                    keep_received=request.POST.get("keep") == "received",
+                )
         elif action == "assistance":
             form, tab = forms.AssistanceForm(request.POST, caseworkers=_caseworkers_for(person)), "contacts"
             if form.is_valid():

@@ -7,8 +7,10 @@
 ``accounts.errors`` raised by services map here, so no view builds an error response by hand.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework import exceptions
@@ -26,6 +28,10 @@ def _fields(detail) -> dict:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):  # a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE, read by the parser
+        return Response(too_large_body(), status=413)
+    if isinstance(exc, Http404):  # get_object_or_404's message names the model, in English: the API's own words
+        exc = exceptions.NotFound()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     if isinstance(exc, DomainError):
@@ -50,6 +56,12 @@ def exception_handler(exc, context):
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = {"code": code, "message": str(detail), "fields": {}}
     return response
+
+
+def too_large_body() -> dict:
+    limit = (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) / (1024 * 1024)
+    message = _("The request is too large: send at most %(mb)s MB.") % {"mb": f"{limit:g}"}
+    return {"code": "too_large", "message": message, "fields": {}}
 
 
 def not_found(request, exception):

@@ -4,16 +4,25 @@ A dropped PostgreSQL connection, a failover or a restart makes the ORM raise ``O
 ``InterfaceError``. The request cannot be served, but trying again in a moment may work (Django opens a new
 connection for the next request), so the answer is 503 with ``Retry-After``: the API's JSON error under /api/, a
 plain translated page elsewhere. The error and its traceback go to the log, with the request id.
+
+Also the 400 handler: a request Django refuses outside a view's own error handling (a body too large) is a 4xx in
+the same two shapes, never Django's untranslated "Bad Request (400)" page.
 """
 
 import logging
 import sys
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from accounts.errors import InvalidQuery
+
+from .api import too_large_body
 
 logger = logging.getLogger("casework.errors")
 
@@ -44,3 +53,21 @@ def server_error(request):
     if isinstance(exception, DATABASE_ERRORS):
         return database_unavailable(request, exception)
     return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """``handler400``: what Django refuses outside a view's own handling (a body larger than
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``, too many fields) and a page's ``InvalidQuery``. Under /api/ the API's JSON
+    error (413 ``too_large`` for a body too large), elsewhere a translated page; it says the exception's message only
+    when the message is ours (Django's may name its internals)."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    if request.path.startswith("/api/"):
+        if too_large:
+            return JsonResponse(too_large_body(), status=413)
+        body = {"code": "bad_request", "message": _("The request is not valid."), "fields": {}}
+        return JsonResponse(body, status=400)
+    if isinstance(exception, InvalidQuery):
+        message = exception.message
+    else:
+        message = too_large_body()["message"] if too_large else _("The request is not valid.")
+    return render(request, "400.html", {"message": message}, status=413 if too_large else 400)

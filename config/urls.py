@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "config.errors.bad_request"  # JSON under /api/, a translated page elsewhere
 handler404 = "config.api.not_found"
 
 handler500 = "config.errors.server_error"  # a database that stopped answering is a 503

@@ -1,15 +1,18 @@
 """Every operation of the OpenAPI schema, fuzzed in-process with schemathesis (RELIABILITY 21): no server error, and
-the status code, content type and body of every answer are the ones the schema documents. Three passes over the
+the status code, content type and body of every answer are the ones the schema documents. Four passes over the
 same records (tests/api_data.py): as a superuser (every staff branch is open to them), as an applicant who has
-claimed their record (an application, a grant, payments), and without credentials, where every operation that is
-not listed in PUBLIC must answer 401 or 403.
+claimed their record (an application, a grant, payments), without credentials, where every operation that is
+not listed in PUBLIC must answer 401 or 403, and as the superuser again with hostile values (calendar ends,
+control characters, very long text) in place of generated ones, which must be refused (4xx).
 
 Generation is derandomized and bounded (EXAMPLES per operation and mode), so a run is repeatable; a path parameter
 is either generated or one of the stored records, so the fuzzer reaches real objects and not only 404s. Each call
 runs in a savepoint: a request that breaks the database transaction is reported as its own failure instead of
 failing every call after it."""
 
+import datetime
 import json
+import re
 
 import hypothesis
 import pytest
@@ -29,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.specs.openapi.formats import unregister_string_format
 
 from config.wsgi import application as wsgi_application
 
@@ -40,6 +44,15 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 EXAMPLES = 6  # per operation and generation mode (positive, negative): the file takes about 2 minutes
 ANONYMOUS_EXAMPLES = 3
 CSRF = "k" * 32  # a CSRF secret; Django accepts the same value in the cookie and the header
+HOSTILE_EXAMPLES = 4  # per operation with inputs, positive mode, as the superuser: about 20 seconds
+
+# Hostile values (tests/test_hostile_inputs.py has the hand-made table): dates at the ends of the calendar, and
+# text holding NUL and other control characters, or very long. Dates are also drawn from CALENDAR_ENDS wherever
+# the schema says "format: date" during the hostile pass.
+CALENDAR_ENDS = ["0001-01-01", "9999-12-31", "1899-12-31", "9999-12-01"]
+HOSTILE_TEXT = ["\x00", "a\x00b", "\x07", "名\x1b[31m字", "张\x85三", "\x7f", "长" * 5000]
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # Operations anyone may call without signing in. A new public endpoint must be added here on purpose.
 PUBLIC = {
@@ -84,8 +97,11 @@ def api_schema(data, monkeypatch):
         request_finished.connect(close_old_connections)
 
 
-def strategy(operation, mode: GenerationMode, values: dict[str, list], *, generated_paths: bool):
-    """Cases for the operation; in positive mode, some of them name stored records in the path."""
+def strategy(operation, mode: GenerationMode, values: dict[str, list], *, generated_paths: bool, spoil=False):
+    """Cases for the operation; in positive mode, some of them name stored records in the path (``spoil``: each
+    with a hostile value in place of one of its strings)."""
+    if spoil:
+        return hostile(strategy(operation, mode, values, generated_paths=generated_paths))
     generated = operation.as_strategy(generation_mode=mode)
     if mode is GenerationMode.NEGATIVE:
         return generated  # the negative cases may be the path parameters themselves
@@ -96,6 +112,39 @@ def strategy(operation, mode: GenerationMode, values: dict[str, list], *, genera
         lambda parameters: operation.as_strategy(generation_mode=mode, path_parameters=parameters)
     )
     return st.one_of(stored, generated) if generated_paths else stored
+
+
+def _strings(node, holder=None, key=None):
+    """(container, key, value) of every string in a query or a JSON (or form) body, at any depth."""
+    if isinstance(node, str) and holder is not None:
+        yield holder, key, node
+    elif isinstance(node, dict):
+        for name, value in node.items():
+            yield from _strings(value, node, name)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, node, index)
+
+
+@st.composite
+def hostile(draw, cases):
+    """A generated case with one of its strings replaced: a date by a calendar end, other text by hostile text."""
+    case = draw(cases)
+    places = [*_strings(case.query), *_strings(case.body)]
+    if places:
+        holder, key, value = draw(st.sampled_from(places))
+        holder[key] = draw(st.sampled_from(CALENDAR_ENDS if DATE.fullmatch(value) else HOSTILE_TEXT))
+    return case
+
+
+def holds_hostile_value(case) -> bool:
+    """Whether the request carries a control character or a date outside 1900 … today + 10 years anywhere in its
+    query or body (generated by chance, or put there by ``hostile``)."""
+    latest = f"{datetime.date.today().year + 10}-12-31"
+    for _holder, _key, value in [*_strings(case.query), *_strings(case.body)]:
+        if CONTROL.search(value) or (DATE.fullmatch(value) and not "1900-01-01" <= value <= latest):
+            return True
+    return False
 
 
 def has_inputs(operation) -> bool:
@@ -118,7 +167,7 @@ def call(case, headers: dict, csrf: bool):
 
 
 def fuzz(
-    schema, operations, *, headers, modes, examples, values, also=None, generated_paths=True, csrf=True
+    schema, operations, *, headers, modes, examples, values, also=None, generated_paths=True, csrf=True, spoil=False
 ) -> dict[str, str]:
     """Run each operation in each mode; the failures by operation and mode (empty when everything held)."""
     failures = {}
@@ -137,7 +186,8 @@ def fuzz(
                     also(case, response)
 
             try:
-                given = hypothesis.given(case=strategy(operation, mode, values, generated_paths=generated_paths))
+                cases = strategy(operation, mode, values, generated_paths=generated_paths, spoil=spoil)
+                given = hypothesis.given(case=cases)
                 hypothesis.settings(SETTINGS, max_examples=examples)(given(check))()
             except hypothesis.errors.Unsatisfiable:
                 assert mode is GenerationMode.NEGATIVE, operation.label
@@ -224,5 +274,37 @@ def test_without_credentials_only_the_public_operations_answer(api_schema, data)
         also=refused,
         generated_paths=False,  # stored records only: a generated path may match no route at all (404)
         csrf=False,  # a client with nothing at all
+    )
+    assert not failures, report(failures)
+
+
+@pytest.fixture
+def calendar_end_dates():
+    """While the hostile pass runs, a "format: date" value is as often a calendar end as an ordinary date."""
+    ordinary = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31))
+    schemathesis.openapi.format("date", st.one_of(st.sampled_from(CALENDAR_ENDS), ordinary.map(str)))
+    yield
+    unregister_string_format("date")
+
+
+def test_hostile_values_are_refused_as_documented(api_schema, data, world, calendar_end_dates):
+    """Every operation with inputs, each case with a hostile value (a calendar end, NUL and other control
+    characters, very long text) in place of one of its strings: no server error, the answer as documented, and a
+    4xx whenever the request carries a control character or an implausible date."""
+
+    def refused(case, response):
+        if holds_hostile_value(case):
+            assert 400 <= response.status_code < 500, (case.operation.label, response.status_code)
+
+    failures = fuzz(
+        api_schema,
+        [operation for operation in operations_of(api_schema) if has_inputs(operation)],
+        headers=token_headers(world.sam, "s" * 40),
+        modes=[GenerationMode.POSITIVE],
+        examples=HOSTILE_EXAMPLES,
+        values=stored_values(data),
+        also=refused,
+        generated_paths=False,  # stored records only: the hostile value must reach the validation, not a 404
+        spoil=True,
     )
     assert not failures, report(failures)

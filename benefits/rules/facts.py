@@ -44,16 +44,78 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+# Beyond the schema (docs/facts.md, "Plausible values"): no control characters in any key or text, and every date
+# from 1900-01-01 to ten years ahead, a birth date and the start of residence not after today.
+PAST_DATES = frozenset({"birth_date", "resident_since"})
+
+
 def validate(document: dict) -> None:
-    """Raise FactsError listing every place where ``document`` breaks the schema."""
+    """Raise FactsError listing every place where ``document`` breaks the schema or holds an implausible value."""
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+    errors = _control_characters(document)
+    if errors:  # refused before the schema, whose messages would repeat the characters
+        raise FactsError(errors)
+    document_schema = schema()
+    validator = jsonschema.Draft202012Validator(document_schema, format_checker=jsonschema.FormatChecker())
     errors = sorted(validator.iter_errors(document), key=lambda error: list(error.path))
     if errors:
         raise FactsError(
             [f"{'/'.join(str(p) for p in error.path) or '(document)'}: {error.message}" for error in errors]
         )
+    errors = _implausible_dates(document, document_schema)
+    if errors:
+        raise FactsError(errors)
+
+
+def _control_characters(document) -> list[str]:
+    from accounts.validators import NO_CONTROL, has_control_characters
+
+    errors, stack = [], [(document, ())]
+    while stack:  # iterative: a deep document must not exhaust the stack
+        node, path = stack.pop()
+        if isinstance(node, dict | list):
+            for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+                if isinstance(key, str) and has_control_characters(key):
+                    errors.append(f"{'/'.join(path) or '(document)'}: {NO_CONTROL}")
+                else:
+                    stack.append((value, (*path, str(key))))
+        elif isinstance(node, str) and has_control_characters(node):
+            errors.append(f"{'/'.join(path) or '(document)'}: {NO_CONTROL}")
+    return sorted(errors)
+
+
+def _dates_of(node, node_schema: dict, path: tuple = ()):
+    """(path, text) of every value of a schema-valid ``node`` that its schema says is a date."""
+    if isinstance(node, str):
+        branches = [node_schema, *node_schema.get("oneOf", [])]
+        if any(branch.get("format") == "date" for branch in branches):
+            yield path, node
+    elif isinstance(node, dict):
+        properties = node_schema.get("properties", {})
+        for key, value in node.items():
+            if key in properties:
+                yield from _dates_of(value, properties[key], (*path, key))
+    elif isinstance(node, list) and isinstance(node_schema.get("items"), dict):
+        for index, item in enumerate(node):
+            yield from _dates_of(item, node_schema["items"], (*path, str(index)))
+
+
+def _implausible_dates(document: dict, document_schema: dict) -> list[str]:
+    found = (
+        _implausible(path, datetime.date.fromisoformat(text)) for path, text in _dates_of(document, document_schema)
+    )
+    return [error for error in found if error]
+
+
+def _implausible(path: tuple, day: datetime.date) -> str | None:
+    """The error for a date of the document (at ``path``) outside its plausible range, else None."""
+    from accounts.validators import EARLIEST, date_error, latest_date
+
+    latest = latest_date(past=path[-1] in PAST_DATES)
+    if EARLIEST <= day <= latest:
+        return None
+    return f"{'/'.join(path)}: {date_error(earliest=EARLIEST, latest=latest)}"
 
 
 _PARTS: dict[str, tuple[str, ...]] = {}
@@ -100,6 +162,9 @@ class Facts:
     @classmethod
     def parse(cls, document: dict, *, as_of: datetime.date | None = None) -> "Facts":
         validate(document)
+        error = _implausible(("as_of",), as_of) if as_of is not None else None
+        if error:  # the day asked for besides the document's own (a query parameter, --as-of)
+            raise FactsError([error])
         return cls(document, as_of=as_of)
 
     # --- plain values; None means "not given" ------------------------------------------------------------

@@ -30,6 +30,8 @@ class Command(BaseCommand):
             raise CommandError(f"No such facts file: {facts}") from None
         except json.JSONDecodeError as error:
             raise CommandError(f"{facts} is not JSON: {error}") from None
+        except RecursionError:  # Python's decoder recurses once per level
+            raise CommandError(f"{facts} is nested too deep to be a facts document.") from None
         try:
             day = datetime.date.fromisoformat(as_of) if as_of else None
         except ValueError:

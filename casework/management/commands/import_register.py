@@ -25,7 +25,7 @@ FIRST_ERRORS = 20
 def _unit(value: str) -> ServiceUnit:
     """A service unit by region code, or else by id."""
     unit = ServiceUnit.objects.filter(region_code=value).first()
-    if unit is None and value.isdigit():
+    if unit is None and value.isdecimal():
         unit = ServiceUnit.objects.filter(pk=int(value)).first()
     if unit is None:
         raise CommandError(f"No service unit has the region code or id {value!r}.")
