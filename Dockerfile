@@ -9,8 +9,9 @@ RUN pip install -r requirements.txt
 
 COPY . .
 RUN DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=collectstatic-only \
-    DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
- && useradd --system --home /app casework && mkdir -p /app/var && chown -R casework /app/var
+    CASEWORK_LEDGER_KEY=collectstatic-only-not-a-ledger-key DJANGO_ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput \
+ && useradd --system --home /app casework && mkdir -p /app/var/uploads /app/var/ledger && chown -R casework /app/var
 
 USER casework
 EXPOSE 8000

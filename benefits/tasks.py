@@ -14,6 +14,7 @@ from .services.entitlements import (
     entitlements_suspend_off_register,
     reminders_send,
 )
+from .services.ledger_checkpoints import ledger_checkpoint_write
 
 
 @shared_task(
@@ -76,3 +77,13 @@ def report_summaries_refresh_task(today: str | None = None) -> dict:
 
     refresh = report_summaries_refresh(today=datetime.date.fromisoformat(today) if today else None)
     return {"figures": refresh.figures, "seconds": refresh.seconds}
+
+
+@shared_task(
+    name="benefits.tasks.ledger_checkpoint", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def ledger_checkpoint_task() -> dict:
+    """The payment ledger's head, signed and kept outside the database (the checkpoint file and the log). Fails,
+    loudly, when the ledger no longer matches an earlier checkpoint. A second run only adds a second line."""
+    checkpoint = ledger_checkpoint_write(reason="daily")
+    return {"sequence": checkpoint.sequence, "hash": checkpoint.hash, "at": checkpoint.at}

@@ -18,6 +18,14 @@ def pytest_report_header(config):
     return [f"casework: database={db['ENGINE'].rsplit('.', 1)[-1]} ({where}), broker={broker}"]
 
 
+@pytest.fixture(autouse=True)
+def ledger_checkpoint_file(settings, tmp_path_factory):
+    """Each test signs its ledger checkpoints into a file of its own: a checkpoint of one test's ledger would not
+    match the next test's."""
+    settings.CASEWORK_LEDGER_CHECKPOINT_FILE = tmp_path_factory.mktemp("ledger") / "ledger-checkpoints.jsonl"
+    return settings.CASEWORK_LEDGER_CHECKPOINT_FILE
+
+
 @pytest.fixture
 def world(db):
     return build_world()

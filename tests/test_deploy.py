@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "DJANGO_SECRET_KEY": "x8#Lq2!vN0z$Wc7@pR4^tY6&uI9*oP1(aS3)dF5-gH8_jK2+lZ4=xC6]vB0[nM7",
     "DJANGO_ALLOWED_HOSTS": "casework.example.org",
+    "CASEWORK_LEDGER_KEY": "q7Vt2mXw9Lr4Kp8Zs3Nd6Hf1Jc5Bg0Ye",
 }
 
 
@@ -55,6 +56,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", extra_env={"DJANGO_SECRET_KEY": ""})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_own_ledger_key():
+    for key in ("", "short", PRODUCTION_ENV["DJANGO_SECRET_KEY"]):
+        result = _manage("check", extra_env={"CASEWORK_LEDGER_KEY": key})
+        assert result.returncode != 0, key
+        assert "CASEWORK_LEDGER_KEY must be set in production" in result.stderr, key
 
 
 def _variables_read_by_settings() -> set[str]:

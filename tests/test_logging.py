@@ -104,6 +104,7 @@ def _log_from_a_process(settings_module: str, **env) -> str:
         DJANGO_SETTINGS_MODULE=settings_module,
         DJANGO_SECRET_KEY="x8#Lq2!vN0z$Wc7@pR4^tY6&uI9*oP1(aS3)dF5-gH8_jK2+lZ4=xC6]vB0[nM7",
         DJANGO_ALLOWED_HOSTS="casework.example.org",
+        CASEWORK_LEDGER_KEY="q7Vt2mXw9Lr4Kp8Zs3Nd6Hf1Jc5Bg0Ye",
         **env,
     )
     code = f"import logging; logging.getLogger('casework.check').warning('person %s', '{ID_NUMBER}')"

@@ -13,6 +13,13 @@ DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
+# Signs the payment ledger's checkpoints: without it nothing anchors the ledger against a database superuser, and
+# a key shared with SECRET_KEY would be rotated (and the checkpoints orphaned) with it.
+CASEWORK_LEDGER_KEY = env.str("CASEWORK_LEDGER_KEY", default="")
+if len(CASEWORK_LEDGER_KEY) < 32 or CASEWORK_LEDGER_KEY == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "CASEWORK_LEDGER_KEY must be set in production: at least 32 random characters, not the DJANGO_SECRET_KEY."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 CASEWORK_DEMO_ALLOWED = env.bool("CASEWORK_DEMO_ALLOWED", default=False)

@@ -1,17 +1,22 @@
 """Backup and restore (scripts/backup, scripts/restore): a database with a paid and a reversed payment and an
 uploaded file is backed up, restored into a fresh database and folder, and the ledger's hash chain verifies
-there with the same entries; a restore refuses to write over a database that has tables."""
+there with the same entries and against the backup's copy of the signed checkpoints; a restore refuses to write
+over a database that has tables."""
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from benefits.models import LedgerEntry
 from benefits.services.disbursements import disbursement_reverse, ledger_verify, results_import
+from benefits.services.ledger_checkpoints import ledger_checkpoint_write
 from tests.integration.conftest import ROOT, database_url
 
 from .conftest import result_file
@@ -23,7 +28,12 @@ pytestmark = [
 
 
 def run(args, **env):
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env}
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "CASEWORK_LEDGER_CHECKPOINT_FILE": str(settings.CASEWORK_LEDGER_CHECKPOINT_FILE),  # this test's own
+        **env,
+    }
     return subprocess.run(args, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600)
 
 
@@ -55,8 +65,11 @@ def test_a_backup_restores_into_a_fresh_database_where_the_ledger_verifies(
         name="result.csv",
     )
     disbursement_reverse(actor=finance, line=sent[0], reason="重复发放")
+    ledger_checkpoint_write(reason="daily")  # after the approval's checkpoint of the empty ledger
     entries, problem = ledger_verify()
     assert (entries, problem) == (4, "")  # three payments and a reversal
+    checkpoints = settings.CASEWORK_LEDGER_CHECKPOINT_FILE.read_text()
+    assert [json.loads(line)["sequence"] for line in checkpoints.splitlines()] == [0, 4]
     uploads = tmp_path / "uploads"
     (uploads / "imports" / "2027" / "01").mkdir(parents=True)
     evidence = uploads / "imports" / "2027" / "01" / "registers.csv"
@@ -67,7 +80,8 @@ def test_a_backup_restores_into_a_fresh_database_where_the_ledger_verifies(
     )
     assert made.returncode == 0, made.stderr
     folder = made.stdout.strip().splitlines()[-1]
-    assert sorted(os.listdir(folder)) == ["SHA256SUMS", "database.dump", "uploads.tar.gz"]
+    assert sorted(os.listdir(folder)) == ["SHA256SUMS", "database.dump", "ledger-checkpoints.jsonl", "uploads.tar.gz"]
+    assert (Path(folder) / "ledger-checkpoints.jsonl").read_text() == checkpoints
     assert oct(os.stat(folder).st_mode & 0o777) == "0o700"
 
     name, restored_url = fresh_database
@@ -75,14 +89,20 @@ def test_a_backup_restores_into_a_fresh_database_where_the_ledger_verifies(
     restore = run(["scripts/restore", folder, name, str(restored_uploads)], DATABASE_URL=database_url())
     assert restore.returncode == 0, restore.stdout + restore.stderr
     assert "Ledger intact: 4 entries." in restore.stdout
+    assert "Signed checkpoints: 2 match, the latest at entry 4" in restore.stdout  # the backup's copy
     assert (restored_uploads / "imports" / "2027" / "01" / "registers.csv").read_bytes() == evidence.read_bytes()
 
     # The restored database holds the same chain, and the command that checks it says so on its own too.
     with psycopg.connect(restored_url) as restored:
         chain = restored.execute("SELECT sequence, hash FROM benefits_ledgerentry ORDER BY sequence").fetchall()
     assert chain == list(LedgerEntry.objects.order_by("sequence").values_list("sequence", "hash"))
-    verify = run([sys.executable, "manage.py", "verify_ledger"], DATABASE_URL=restored_url)
-    assert (verify.returncode, verify.stdout.strip()) == (0, "Ledger intact: 4 entries.")
+    verify = run(
+        [sys.executable, "manage.py", "verify_ledger"],
+        DATABASE_URL=restored_url,
+        CASEWORK_LEDGER_CHECKPOINT_FILE=str(Path(folder) / "ledger-checkpoints.jsonl"),
+    )
+    assert verify.returncode == 0, verify.stderr
+    assert verify.stdout.splitlines()[0] == "Ledger intact: 4 entries."
 
     # A restore never writes over a database that has tables, nor into a folder that has files.
     again = run(["scripts/restore", folder, name, str(tmp_path / "other-uploads")], DATABASE_URL=database_url())
