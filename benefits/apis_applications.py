@@ -10,13 +10,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_base import FilteredListApi
 from accounts.apis import UnitRefSerializer
+from accounts.parsers import MultiPartParser
 from accounts.selectors import unit_get_for_user
+from accounts.validators import MULTILINE
 from casework.selectors import organization_get_for_user, person_get_for_user
 
 from . import selectors
@@ -71,6 +72,19 @@ class EntitlementSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "status_label", "start", "end", "amount_per_period", "period", "max_periods", "once"]
 
 
+class _FirstApproval(serializers.Serializer):
+    """The terms the first of two supervisors approved, which the second confirms (docs/policy-decisions.md)."""
+
+    amount_cny = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    start = serializers.DateField()
+    period = serializers.CharField()
+    max_periods = serializers.IntegerField(allow_null=True)
+    periods = serializers.IntegerField(help_text="the periods counted in the exposure")
+    exposure_cny = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="the grant's total exposure")
+    override_reason = serializers.CharField(allow_blank=True)
+    on = serializers.DateField(help_text="the day of the first approval")
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
     program = serializers.CharField(source="program.code")
     program_name = serializers.CharField(source="program.name_zh")
@@ -81,6 +95,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     submitted_by = _UserRef(allow_null=True)
     recommended_by = _UserRef(allow_null=True)
     first_approved_by = _UserRef(allow_null=True)
+    first_approval = _FirstApproval(allow_null=True, read_only=True)
     decided_by = _UserRef(allow_null=True)
     entitlement = serializers.SerializerMethodField()
     checklist = serializers.SerializerMethodField()
@@ -104,6 +119,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "submitted_at",
             "recommended_by",
             "first_approved_by",
+            "first_approval",
             "decided_by",
             "decided_on",
             "decision",
@@ -144,7 +160,7 @@ class ApplicationListApi(FilteredListApi):
         organization = serializers.IntegerField(required=False)
         requested_start = serializers.DateField()
         facts = serializers.JSONField(required=False, default=dict)
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+        note = serializers.CharField(required=False, allow_blank=True, default="", style=MULTILINE)
 
     def select(self, *, unit=None, **params):
         if unit is not None:  # a unit outside the caller's area is a 404, like a missing one
@@ -178,8 +194,8 @@ class ApplicationDetailApi(APIView):
 
 
 class _TransitionInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", style=MULTILINE)
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="", style=MULTILINE)
     amount_cny = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,
@@ -342,7 +358,7 @@ class EntitlementDetailApi(APIView):
 
 
 class _ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=255)
+    reason = serializers.CharField(max_length=255, style=MULTILINE)
     back_pay = serializers.BooleanField(
         required=False, default=False, help_text="resume only: also pay the periods that started while suspended"
     )

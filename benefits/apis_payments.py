@@ -108,6 +108,8 @@ class PaymentBatchSerializer(serializers.ModelSerializer):
             "generated_by",
             "approved_by",
             "approved_at",
+            "size_check",
+            "unusual_acknowledged",
             "exported_by",
             "exported_at",
             "export_sha256",
@@ -167,20 +169,33 @@ class PaymentBatchDetailApi(APIView):
 BATCH_ACTIONS = {"approve": payments.batch_approve, "export": payments.batch_export}
 
 
+class _BatchActionInput(serializers.Serializer):
+    acknowledge_unusual = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="approve only: the approver checked a batch far above the usual month's size (409 unusual_size "
+        "without it)",
+    )
+
+
 class PaymentBatchActionApi(APIView):
     """``POST …/payment-batches/<id>/<action>/`` with action ``approve`` (a finance officer who did not generate
-    it, totals matching) or ``export`` (makes the bank file once; again returns the same file)."""
+    it, totals matching; a batch far above the usual month's size needs ``acknowledge_unusual``) or ``export``
+    (makes the bank file once; again returns the same file)."""
 
     @extend_schema(
         operation_id="v1_payment_batches_action",
         parameters=[action_parameter(BATCH_ACTIONS)],
-        request=None,
+        request=_BatchActionInput,
         responses=PaymentBatchSerializer,
     )
     def post(self, request, pk, action):
         if action not in BATCH_ACTIONS:
             raise NotFound()
-        BATCH_ACTIONS[action](actor=request.user, batch=_batch(request, pk))
+        data = _BatchActionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        extra = dict(data.validated_data) if action == "approve" else {}
+        BATCH_ACTIONS[action](actor=request.user, batch=_batch(request, pk), **extra)
         return Response(_batch_data(request, pk))
 
 
@@ -456,22 +471,31 @@ class OrganizationPaymentListApi(_PartyPaymentListApi):
 
 
 class PaymentExceptionSerializer(serializers.ModelSerializer):
-    batch = _BatchRef(source="result_file.batch")
-    program = serializers.CharField(source="result_file.batch.program.code")
-    unit = UnitRefSerializer(source="result_file.batch.unit")
-    result_file = serializers.CharField(source="result_file.name")
-    content = serializers.SerializerMethodField(help_text="the row as received, its known columns only")
+    """A bank result line no payment line took (``bank_result``: its batch, file, row and known columns), or a
+    grant whose back pay generation held (``back_pay``: the entitlement, the month and the periods held)."""
+
+    batch = _BatchRef(source="result_file.batch", allow_null=True)
+    program = serializers.SerializerMethodField()
+    unit = serializers.SerializerMethodField()
+    result_file = serializers.CharField(source="result_file.name", allow_null=True)
+    month = MonthField(allow_null=True)
+    content = serializers.SerializerMethodField(
+        help_text="the row as received (its known columns), or the periods held"
+    )
     resolved_by = _UserRef(allow_null=True)
 
     class Meta:
         model = PaymentException
         fields = [
             "id",
+            "kind",
             "batch",
             "program",
             "unit",
             "result_file",
             "row",
+            "entitlement",
+            "month",
             "content",
             "problem",
             "resolved_by",
@@ -479,24 +503,38 @@ class PaymentExceptionSerializer(serializers.ModelSerializer):
             "resolution",
         ]
 
+    @staticmethod
+    def _source(exception):
+        return exception.entitlement if exception.entitlement_id else exception.result_file.batch
+
+    def get_program(self, exception) -> str:
+        return self._source(exception).program.code
+
+    @extend_schema_field(UnitRefSerializer)
+    def get_unit(self, exception) -> dict:
+        return UnitRefSerializer(self._source(exception).unit).data
+
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_content(self, exception) -> dict:
+        if exception.kind == PaymentException.Kind.BACK_PAY:
+            return {key: str(value) for key, value in exception.content.items()}
         # Only the layout's columns: a bank that sent more (an account number, say) does not get it shown here.
         return {column: exception.content[column] for column in payments.RESULT_COLUMNS if column in exception.content}
 
 
 class PaymentExceptionListApi(FilteredListApi):
-    """Result lines no payment line took, for finance to resolve: the open ones, oldest first (``all=1``: the
-    resolved ones too). Readers of payment batches only."""
+    """What finance settles by hand: result lines no payment line took and held back pay; the open ones, oldest
+    first (``all=1``: the resolved ones too; ``kind``: one kind). Readers of payment batches only."""
 
     serializer_class = PaymentExceptionSerializer
 
     class FilterSerializer(serializers.Serializer):
         all = serializers.BooleanField(required=False, default=False)
+        kind = serializers.ChoiceField(choices=PaymentException.Kind.choices, required=False)
 
-    def select(self, *, all=False):
+    def select(self, *, all=False, kind=""):
         _check_batch_reader(self.request.user)
-        return selectors.exception_list(user=self.request.user, open_only=not all)
+        return selectors.exception_list(user=self.request.user, open_only=not all, kind=kind)
 
 
 class PaymentExceptionResolveApi(APIView):
@@ -504,6 +542,11 @@ class PaymentExceptionResolveApi(APIView):
 
     class ResolveInputSerializer(serializers.Serializer):
         resolution = serializers.CharField(max_length=255)
+        back_pay = serializers.ChoiceField(
+            choices=payments.BACK_PAY_DECISIONS,
+            required=False,
+            help_text="held back pay only: release (pay every back period) or skip (pay from the month that held it)",
+        )
 
     @extend_schema(request=ResolveInputSerializer, responses=PaymentExceptionSerializer)
     def post(self, request, pk):

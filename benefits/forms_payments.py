@@ -22,6 +22,15 @@ class ResultFileForm(forms.Form):
         return upload
 
 
+class BatchApproveForm(forms.Form):
+    """The approval of a batch; the acknowledgement is needed only when the batch is far above the usual month's."""
+
+    acknowledge_unusual = forms.BooleanField(
+        label=_("I have checked this batch although it is far above the usual month's size"),
+        required=False,
+    )
+
+
 class LineActionForm(forms.Form):
     """Why finance cancels or reverses a payment line (the services require it; a re-issue needs none)."""
 
@@ -35,4 +44,13 @@ class ExceptionResolveForm(forms.Form):
         label=_("resolution"),
         max_length=255,
         help_text=_("How it was settled: with the bank, by a re-issue, as a bank error …"),
+    )
+    back_pay = forms.ChoiceField(
+        label=_("back periods"),
+        choices=[
+            ("", "—"),
+            ("release", _("Pay them with the next generation")),
+            ("skip", _("Do not pay them: pay from the month that held them")),
+        ],
+        required=False,
     )

@@ -368,6 +368,13 @@ class Application(PartyRecord):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     recommended_by = _workflow_actor(_("recommended by"))
     first_approved_by = _workflow_actor(_("first approval by"))
+    first_approval = models.JSONField(
+        _("terms of the first approval"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("What the first of two supervisors approved; the second confirms exactly these terms."),
+    )
     decided_by = _workflow_actor(_("decided by"))
     decided_on = models.DateField(_("decided on"), null=True, blank=True, editable=False)
     decision = models.JSONField(_("rule decision at decision time"), null=True, blank=True, editable=False)
@@ -467,6 +474,7 @@ class Entitlement(PartyRecord):
         editable=False,
         help_text=_("Periods starting before this day are not paid: the grant was suspended until then."),
     )
+    back_pay_released_by = _workflow_actor(_("back-pay released by"))
     holds_while_on = models.JSONField(
         _("holds while on registers"),
         default=list,
@@ -635,6 +643,19 @@ class DisbursementBatch(models.Model):
     export_csv = models.BinaryField(_("bank file (CSV)"), null=True, blank=True, editable=False)
     export_xlsx = models.BinaryField(_("bank file (XLSX)"), null=True, blank=True, editable=False)
     export_sha256 = models.CharField(_("bank file SHA-256"), max_length=64, blank=True, editable=False)
+    size_check = models.JSONField(
+        _("size compared with earlier months"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("At approval: the batch's count and sum against the usual month's, and whether it was far above."),
+    )
+    unusual_acknowledged = models.BooleanField(
+        _("unusual size acknowledged"),
+        db_default=False,  # generation inserts batches in SQL
+        editable=False,
+        help_text=_("The approver confirmed a batch far above the usual months' count or sum."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(get_user=history_user, excluded_fields=["export_csv", "export_xlsx"])
@@ -796,13 +817,33 @@ class BankResultFile(models.Model):
 
 
 class PaymentException(models.Model):
-    """A result line that matched no payment line of the batch (or matched one that cannot take it): finance
-    resolves it by hand and says how."""
+    """Something about money that finance settles by hand and says how: a bank result line that matched no payment
+    line of the batch (or one that cannot take it); or a grant whose back periods due at once are more than
+    generation pays without a look (``back_pay``: its lines wait until finance releases or skips them)."""
 
+    class Kind(models.TextChoices):
+        BANK_RESULT = "bank_result", _("Bank result line")
+        BACK_PAY = "back_pay", _("Back-pay held")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BANK_RESULT)
     result_file = models.ForeignKey(
-        BankResultFile, verbose_name=_("result file"), on_delete=models.PROTECT, related_name="exception_rows"
+        BankResultFile,
+        verbose_name=_("result file"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exception_rows",
     )
-    row = models.PositiveIntegerField(_("row"))
+    row = models.PositiveIntegerField(_("row"), null=True, blank=True)
+    entitlement = models.ForeignKey(
+        Entitlement,
+        verbose_name=_("entitlement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_exceptions",
+    )
+    month = models.DateField(_("month"), null=True, blank=True, help_text=_("The generation month that held it."))
     content = models.JSONField(_("the line as received"))
     problem = models.CharField(_("problem"), max_length=255)
     resolved_by = _workflow_actor(_("resolved by"))
@@ -814,10 +855,23 @@ class PaymentException(models.Model):
     class Meta:
         verbose_name = _("payment exception")
         verbose_name_plural = _("payment exceptions")
-        constraints = [models.UniqueConstraint(fields=["result_file", "row"], name="exception_once_per_row")]
+        constraints = [
+            models.UniqueConstraint(fields=["result_file", "row"], name="exception_once_per_row"),
+            models.UniqueConstraint(
+                fields=["entitlement"],
+                condition=Q(kind="back_pay", resolved_at__isnull=True),
+                name="back_pay_held_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="bank_result", result_file__isnull=False, row__isnull=False)
+                | Q(kind="back_pay", entitlement__isnull=False, month__isnull=False),
+                name="exception_kind_fields",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.result_file_id}:{self.row} · {self.problem}"
+        where = f"{self.result_file_id}:{self.row}" if self.kind == self.Kind.BANK_RESULT else f"#{self.entitlement_id}"
+        return f"{where} · {self.problem}"
 
 
 # --- Guaranteed start-up loans ------------------------------------------------------------------------------------

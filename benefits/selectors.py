@@ -2,8 +2,11 @@
 person as of a date (the one place records become facts)."""
 
 import datetime
+import functools
 from collections import defaultdict
+from pathlib import Path
 
+import yaml
 from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -16,6 +19,22 @@ from casework.workdays import add_working_days
 
 from .models import PUBLIC_CODE, PUBLIC_STATUS, Application, Entitlement, Parameter, ParameterValue, Program
 from .rules.engine import Params, ProgramInfo
+
+# The day taken for a policy whose text carries no date (大庆, 朝阳): docs/policy-decisions.md,
+# "Dates of 大庆 and 朝阳".
+UNDATED_POLICY_FROM = datetime.date(2017, 1, 1)
+
+
+@functools.cache
+def policy_dates() -> dict[str, datetime.date]:
+    """City code → the day its policy document took effect (its date in the catalogue), the earliest day a grant
+    of its programs can start."""
+    path = Path(settings.BASE_DIR) / "fixtures" / "policy" / "catalogue.yaml"
+    cities = yaml.safe_load(path.read_text(encoding="utf-8"))["cities"]
+    return {
+        city["code"]: datetime.date.fromisoformat(city["issued"]) if city.get("issued") else UNDATED_POLICY_FROM
+        for city in cities
+    }
 
 
 def program_infos(*, city: str) -> list[ProgramInfo]:

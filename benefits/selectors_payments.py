@@ -16,6 +16,7 @@ from .models import (
     BankResultFile,
     Disbursement,
     DisbursementBatch,
+    Entitlement,
     LedgerEntry,
     PaymentException,
 )
@@ -71,14 +72,26 @@ def result_files_of(*, batch: DisbursementBatch):
     return batch.result_files.select_related("imported_by").order_by("-imported_at", "-pk")
 
 
-def exception_list(*, user, open_only: bool = True):
-    """Result lines the import could not match, for finance to resolve (the area's, oldest first)."""
+def exception_list(*, user, open_only: bool = True, kind: str = ""):
+    """What finance settles by hand, the area's, oldest first: result lines the import could not match and grants
+    whose back pay generation held."""
     rows = PaymentException.objects.filter(
-        result_file__batch__in=DisbursementBatch.objects.visible_to(user)
-    ).select_related("result_file__batch__program", "result_file__batch__unit", "resolved_by")
+        Q(result_file__batch__in=DisbursementBatch.objects.visible_to(user))
+        | Q(entitlement__in=Entitlement.objects.visible_to(user))
+    ).select_related(
+        "result_file__batch__program",
+        "result_file__batch__unit",
+        "entitlement__program",
+        "entitlement__unit",
+        "entitlement__person",
+        "entitlement__organization",
+        "resolved_by",
+    )
     if open_only:
         rows = rows.filter(resolved_at__isnull=True)
-    return rows.order_by("result_file__imported_at", "row")
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("pk")
 
 
 def exception_get_for_user(*, user, exception_id: int) -> PaymentException:

@@ -19,7 +19,7 @@ from casework.selectors import person_get_for_user
 from . import selectors
 from .apis_applications import TRANSITIONS, evidence_file_response
 from .forms import ApplicationForm, DecisionForm, EvidenceForm
-from .models import Application, Program
+from .models import Application, Period, Program
 from .services import applications as workflow
 
 STEPS = {
@@ -29,6 +29,9 @@ STEPS = {
     "returned": gettext_lazy("Returned for more evidence"),
     "withdrawn": gettext_lazy("Withdrawn"),
     "first approval": gettext_lazy("First approval"),
+    "first approval replaced: other terms": gettext_lazy(
+        "First approval void: approved again on other terms, which a different supervisor must confirm"
+    ),
     "approved": gettext_lazy("Approved"),
     "approved with an override": gettext_lazy("Approved with an override"),
     "rejected": gettext_lazy("Rejected"),
@@ -90,6 +93,15 @@ class ApplicationCreateView(ConsoleView):
         return self.render_to_response(self.get_context_data(person=person, form=form))
 
 
+def _first_terms(application: Application) -> dict | None:
+    """The terms of a first approval waiting for the second, with the period in words."""
+    terms = application.first_approval
+    if not terms or application.state != Application.State.RECOMMENDED:
+        return None
+    label = Period(terms["period"]).label if terms["period"] in Period.values else ""
+    return {**terms, "period_label": label}
+
+
 class ApplicationDetailView(ConsoleView):
     template_name = "benefits/application_detail.html"
 
@@ -113,6 +125,7 @@ class ApplicationDetailView(ConsoleView):
             evidence_form=kwargs.pop("evidence_form", None) or EvidenceForm(),
             decision_form=kwargs.pop("decision_form", None) or DecisionForm(),
             can_decide=workflow.can_decide(self.request.user, application)[0],
+            first_terms=_first_terms(application),
             today=today,
             **kwargs,
         )
@@ -177,7 +190,7 @@ class ApplicationBulkApproveView(ConsoleView):
     http_method_names = ["post"]
 
     def post(self, request):
-        ids = [int(value) for value in request.POST.getlist("application") if value.isdigit()]
+        ids = [int(value) for value in request.POST.getlist("application") if value.isdecimal()]  # not "²"
         chosen = selectors.application_list(user=request.user).filter(pk__in=ids)
         approved = 0
         for application in chosen:

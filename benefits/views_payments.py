@@ -22,7 +22,7 @@ from casework.exports import XLSX_CONTENT_TYPE
 from casework.forms import ActionForm, run_service
 
 from . import selectors_payments as selectors
-from .forms_payments import ExceptionResolveForm, LineActionForm, ResultFileForm
+from .forms_payments import BatchApproveForm, ExceptionResolveForm, LineActionForm, ResultFileForm
 from .models import Disbursement, DisbursementBatch, LedgerEntry
 from .services import disbursements as payments
 
@@ -124,9 +124,11 @@ class BatchDetailView(ConsoleView):
             page=lines.get_page(self.request.GET.get("page")),
             line_status=line_status,
             line_statuses=Disbursement.Status.choices,
-            result=selectors.bank_result_get(batch=batch, result_id=int(result_id)) if result_id.isdigit() else None,
+            result=selectors.bank_result_get(batch=batch, result_id=int(result_id)) if result_id.isdecimal() else None,
             result_files=selectors.result_files_of(batch=batch),
             action_form=kwargs.pop("action_form", None) or ActionForm(),
+            approve_form=kwargs.pop("approve_form", None) or BatchApproveForm(),
+            size_check=payments.batch_size_check(batch) if batch.status == DisbursementBatch.Status.DRAFT else None,
             result_form=kwargs.pop("result_form", None) or ResultFileForm(),
             **kwargs,
         )
@@ -136,6 +138,13 @@ class BatchDetailView(ConsoleView):
         action = request.POST.get("action", "")
         if action == "results":
             return self.import_results(request, batch)
+        if action == "approve":
+            form = BatchApproveForm(request.POST)
+            form.is_valid()
+            if run_service(form, payments.batch_approve, actor=request.user, batch=batch, **form.cleaned_data):
+                messages.success(request, _("Done."))
+                return HttpResponseRedirect(request.path)
+            return self.render_to_response(self.get_context_data(batch=batch, approve_form=form))
         if action not in BATCH_ACTIONS:
             raise Http404
         form = ActionForm({})
@@ -214,7 +223,7 @@ class PaymentExceptionListView(ConsoleView):
     def post(self, request):
         _check_can_read_batches(request.user)
         exception_id = request.POST.get("exception", "")
-        if not exception_id.isdigit():
+        if not exception_id.isdecimal():  # isdigit() takes "²", which int() cannot read
             raise Http404
         exception = selectors.exception_get_for_user(user=request.user, exception_id=int(exception_id))
         form = ExceptionResolveForm(request.POST)
@@ -224,6 +233,7 @@ class PaymentExceptionListView(ConsoleView):
             actor=request.user,
             exception=exception,
             resolution=form.cleaned_data["resolution"],
+            back_pay=form.cleaned_data["back_pay"],
         ):
             messages.success(request, _("Done."))
             return HttpResponseRedirect(request.get_full_path())

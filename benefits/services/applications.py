@@ -4,9 +4,11 @@ the entitlement an approval grants. Each transition is one service and there is 
 actions and commands all call these, so every route to "approved" passes the same checks.
 
 Four eyes: nobody decides an application they created, submitted or recommended; above
-``CASEWORK_SECOND_APPROVAL_ABOVE_CNY`` (the whole grant: amount per period × periods) a second, different
-supervisor must approve too. At decision time the rules run again on the facts as of the decision date; a result
-other than eligible blocks approval unless the supervisor writes an override reason."""
+``CASEWORK_SECOND_APPROVAL_ABOVE_CNY`` of total exposure (``grant_exposure``: every period until the grant's end,
+back-pay included) a second, different supervisor must approve too, and confirms exactly the terms the first one
+approved (amount, start, schedule, exposure, override reason): different terms void the first approval and start
+the two steps again. At decision time the rules run again on the facts as of the decision date; a result other than
+eligible blocks approval unless the supervisor writes an override reason."""
 
 import datetime
 import hashlib
@@ -34,7 +36,7 @@ from ..rules.conditions_people import months_later
 from ..rules.engine import Decision
 from ..rules.facts import Facts, FactsError, validate
 from ..rules.registry import decide
-from ..selectors import application_facts, params_for_city, program_infos
+from ..selectors import UNDATED_POLICY_FROM, application_facts, params_for_city, policy_dates, program_infos
 
 State = Application.State
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -125,6 +127,34 @@ def _check_verified_facts(facts: dict, city: str) -> dict:
     return facts
 
 
+MAX_BACK_MONTHS = "national.application_max_back_months"
+
+
+def requested_start_bounds(program: Program, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The earliest and latest start an application for ``program`` may ask for on ``today``: not before the
+    city's policy took effect, nor before the first day of the month ``national.application_max_back_months`` ago
+    (back-pay is bounded), nor more than ``CASEWORK_REQUESTED_START_MAX_MONTHS_AHEAD`` months ahead."""
+    months_back = params_for_city(city=program.city).value(MAX_BACK_MONTHS, today)
+    earliest = policy_dates().get(program.city, UNDATED_POLICY_FROM)
+    if months_back is not None:
+        earliest = max(earliest, months_later(today, -int(months_back)).replace(day=1))
+    return earliest, months_later(today, settings.CASEWORK_REQUESTED_START_MAX_MONTHS_AHEAD)
+
+
+def _check_requested_start(program: Program, start: datetime.date, today: datetime.date) -> None:
+    earliest, latest = requested_start_bounds(program, today)
+    if not earliest <= start <= latest:
+        raise ValidationError(
+            {
+                "requested_start": _(
+                    "The requested start must lie between %(earliest)s and %(latest)s: not before the policy took "
+                    "effect or the furthest back-pay allowed, and not too far ahead."
+                )
+                % {"earliest": earliest.isoformat(), "latest": latest.isoformat()}
+            }
+        )
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -135,9 +165,11 @@ def application_create(
     organization=None,
     facts: dict | None = None,
     note: str = "",
+    on: datetime.date | None = None,
 ) -> Application:
-    """A draft application of ``person`` or ``organization`` for ``program``, in the party's service unit. The
-    party's open lead for the program (主动服务) closes: they have applied."""
+    """A draft application of ``person`` or ``organization`` for ``program``, in the party's service unit, made
+    on ``on`` (today), asking to start on a plausible day (``requested_start_bounds``). The party's open lead for
+    the program (主动服务) closes: they have applied."""
     if (person is None) == (organization is None):
         raise ValidationError({"person": _("An application is for one person or one organization.")})
     if program.beneficiary == "individual" and person is None:
@@ -148,6 +180,7 @@ def application_create(
     _check_edit(actor, unit, person or organization)
     if program.city != unit.city_code:
         raise ValidationError({"program": _("This program belongs to another city than the applicant's.")})
+    _check_requested_start(program, requested_start, on or timezone.localdate())
     application = Application(
         program=program,
         person=person,
@@ -197,8 +230,8 @@ def application_return(*, actor, application: Application, note: str) -> Applica
     application = _locked(application, State.SUBMITTED, State.RECOMMENDED)
     _check_edit(actor, application.unit)
     application.state, application.decision_note = State.RETURNED, note
-    application.recommended_by = application.first_approved_by = None
-    _save(application, ["state", "decision_note", "recommended_by", "first_approved_by"], "returned")
+    application.recommended_by = application.first_approved_by = application.first_approval = None
+    _save(application, ["state", "decision_note", "recommended_by", "first_approved_by", "first_approval"], "returned")
     return application
 
 
@@ -248,6 +281,63 @@ def _approved_amount(decision: Decision, amount_cny: Decimal | None) -> Decimal 
     return amount_cny
 
 
+def grant_exposure(
+    *,
+    amount: Decimal | None,
+    period: str | None,
+    max_periods: int | None,
+    start: datetime.date,
+    on: datetime.date,
+    horizon_months: int,
+) -> tuple[int, Decimal]:
+    """How many periods a grant approved on ``on`` may pay and what they add up to: one for a one-time grant;
+    every period of its limit (the back periods between ``start`` and ``on`` are among them); without a limit, the
+    periods from ``start`` up to ``horizon_months`` after the approval (or after the start, if it lies ahead):
+    back-pay and the horizon."""
+    if not amount:
+        return 0, Decimal("0")
+    if period in (None, "", "once"):
+        periods = 1
+    elif max_periods is not None:
+        periods = max_periods
+    else:
+        horizon_end = months_later(max(start, on), horizon_months)
+        if period == "day":
+            periods = (horizon_end - start).days
+        else:
+            step, periods = PERIOD_MONTHS[period], 0
+            while months_later(start, step * periods) < horizon_end:
+                periods += 1
+    return periods, amount * periods
+
+
+# The terms a second approver confirms: a difference in any of them voids the first approval.
+CONFIRMED_TERMS = ("amount_cny", "start", "period", "max_periods", "periods", "exposure_cny", "override_reason")
+
+
+def _approval_terms(
+    application: Application, decision: Decision, amount: Decimal | None, override_reason: str, on: datetime.date
+) -> dict:
+    periods, exposure = grant_exposure(
+        amount=amount,
+        period=decision.period,
+        max_periods=decision.max_periods,
+        start=application.requested_start,
+        on=on,
+        horizon_months=settings.CASEWORK_OPEN_ENDED_EXPOSURE_MONTHS,
+    )
+    return {
+        "amount_cny": None if amount is None else f"{amount:.2f}",
+        "start": application.requested_start.isoformat(),
+        "period": decision.period or "",
+        "max_periods": decision.max_periods,
+        "periods": periods,
+        "exposure_cny": f"{exposure:.2f}",
+        "override_reason": override_reason,
+        "on": on.isoformat(),
+    }
+
+
 @transaction.atomic
 def application_approve(
     *,
@@ -258,13 +348,20 @@ def application_approve(
     amount_cny: Decimal | None = None,
     on: datetime.date | None = None,
 ) -> Application:
-    """Recommended → approved, with the entitlement it grants; or, above the second-approval amount, the first
-    of two approvals (the state stays recommended until a different supervisor approves too)."""
+    """Recommended → approved, with the entitlement it grants; or, above the second-approval exposure, the first
+    of two approvals (the state stays recommended until a different supervisor confirms the same terms). A second
+    approver who leaves the amount or the override reason out confirms the first approver's; one who gives other
+    terms (or on whose day the rules give others) makes a new first approval, which a different supervisor
+    confirms in turn: the grant never carries a figure that only one supervisor saw."""
     on = on or timezone.localdate()
     application = _locked(application, State.RECOMMENDED)
     _check_decide(actor, application)
+    first = application.first_approval
+    override_reason = override_reason.strip() or (first or {}).get("override_reason", "")
     decision = decision_for(application, on)
-    if decision.eligible is not True and not override_reason.strip():
+    if decision.amount_cny is None and amount_cny is None and first and first["amount_cny"] is not None:
+        amount_cny = Decimal(first["amount_cny"])
+    if decision.eligible is not True and not override_reason:
         unmet = "; ".join(reason.label for reason in decision.reasons if reason.met is not True)
         raise Conflict(
             _(
@@ -274,14 +371,16 @@ def application_approve(
             % {"date": on.isoformat(), "reasons": unmet}
         )
     amount = _approved_amount(decision, amount_cny)
-    total = (amount or Decimal("0")) * (decision.max_periods or 1)
-    if total > settings.CASEWORK_SECOND_APPROVAL_ABOVE_CNY and application.first_approved_by is None:
-        application.first_approved_by = actor
-        _save(application, ["first_approved_by"], "first approval")
+    terms = _approval_terms(application, decision, amount, override_reason, on)
+    confirmed = first is not None and all(first.get(key) == terms[key] for key in CONFIRMED_TERMS)
+    if Decimal(terms["exposure_cny"]) > settings.CASEWORK_SECOND_APPROVAL_ABOVE_CNY and not confirmed:
+        application.first_approved_by, application.first_approval = actor, terms
+        step = "first approval" if first is None else "first approval replaced: other terms"
+        _save(application, ["first_approved_by", "first_approval"], step)
         return application
     application.state, application.decided_by, application.decided_on = State.APPROVED, actor, on
     application.decision = decision.as_dict()
-    application.override_reason, application.decision_note = override_reason.strip(), note
+    application.override_reason, application.decision_note = override_reason, note
     _save(
         application,
         ["state", "decided_by", "decided_on", "decision", "override_reason", "decision_note"],

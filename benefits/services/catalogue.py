@@ -111,10 +111,11 @@ def _stated_values(spec: dict, clause: str):
     """(valid_from, value, source) of the values the text states; a stated end (``valid_to``) becomes a row
     without a value from the next day."""
     for row in spec.get("values") or []:
+        stated = _("Stated in the policy document, %(clause)s") % {"clause": clause}
         yield (
             datetime.date.fromisoformat(str(row["valid_from"])),
             _decimal(row["value"], spec["code"]),
-            _("Stated in the policy document, %(clause)s") % {"clause": clause},
+            _("A project decision (docs/policy-decisions.md)") if row.get("source") == "project decision" else stated,
         )
         if row.get("valid_to"):
             yield (

@@ -13,6 +13,7 @@ import io
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
@@ -26,6 +27,7 @@ from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.selectors import users_with_role_over
 from accounts.services import notify_staff
+from casework.exports import safe_cell
 from casework.models import PersonalDataAccess
 from casework.permissions import can_unmask
 from casework.services import personal_data_access_record
@@ -40,6 +42,7 @@ from ..models import (
     LedgerHead,
     PaymentException,
 )
+from .ledger_checkpoints import ledger_checkpoint_on_commit, ledger_checkpoints_check
 
 Line, Batch = Disbursement.Status, DisbursementBatch.Status
 # Months between two payments of a grant, by its period (one-time grants pay in their start month only; grants
@@ -78,14 +81,17 @@ _STEP_SQL = " ".join(f"WHEN '{period}' THEN {step}" for period, step in STEPS.it
 # (``paid_to``; looked up once per grant through the unique entitlement + period index). Generation always
 # makes every line due up to its month, so a grant's lines are a prefix of its schedule: only the periods after
 # ``paid_to`` can be missing.
+# A grant whose back pay finance holds (an open back-pay exception) makes no line until it is settled.
 _GRANTS = """
     SELECT e.id, e.program_id, e.person_id, e.organization_id, e.unit_id, e.start, e."end", e.period,
-           e.max_periods, e.amount_per_period, e.pay_from,
+           e.max_periods, e.amount_per_period, e.pay_from, e.back_pay_released_by_id,
            (SELECT MAX(d.period) FROM benefits_disbursement d WHERE d.entitlement_id = e.id) AS paid_to
     FROM benefits_entitlement e
     WHERE e.status = 'active' AND e.amount_per_period > 0 AND e.start < %s
       AND NOT EXISTS (SELECT 1 FROM benefits_program p
                       WHERE p.id = e.program_id AND p.payment_pattern = 'interest_subsidy')
+      AND NOT EXISTS (SELECT 1 FROM benefits_paymentexception x
+                      WHERE x.entitlement_id = e.id AND x.kind = 'back_pay' AND x.resolved_at IS NULL)
 """
 
 # The lines due up to the month and not there yet: each grant joined to the month it starts in (s) and to each
@@ -121,6 +127,20 @@ _BATCHES = """
 """
 _LAST = """SELECT unit_id, program_id, MAX(sequence) AS sequence FROM benefits_disbursementbatch
            WHERE month = %s GROUP BY unit_id, program_id"""
+# The grants that would get more back periods (periods before the month) in one run than
+# CASEWORK_MAX_BACK_PERIODS, unless finance released their back pay: each with the count, sum and span of those
+# periods. Only a grant whose start and latest line both lie before the cutoff (the month less the limit) can have
+# that many, so the due lines are computed for those few alone.
+_OVER = f"""
+    WITH months(idx, first_day, next_day, label) AS (VALUES {{values}}),
+         every AS ({_GRANTS}),
+         grants AS (SELECT * FROM every WHERE back_pay_released_by_id IS NULL AND start < %s
+                    AND (paid_to IS NULL OR paid_to < %s)),
+         due AS ({_DUE})
+    SELECT entitlement_id, COUNT(*), SUM(amount), MIN(period), MAX(period) FROM due
+    WHERE period < %s GROUP BY entitlement_id HAVING COUNT(*) > %s ORDER BY entitlement_id
+"""  # noqa: S608 (constants only)
+
 _LINES = """
     INSERT INTO benefits_disbursement
         (entitlement_id, program_id, person_id, organization_id, unit_id, period, reference, batch_id,
@@ -178,9 +198,10 @@ def disbursements_generate(*, month: datetime.date, actor=None) -> dict:
             batches_made=0,
             total_cny=Decimal("0"),
         )
-        batches = created = 0
+        batches = created = held = 0
         if first is not None:
             values, params = _months_values(min(first, month), month)
+            held = _hold_back_pay(values, params, month)
             batches, created = _insert(run, values, params, month)
         reissued = _batch_reissued(run, month)
         batches += reissued
@@ -196,7 +217,52 @@ def disbursements_generate(*, month: datetime.date, actor=None) -> dict:
         "already_present": run.already_present,
         "batches": run.batches_made,
         "total_cny": f"{run.total_cny:.2f}",
+        "back_pay_held": held,
     }
+
+
+def _hold_back_pay(values: str, params: list, month: datetime.date) -> int:
+    """Grants that would be paid more than ``CASEWORK_MAX_BACK_PERIODS`` back periods in this run are held: each
+    gets an open back-pay exception (and no line) for finance to look at, release or skip; the other grants are
+    generated as usual. Returns how many were newly held."""
+    limit = settings.CASEWORK_MAX_BACK_PERIODS
+    cutoff = _date(month_of(month_index(month) - limit))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _OVER.format(values=values),
+            [*params, _date(month_of(month_index(month) + 1)), cutoff, cutoff, _date(month), limit],
+        )
+        over = cursor.fetchall()
+    held = []
+    for entitlement_id, periods, total, first, last in over:
+        span = [day.isoformat()[:7] if isinstance(day, datetime.date) else str(day)[:7] for day in (first, last)]
+        content = {"periods": periods, "total_cny": f"{Decimal(str(total)):.2f}", "from": span[0], "to": span[1]}
+        problem = _(
+            "%(periods)s back periods due at once (%(first)s to %(last)s, %(total)s CNY), more than the %(limit)s "
+            "paid without a look: held until finance releases or skips them"
+        ) % {"periods": periods, "first": span[0], "last": span[1], "total": content["total_cny"], "limit": limit}
+        held.append(
+            PaymentException(
+                kind=PaymentException.Kind.BACK_PAY,
+                entitlement_id=entitlement_id,
+                month=month,
+                content=content,
+                problem=problem[:255],
+            )
+        )
+    PaymentException.objects.bulk_create(held)
+    grants = Entitlement.objects.filter(pk__in=[row.entitlement_id for row in held]).select_related(
+        "unit", "program", "person", "organization"
+    )
+    for grant in grants:
+        name = f"{grant.person or grant.organization} · {grant.program.name_zh}"
+        notify_staff(
+            users=users_with_role_over(unit=grant.unit, role=Role.FINANCE),
+            subject=_("Back pay held for a look: %(name)s") % {"name": name},
+            link=reverse("benefits:payment-exception-list"),
+            key=f"back-pay:{grant.pk}:{month:%Y%m}",
+        )
+    return len(held)
 
 
 def _insert(run: DisbursementRun, values: str, params: list, month: datetime.date) -> tuple[int, int]:
@@ -341,17 +407,67 @@ def _locked_batch(actor, batch: DisbursementBatch, *allowed: str) -> Disbursemen
     return batch
 
 
+USUAL_MONTHS = 3  # the months before a batch's whose average is "usual"
+
+
+def batch_size_check(batch: DisbursementBatch) -> dict:
+    """The batch's count and sum against the usual month of its unit and program (the average of the
+    ``USUAL_MONTHS`` months before, batches of any status), and whether it is far above it: more than
+    ``CASEWORK_BATCH_UNUSUAL_FACTOR`` times the usual count or sum, or, with no earlier month, a sum above
+    ``CASEWORK_BATCH_FIRST_ACK_ABOVE_CNY``."""
+    since = month_of(month_index(batch.month) - USUAL_MONTHS)
+    earlier = DisbursementBatch.objects.filter(
+        unit_id=batch.unit_id, program_id=batch.program_id, month__gte=since, month__lt=batch.month
+    ).aggregate(months=Count("month", distinct=True), count=Sum("control_count"), total=Sum("control_sum_cny"))
+    factor = settings.CASEWORK_BATCH_UNUSUAL_FACTOR
+    check = {"count": batch.control_count, "sum_cny": f"{batch.control_sum_cny:.2f}", "factor": f"{factor}"}
+    if not earlier["months"]:
+        check.update(usual_count=None, usual_sum_cny=None)
+        check["unusual"] = batch.control_sum_cny > settings.CASEWORK_BATCH_FIRST_ACK_ABOVE_CNY
+        return check
+    usual_count = Decimal(earlier["count"]) / earlier["months"]
+    usual_sum = (earlier["total"] or Decimal("0")) / earlier["months"]
+    check.update(usual_count=f"{usual_count:.1f}", usual_sum_cny=f"{usual_sum:.2f}")
+    check["unusual"] = batch.control_count > factor * usual_count or batch.control_sum_cny > factor * usual_sum
+    return check
+
+
 @transaction.atomic
-def batch_approve(*, actor, batch: DisbursementBatch) -> DisbursementBatch:
-    """Draft → approved (locked) by a finance officer who did not generate it, if its lines match its totals."""
+def batch_approve(*, actor, batch: DisbursementBatch, acknowledge_unusual: bool = False) -> DisbursementBatch:
+    """Draft → approved (locked) by a finance officer who did not generate it, if its lines match its totals. A
+    batch far above the usual month's size (``batch_size_check``) is approved only with the approver's explicit
+    ``acknowledge_unusual``; the comparison and the acknowledgement are kept with the approval."""
     batch = _locked_batch(actor, batch, Batch.DRAFT)
     if batch.run.run_by_id == actor.pk:
         raise PermissionDenied(_("Nobody approves a batch they generated."))
     _check_totals(batch)
+    check = batch_size_check(batch)
+    if check["unusual"] and not acknowledge_unusual:
+        raise Conflict(_unusual_message(check), code="unusual_size", field="acknowledge_unusual")
     batch.status, batch.approved_by, batch.approved_at = Batch.APPROVED, actor, timezone.now()
-    batch._change_reason = "approved"
-    batch.save(update_fields=["status", "approved_by", "approved_at"])
+    batch.size_check, batch.unusual_acknowledged = check, check["unusual"]
+    batch._change_reason = "approved (unusual size acknowledged)" if check["unusual"] else "approved"
+    batch.save(update_fields=["status", "approved_by", "approved_at", "size_check", "unusual_acknowledged"])
+    ledger_checkpoint_on_commit(reason=f"batch {batch.reference} approved")
     return batch
+
+
+def _unusual_message(check: dict) -> str:
+    if check["usual_count"] is None:
+        return _(
+            "This is the first batch of its unit and program and it pays %(sum)s CNY: check it, then approve it "
+            "with the acknowledgement that you did."
+        ) % {"sum": check["sum_cny"]}
+    return _(
+        "This batch (%(count)s lines, %(sum)s CNY) is far above the usual month's (%(usual_count)s lines, "
+        "%(usual_sum)s CNY, the average of the three months before): check it, then approve it with the "
+        "acknowledgement that you did."
+    ) % {
+        "count": check["count"],
+        "sum": check["sum_cny"],
+        "usual_count": check["usual_count"],
+        "usual_sum": check["usual_sum_cny"],
+    }
 
 
 BANK_FILE_COLUMNS = [
@@ -392,7 +508,7 @@ def batch_export(*, actor, batch: DisbursementBatch) -> DisbursementBatch:
         )
     rows = [_bank_row(batch, line) for line in lines]
     total = sum((line.amount_cny for line in lines), Decimal("0"))
-    trailer = ["TRAILER", str(len(lines)), "", "", "", "", str(total), "", ""]
+    trailer = ["TRAILER", len(lines), "", "", "", "", total, "", ""]
     batch.export_csv = _csv_bytes([BANK_FILE_COLUMNS, *rows, trailer])
     batch.export_xlsx = _xlsx_bytes([BANK_FILE_COLUMNS, *rows, trailer], batch.reference)
     batch.export_sha256 = hashlib.sha256(batch.export_csv).hexdigest()
@@ -426,7 +542,7 @@ def bank_file_download(*, actor, batch: DisbursementBatch, fmt: str) -> bytes:
     return bytes(content)
 
 
-def _bank_row(batch: DisbursementBatch, line: Disbursement) -> list[str]:
+def _bank_row(batch: DisbursementBatch, line: Disbursement) -> list:
     party = line.person or line.organization
     masked_id = line.person.masked_id_number if line.person else line.organization.uscc
     return [
@@ -436,26 +552,33 @@ def _bank_row(batch: DisbursementBatch, line: Disbursement) -> list[str]:
         masked_id,
         party.masked_bank_account,
         party.bank_account,
-        str(line.amount_cny),
+        line.amount_cny,
         line.period.isoformat(),
         line.program.code,
     ]
 
 
-def _csv_bytes(rows: list[list[str]]) -> bytes:
+def _bank_cell(value) -> str:
+    """A field of the bank file, always text. Amounts and counts are the system's own numbers: written as their
+    digits and never prefixed, so the bank reads them as before, a negative amount included (a plain number is no
+    formula). Every string, a payee's name above all, is neutralised like any exported cell (``safe_cell``)."""
+    return str(value) if isinstance(value, Decimal | int) else safe_cell(value)
+
+
+def _csv_bytes(rows: list[list]) -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    csv.writer(out, lineterminator="\r\n").writerows([_bank_cell(value) for value in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
-def _xlsx_bytes(rows: list[list[str]], title: str) -> bytes:
+def _xlsx_bytes(rows: list[list], title: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
     for row in rows:
-        sheet.append(row)
+        sheet.append([_bank_cell(value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -516,6 +639,8 @@ def results_import(*, actor, batch: DisbursementBatch, content: bytes, name: str
     PaymentException.objects.bulk_create(problems)
     result.paid, result.failed, result.exceptions = len(paid), len(failed), len(problems)
     result.save(update_fields=["paid", "failed", "exceptions"])
+    if paid:  # the entries just appended are anchored at once, not only at the next approval or night
+        ledger_checkpoint_on_commit(reason=f"bank results of batch {batch.reference}")
     if not batch.lines.filter(status=Line.SENT).exists():
         batch.status = Batch.SETTLED
         batch._change_reason = "settled"
@@ -607,7 +732,7 @@ def disbursement_reverse(*, actor, line: Disbursement, reason: str, booked_on: d
     payment = line.ledger.filter(kind=LedgerEntry.Kind.PAYMENT).first()
     if payment is None or LedgerEntry.objects.filter(reverses=payment).exists():
         raise Conflict(_("This payment has already been reversed."))
-    return ledger_append(
+    reversal = ledger_append(
         disbursement=line,
         kind=LedgerEntry.Kind.REVERSAL,
         amount=-payment.amount_cny,
@@ -616,6 +741,8 @@ def disbursement_reverse(*, actor, line: Disbursement, reason: str, booked_on: d
         booked_on=booked_on or timezone.localdate(),
         actor=actor,
     )
+    ledger_checkpoint_on_commit(reason=f"reversal of line {line.reference}")
+    return reversal
 
 
 # --- Ledger -------------------------------------------------------------------------------------------------------
@@ -693,7 +820,8 @@ def ledger_verify() -> tuple[int, str]:
             "sequence": checked,
             "head": head.sequence,
         }
-    return checked, ""
+    # The chain agrees with itself; the signed checkpoints say whether it is still the chain that was signed.
+    return checked, ledger_checkpoints_check()
 
 
 def batches_waiting_remind(*, today: datetime.date) -> dict:
@@ -721,19 +849,33 @@ def batches_waiting_remind(*, today: datetime.date) -> dict:
 # --- Exceptions ---------------------------------------------------------------------------------------------------
 
 
+BACK_PAY_DECISIONS = ("release", "skip")
+
+
 @transaction.atomic
-def exception_resolve(*, actor, exception: PaymentException, resolution: str) -> PaymentException:
-    """Finance says how an unmatched result line was settled (with the bank, by a re-issue, as a bank error);
-    resolved once."""
+def exception_resolve(*, actor, exception: PaymentException, resolution: str, back_pay: str = "") -> PaymentException:
+    """Finance says how an exception was settled; resolved once. An unmatched result line: with the bank, by a
+    re-issue, as a bank error. Held back pay needs a decision too: ``release`` (the next generation pays every back
+    period due) or ``skip`` (the grant is paid from the month that held it; the earlier periods never)."""
     if not resolution.strip():
         raise ValidationError({"resolution": _("Say how it was resolved.")})
-    exception = (
-        PaymentException.objects.select_for_update().select_related("result_file__batch__unit").get(pk=exception.pk)
-    )
-    _check_handles_payments(actor, exception.result_file.batch.unit)
+    exception = PaymentException.objects.select_for_update().get(pk=exception.pk)
+    held = exception.kind == PaymentException.Kind.BACK_PAY
+    _check_handles_payments(actor, exception.entitlement.unit if held else exception.result_file.batch.unit)
     if exception.resolved_at is not None:
         raise Conflict(_("This exception has already been resolved."))
+    if held and back_pay not in BACK_PAY_DECISIONS:
+        raise ValidationError({"back_pay": _("Say whether the back periods are paid or skipped.")})
+    if held:
+        grant = Entitlement.objects.select_for_update().get(pk=exception.entitlement_id)
+        if back_pay == "release":
+            grant.back_pay_released_by, fields, change = actor, ["back_pay_released_by"], "back pay released"
+        else:
+            grant.pay_from = max(exception.month, grant.pay_from or exception.month)
+            fields, change = ["pay_from"], "back pay skipped"
+        grant._change_reason = change
+        grant.save(update_fields=fields)
     exception.resolution, exception.resolved_by, exception.resolved_at = resolution.strip()[:255], actor, timezone.now()
-    exception._change_reason = "resolved"
+    exception._change_reason = f"resolved: back pay {change.split()[-1]}" if held else "resolved"
     exception.save(update_fields=["resolution", "resolved_by", "resolved_at"])
     return exception

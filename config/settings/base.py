@@ -56,11 +56,13 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.NoStoreMiddleware",  # after WhiteNoise: static files keep their cache, the rest no-store
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.ControlCharacterMiddleware",  # a NUL in the path or query string: 404 / 400 (with the user)
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.security.SessionPolicyMiddleware",
@@ -140,10 +142,15 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    # A task taken by a worker that dies without acknowledging it is delivered again after this many seconds
-    # (it must be longer than the longest task, or a long task would also run a second time).
+    # A task taken by a worker that dies without acknowledging it is delivered again after this many seconds. It
+    # must be longer than any task can run (CELERY_TASK_TIME_LIMIT below), or a slow task would be handed to a
+    # second worker while the first still runs it. The longest task measured, the nightly zero-employment sync of
+    # a city of 1,000,000 persons, takes about 5 minutes (docs/operations.md, "Fault drills").
+    # Every worker looks for such tasks every 10 s (kombu's default looks only every tenth time: 100 s).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CASEWORK_BROKER_VISIBILITY_TIMEOUT", default=3600)
+        "visibility_timeout": env.int("CASEWORK_BROKER_VISIBILITY_TIMEOUT", default=30 * 60),
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "casework"}}
@@ -156,8 +163,10 @@ CELERY_TASK_ACKS_LATE = True  # a task lost with its worker is delivered again; 
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# Below the broker's visibility timeout (30 min), so a task is stopped before its message could go to another
+# worker; four to five times the longest task measured.
+CELERY_TASK_TIME_LIMIT = 25 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 20 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -227,7 +236,20 @@ CASEWORK_PERIODIC_TASKS = {
         "crontab": {"minute": "40"},
         "description": "Recomputes the report summaries (the reports' counts and sums per community and month).",
     },
+    "ledger-checkpoint": {
+        "task": "benefits.tasks.ledger_checkpoint",
+        "crontab": {"minute": "55", "hour": "23"},
+        "description": "Signs the payment ledger's head and keeps it outside the database (checkpoint file, log).",
+    },
 }
+# The key that signs the payment ledger's checkpoints (benefits/services/ledger_checkpoints.py). Its own secret,
+# not derived from SECRET_KEY: rotating that key (which ends the sessions) must not invalidate every checkpoint,
+# and neither key may ever be stored in the database. local.py makes one, production.py requires it.
+CASEWORK_LEDGER_KEY = env.str("CASEWORK_LEDGER_KEY", default="")
+# Where the signed checkpoints are appended: on the application's side, away from the database (and backed up).
+CASEWORK_LEDGER_CHECKPOINT_FILE = Path(
+    env.str("CASEWORK_LEDGER_CHECKPOINT_FILE", default=str(VAR_DIR / "ledger-checkpoints.jsonl"))
+)
 # /healthz reports the worker as stale when its last heartbeat is older than this.
 CASEWORK_HEARTBEAT_STALE_SECONDS = env.int("CASEWORK_HEARTBEAT_STALE_SECONDS", default=60)
 
@@ -346,6 +368,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's three, refusing control characters in a body and JSON nested too deep (accounts/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "accounts.parsers.JSONParser",
+        "accounts.parsers.FormParser",
+        "accounts.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "accounts.api_base.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -432,10 +460,25 @@ LOGGING = {
 }
 
 # --- Applications ------------------------------------------------------------------------------------------
-# A grant worth more than this (amount per period × periods) needs a second, different supervisor's approval.
 # Working days to decide a complete application where the city's documents state no limit.
 CASEWORK_APPLICATION_WORKING_DAYS = env.int("CASEWORK_APPLICATION_WORKING_DAYS", default=20)
+# A grant whose total exposure is above this needs a second, different supervisor's approval. The exposure is the
+# amount per period × every period until the grant's end, back-pay included; a grant without an end counts its
+# back periods and this many months ahead of the approval (docs/policy-decisions.md, "Money decisions").
 CASEWORK_SECOND_APPROVAL_ABOVE_CNY = Decimal(env.str("CASEWORK_SECOND_APPROVAL_ABOVE_CNY", default="20000"))
+CASEWORK_OPEN_ENDED_EXPOSURE_MONTHS = env.int("CASEWORK_OPEN_ENDED_EXPOSURE_MONTHS", default=36)
+# How far ahead an application may ask to start (its earliest start is the program's policy date and the dated
+# parameter national.application_max_back_months).
+CASEWORK_REQUESTED_START_MAX_MONTHS_AHEAD = env.int("CASEWORK_REQUESTED_START_MAX_MONTHS_AHEAD", default=12)
+
+# --- Payments ----------------------------------------------------------------------------------------------
+# A grant due more back periods than this in one generation run is held as a payment exception for finance.
+CASEWORK_MAX_BACK_PERIODS = env.int("CASEWORK_MAX_BACK_PERIODS", default=12)
+# A batch whose count or sum is more than this many times the usual month's (the average of the three months
+# before, same unit and program) needs the approver's explicit acknowledgement; a first batch with no earlier
+# months, when its sum is above CASEWORK_BATCH_FIRST_ACK_ABOVE_CNY.
+CASEWORK_BATCH_UNUSUAL_FACTOR = Decimal(env.str("CASEWORK_BATCH_UNUSUAL_FACTOR", default="3"))
+CASEWORK_BATCH_FIRST_ACK_ABOVE_CNY = Decimal(env.str("CASEWORK_BATCH_FIRST_ACK_ABOVE_CNY", default="100000"))
 
 # --- Notifications -----------------------------------------------------------------------------------------
 CASEWORK_SMS_BACKEND = env.str("CASEWORK_SMS_BACKEND", default="accounts.sms.ConsoleSmsBackend")

@@ -17,7 +17,7 @@ def recommended(world, person, code=JOB_SEEKING, *, by=None):
     """``person``'s application for ``code``, created, submitted and recommended by ``by`` (alice)."""
     by = by or world.alice
     application = application_create(
-        actor=by, program=Program.objects.get(code=code), person=person, requested_start=TODAY
+        actor=by, program=Program.objects.get(code=code), person=person, requested_start=TODAY, on=TODAY
     )
     application_submit(actor=by, application=application)
     return application_recommend(actor=by, application=application)
