@@ -65,11 +65,12 @@ def test_a_backup_restores_into_a_fresh_database_where_the_ledger_verifies(
         name="result.csv",
     )
     disbursement_reverse(actor=finance, line=sent[0], reason="重复发放")
-    ledger_checkpoint_write(reason="daily")  # after the approval's checkpoint of the empty ledger
+    ledger_checkpoint_write(reason="daily")
     entries, problem = ledger_verify()
     assert (entries, problem) == (4, "")  # three payments and a reversal
     checkpoints = settings.CASEWORK_LEDGER_CHECKPOINT_FILE.read_text()
-    assert [json.loads(line)["sequence"] for line in checkpoints.splitlines()] == [0, 4]
+    # the approval's (the empty ledger), the result import's, the reversal's and the day's
+    assert [json.loads(line)["sequence"] for line in checkpoints.splitlines()] == [0, 3, 4, 4]
     uploads = tmp_path / "uploads"
     (uploads / "imports" / "2027" / "01").mkdir(parents=True)
     evidence = uploads / "imports" / "2027" / "01" / "registers.csv"
@@ -89,7 +90,7 @@ def test_a_backup_restores_into_a_fresh_database_where_the_ledger_verifies(
     restore = run(["scripts/restore", folder, name, str(restored_uploads)], DATABASE_URL=database_url())
     assert restore.returncode == 0, restore.stdout + restore.stderr
     assert "Ledger intact: 4 entries." in restore.stdout
-    assert "Signed checkpoints: 2 match, the latest at entry 4" in restore.stdout  # the backup's copy
+    assert "Signed checkpoints: 4 match, the latest at entry 4" in restore.stdout  # the backup's copy
     assert (restored_uploads / "imports" / "2027" / "01" / "registers.csv").read_bytes() == evidence.read_bytes()
 
     # The restored database holds the same chain, and the command that checks it says so on its own too.

@@ -194,6 +194,18 @@ def test_approving_a_batch_signs_the_head_once_the_approval_commits(
     assert ledger_verify() == (0, "")
 
 
+def test_a_result_import_and_a_reversal_sign_the_head_they_appended(
+    batch, finance, sent, ledger_checkpoint_file, django_capture_on_commit_callbacks
+):
+    content = result_file(batch, [f"{line.reference},paid,1000.00,B{n}," for n, line in enumerate(sent)])
+    with django_capture_on_commit_callbacks(execute=True):
+        results_import(actor=finance, batch=batch, content=content, name="r.csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        disbursement_reverse(actor=finance, line=sent[0], reason="重复发放")
+    assert [line["sequence"] for line in lines_of(ledger_checkpoint_file)] == [3, 4]
+    assert ledger_verify() == (4, "")
+
+
 def test_the_daily_job_signs_the_head_into_the_file_and_the_log(paid, ledger_checkpoint_file, caplog, settings):
     job = settings.CASEWORK_PERIODIC_TASKS["ledger-checkpoint"]
     assert (job["task"], job["crontab"]) == ("benefits.tasks.ledger_checkpoint", {"minute": "55", "hour": "23"})
