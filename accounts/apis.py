@@ -6,15 +6,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.api_base import ErrorSerializer, FilteredListApi
+
 from . import selectors, services
-from .api_base import ErrorSerializer, FilteredListApi
 from .models import Membership, Role, ServiceUnit, User
 from .security import authenticator, code_matches, mark_reauthenticated, needs_second_factor
 
@@ -72,7 +72,7 @@ class TokenApi(APIView):
         return "Token"  # a refused sign-in is a 401 that says which scheme to use
 
     class TokenInput(serializers.Serializer):
-        username = serializers.CharField()
+        username = serializers.CharField(max_length=150)  # as the user model (a longer one would break the lockout log)
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
         otp = serializers.CharField(
             required=False,
@@ -95,9 +95,7 @@ class TokenApi(APIView):
             raise AuthenticationFailed(_("The username or password is not correct."))
         if needs_second_factor(user) and code_matches(user, otp) is None:
             raise AuthenticationFailed(_("The code of your authenticator app is missing or not right."))
-        Token.objects.filter(user=user).delete()  # a new token each time: its age is the time since authentication
-        token = Token.objects.create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": services.api_token_issue(user=user).key})
 
 
 class TokenRevokeApi(APIView):
@@ -105,7 +103,7 @@ class TokenRevokeApi(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        Token.objects.filter(user=request.user).delete()
+        services.api_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -167,9 +167,18 @@ class ServiceUnit(models.Model):
         """0 for a city, 3 for a community."""
         return self.path.count("/") - 2
 
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """The ids of the units above this one, outermost first (read from the materialised path)."""
+        return [int(part) for part in self.path.strip("/").split("/")[:-1]]
+
+    @property
+    def lineage_ids(self) -> list[int]:
+        """The ancestors' ids and this unit's: where a role that reaches this unit can be held."""
+        return [*self.ancestor_ids, self.pk]
+
     def ancestors(self):
-        ids = [int(part) for part in self.path.strip("/").split("/")[:-1]]
-        return ServiceUnit.objects.filter(pk__in=ids).order_by("path")
+        return ServiceUnit.objects.filter(pk__in=self.ancestor_ids).order_by("path")
 
     def full_name(self) -> str:
         return " / ".join(unit.name for unit in [*self.ancestors(), self])

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError, ValidationError
 
-from .validators import NO_CONTROL, has_control_characters
+from core.plausible import NO_CONTROL, has_control_characters
 
 MAX_DEPTH = 64
 

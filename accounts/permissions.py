@@ -7,10 +7,6 @@ from .models import Membership, Role, ServiceUnit
 STAFF_ROLES = frozenset(Role.values)
 
 
-def _ancestor_ids(unit: ServiceUnit) -> list[int]:
-    return [int(part) for part in unit.path.strip("/").split("/")]
-
-
 def has_role(user, role: str, unit: ServiceUnit | None = None) -> bool:
     """Whether the user holds ``role`` in ``unit`` or one of its ancestors (anywhere, without a unit)."""
     return has_any_role(user, [role], unit)
@@ -22,7 +18,7 @@ def has_any_role(user, roles, unit: ServiceUnit | None = None) -> bool:
         return False
     memberships = Membership.objects.filter(user=user, role__in=roles, unit__is_active=True)
     if unit is not None:
-        memberships = memberships.filter(unit_id__in=_ancestor_ids(unit))
+        memberships = memberships.filter(unit_id__in=unit.lineage_ids)
     return memberships.exists()
 
 

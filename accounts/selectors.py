@@ -28,8 +28,7 @@ def unit_get_for_user(*, user, unit_id) -> ServiceUnit:
 
 def unit_ancestors(*, user, unit: ServiceUnit):
     """The unit's ancestors that the user may see, outermost first (for breadcrumbs)."""
-    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
-    return ServiceUnit.objects.visible_to(user).filter(pk__in=ids).order_by("path")
+    return ServiceUnit.objects.visible_to(user).filter(pk__in=unit.ancestor_ids).order_by("path")
 
 
 def unit_children(*, user, unit: ServiceUnit):
@@ -86,11 +85,15 @@ def recent_changes(*, user, limit: int = 20):
     return rows[:limit]
 
 
-def users_with_role_over(*, unit: ServiceUnit, role: str):
-    """Active users holding ``role`` in ``unit`` or a unit above it (who may act on the unit's cases)."""
-    ancestors = [int(part) for part in unit.path.strip("/").split("/")]
+def users_with_role_over(*, unit: ServiceUnit, role: str | tuple[str, ...]):
+    """Active users holding ``role`` (or one of several) in ``unit`` or an active unit above it (who may act on the
+    unit's cases)."""
+    roles = [role] if isinstance(role, str) else list(role)
     return User.objects.filter(
-        is_active=True, memberships__role=role, memberships__unit_id__in=ancestors, memberships__unit__is_active=True
+        is_active=True,
+        memberships__role__in=roles,
+        memberships__unit_id__in=unit.lineage_ids,
+        memberships__unit__is_active=True,
     ).distinct()
 
 

@@ -13,9 +13,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from core.errors import PermissionDenied, TooSoon, require
 
 from . import verification
-from .errors import PermissionDenied, TooSoon
 from .models import Membership, Notification, PhoneCode, ServiceUnit, User, WorkerHeartbeat
 from .permissions import can_administer_unit
 from .sms import sms_backend
@@ -24,9 +28,7 @@ from .sms import sms_backend
 def _check_admin(actor, unit):
     if actor is None:  # the system itself (bootstrap, migrations)
         return
-    allowed, reason = can_administer_unit(actor, unit)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_administer_unit(actor, unit))
 
 
 @transaction.atomic
@@ -340,3 +342,31 @@ def applicant_register(*, phone: str, code: str, password: str, full_name: str) 
             user.save()
             return user
     raise ValidationError({"code": _("The code is wrong or has expired. Ask for a new one.")})
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> Token:
+    """A new API token for ``user``, any earlier one deleted: a token's age is the time since its holder
+    authenticated (the idle and absolute timeouts count from it)."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def api_token_revoke(*, user: User) -> None:
+    """Delete ``user``'s API token (signing out of a token client)."""
+    Token.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def authenticator_confirm(*, user: User, key: str, code: str) -> TOTPDevice | None:
+    """The authenticator app set up with ``key`` (hex, made for the setup page) becomes ``user``'s confirmed
+    device when ``code`` is its current code; nothing is stored otherwise. One authenticator per user: an
+    unconfirmed device left by an earlier setup is replaced."""
+    device = TOTPDevice(user=user, name="authenticator", key=key, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if not code.isdecimal() or not totp.verify(int(code), device.tolerance):
+        return None
+    device.last_t = totp.t()  # the code is spent: it cannot sign in again
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device.save()
+    return device

@@ -9,6 +9,8 @@ from django.db.models import Count
 from django.utils.module_loading import import_string
 from django.views.generic import TemplateView
 
+from core.errors import require
+
 from . import selectors
 from .forms import LoginForm
 from .models import Role, ServiceUnit
@@ -31,9 +33,7 @@ class ConsoleView(LoginRequiredMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            allowed, reason = can_use_console(request.user)
-            if not allowed:
-                raise PermissionDenied(reason)
+            require(can_use_console(request.user), error=PermissionDenied)
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -17,9 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from .security import authenticator, code_matches, current_code, mark_reauthenticated, needs_second_factor
+from .services import authenticator_confirm
 
+SETUP_KEY = "otp_setup_key"  # the session key of an authenticator being set up
 DEMO_DEVICE = "demo"  # bootstrap_demo's devices: the code page shows their current code (demo only)
 
 
@@ -82,9 +85,12 @@ class OtpSetupView(LoginRequiredMixin, FormView):
     template_name = "accounts/otp_setup.html"
     form_class = TokenForm
 
-    def device(self) -> TOTPDevice:
-        device = TOTPDevice.objects.filter(user=self.request.user, confirmed=False).first()
-        return device or TOTPDevice.objects.create(user=self.request.user, name="authenticator", confirmed=False)
+    def key(self) -> str:
+        """The new authenticator's secret, kept in the session until a code confirms it: the page stores nothing
+        (``accounts.services.authenticator_confirm`` does, once the code is right)."""
+        if SETUP_KEY not in self.request.session:
+            self.request.session[SETUP_KEY] = random_hex(20)
+        return self.request.session[SETUP_KEY]
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and authenticator(request.user) is not None:
@@ -92,7 +98,7 @@ class OtpSetupView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        device = self.device()
+        device = TOTPDevice(user=self.request.user, name="authenticator", key=self.key())  # not saved: shown only
         svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")
         key = b32encode(device.bin_key).decode()
         return super().get_context_data(
@@ -104,12 +110,11 @@ class OtpSetupView(LoginRequiredMixin, FormView):
         )
 
     def form_valid(self, form):
-        device = self.device()
-        if not device.verify_token(form.cleaned_data["token"]):
+        device = authenticator_confirm(user=self.request.user, key=self.key(), code=form.cleaned_data["token"])
+        if device is None:
             form.add_error("token", _("The code is not right. Check the time on your phone and try the newest code."))
             return self.form_invalid(form)
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        del self.request.session[SETUP_KEY]
         otp_login(self.request, device)
         return redirect(_next(self.request))
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 
 from .models import Application, Entitlement
 from .services import application_approve

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.api_base import FilteredListApi
 from accounts.validators import check_date
 from casework.selectors import person_get_for_user
+from core.api_base import FilteredListApi
 
 from . import selectors, services
 from .models import Parameter, ParameterValue, Period, Program

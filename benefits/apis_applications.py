@@ -3,32 +3,24 @@ its service (benefits.services.applications); the grants an approval makes, with
 terminate (benefits.services.entitlements). A client never writes ``state``, ``status``, amounts, deciders, the
 party's unit or the decision: the input serializers have no such fields."""
 
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_base import FilteredListApi
 from accounts.apis import UnitRefSerializer
 from accounts.parsers import MultiPartParser
 from accounts.selectors import unit_get_for_user
 from accounts.validators import MULTILINE
 from casework.selectors import organization_get_for_user, person_get_for_user
+from core.api_base import ActionApi, FilteredListApi, action_parameter
 
 from . import selectors
+from .evidence import evidence_download
 from .models import Application, Entitlement, Evidence
 from .services import applications as workflow
 from .services import entitlements as grants
-
-
-def action_parameter(actions) -> OpenApiParameter:
-    """The ``<action>`` of a ``…/<id>/<action>/`` endpoint, documented as the names it accepts (others are 404)."""
-    return OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(actions))
 
 
 class _UserRef(serializers.Serializer):
@@ -80,7 +72,7 @@ class _FirstApproval(serializers.Serializer):
     period = serializers.CharField()
     max_periods = serializers.IntegerField(allow_null=True)
     periods = serializers.IntegerField(help_text="the periods counted in the exposure")
-    exposure_cny = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="the grant's total exposure")
+    exposure_cny = serializers.DecimalField(max_digits=20, decimal_places=2, help_text="the grant's total exposure")
     override_reason = serializers.CharField(allow_blank=True)
     on = serializers.DateField(help_text="the day of the first approval")
 
@@ -206,36 +198,25 @@ class _TransitionInput(serializers.Serializer):
     )
 
 
-TRANSITIONS = {
-    "submit": (workflow.application_submit, ()),
-    "recommend": (workflow.application_recommend, ("note",)),
-    "return": (workflow.application_return, ("note",)),
-    "withdraw": (workflow.application_withdraw, ()),
-    "approve": (workflow.application_approve, ("note", "override_reason", "amount_cny")),
-    "reject": (workflow.application_reject, ("note",)),
-}
-
-
-class ApplicationTransitionApi(APIView):
-    """``POST …/applications/<id>/<action>/`` with action one of submit, recommend, return, withdraw, approve,
-    reject: the transition's service decides whether the caller may and whether the state allows it."""
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="v1_applications_transition",
-        parameters=[action_parameter(TRANSITIONS)],
+        parameters=[action_parameter(workflow.TRANSITIONS)],
         request=_TransitionInput,
         responses=ApplicationSerializer,
     )
-    def post(self, request, pk, action):
-        if action not in TRANSITIONS:
-            raise NotFound()
-        service, fields = TRANSITIONS[action]
-        data = _TransitionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        application = selectors.application_get_for_user(user=request.user, application_id=pk)
-        service(actor=request.user, application=application, **{f: data.validated_data[f] for f in fields})
-        application = selectors.application_get_for_user(user=request.user, application_id=pk)
-        return Response(ApplicationSerializer(application).data)
+)
+class ApplicationTransitionApi(ActionApi):
+    """``POST …/applications/<id>/<action>/`` with action one of submit, recommend, return, withdraw, approve,
+    reject: the transition's service decides whether the caller may and whether the state allows it."""
+
+    actions, InputSerializer, target_name = workflow.TRANSITIONS, _TransitionInput, "application"
+
+    def target(self, request, pk):
+        return selectors.application_get_for_user(user=request.user, application_id=pk)
+
+    def answer(self, request, pk):
+        return ApplicationSerializer(self.target(request, pk)).data
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -283,23 +264,9 @@ class EvidenceDownloadApi(APIView):
 
     @extend_schema(responses=EVIDENCE_FILE)
     def get(self, request, pk, evidence_id):
-        return evidence_file_response(user=request.user, application_id=pk, evidence_id=evidence_id)
-
-
-def evidence_file_response(*, user, application_id: int, evidence_id: int) -> FileResponse:
-    """A document as an attachment, after the application's scoping check (404 for missing and forbidden)."""
-    return file_response(selectors.application_get_for_user(user=user, application_id=application_id), evidence_id)
-
-
-def file_response(application, evidence_id: int) -> FileResponse:
-    """One of ``application``'s documents as an attachment (404 when it has no such document)."""
-    evidence = get_object_or_404(application.evidence, pk=evidence_id)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+        return evidence_download(
+            selectors.evidence_get_for_user(user=request.user, application_id=pk, evidence_id=evidence_id)
+        )
 
 
 # --- Entitlements ----------------------------------------------------------------------------------------------
@@ -364,32 +331,22 @@ class _ReasonInput(serializers.Serializer):
     )
 
 
-GRANT_ACTIONS = {
-    "suspend": grants.entitlement_suspend,
-    "resume": grants.entitlement_resume,
-    "terminate": grants.entitlement_terminate,
-}
-
-
-class EntitlementTransitionApi(APIView):
-    """``POST …/entitlements/<id>/<action>/`` with action one of suspend, resume, terminate and a ``reason``: a
-    supervisor of the grant's unit changes its status through the service."""
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="v1_entitlements_transition",
-        parameters=[action_parameter(GRANT_ACTIONS)],
+        parameters=[action_parameter(grants.GRANT_ACTIONS)],
         request=_ReasonInput,
         responses=EntitlementDetailSerializer,
     )
-    def post(self, request, pk, action):
-        if action not in GRANT_ACTIONS:
-            raise NotFound()
-        data = _ReasonInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
-        extra = (
-            {"today": timezone.localdate(), "back_pay": data.validated_data["back_pay"]} if action == "resume" else {}
-        )
-        GRANT_ACTIONS[action](actor=request.user, entitlement=grant, reason=data.validated_data["reason"], **extra)
-        grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
-        return Response(EntitlementDetailSerializer(grant).data)
+)
+class EntitlementTransitionApi(ActionApi):
+    """``POST …/entitlements/<id>/<action>/`` with action one of suspend, resume, terminate and a ``reason``: a
+    supervisor of the grant's unit changes its status through the service."""
+
+    actions, InputSerializer, target_name = grants.GRANT_ACTIONS, _ReasonInput, "entitlement"
+
+    def target(self, request, pk):
+        return selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
+
+    def answer(self, request, pk):
+        return EntitlementDetailSerializer(self.target(request, pk)).data

@@ -13,30 +13,27 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_base import FilteredListApi
 from accounts.apis import UnitRefSerializer
-from accounts.errors import PermissionDenied
 from accounts.models import ServiceUnit
 from accounts.security import recently_authenticated
 from casework.selectors import history_changes, organization_get_for_user, person_get_for_user
+from core.api_base import ActionApi, FilteredListApi, action_parameter
+from core.errors import PermissionDenied, require
 
 from . import selectors_payments as selectors
-from .apis_applications import _UserRef, action_parameter, party_data
+from .apis_applications import _UserRef, party_data
 from .models import BankResultFile, Disbursement, DisbursementBatch, LedgerEntry, PaymentException
 from .services import disbursements as payments
 
 
 def _check_batch_reader(user) -> None:
-    allowed, reason = selectors.can_read_batches(user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(selectors.can_read_batches(user))
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2027-01"})
@@ -166,7 +163,7 @@ class PaymentBatchDetailApi(APIView):
         return Response(_batch_data(request, pk))
 
 
-BATCH_ACTIONS = {"approve": payments.batch_approve, "export": payments.batch_export}
+BATCH_ACTIONS = {"approve": (payments.batch_approve, ("acknowledge_unusual",)), "export": (payments.batch_export, ())}
 
 
 class _BatchActionInput(serializers.Serializer):
@@ -178,25 +175,26 @@ class _BatchActionInput(serializers.Serializer):
     )
 
 
-class PaymentBatchActionApi(APIView):
-    """``POST …/payment-batches/<id>/<action>/`` with action ``approve`` (a finance officer who did not generate
-    it, totals matching; a batch far above the usual month's size needs ``acknowledge_unusual``) or ``export``
-    (makes the bank file once; again returns the same file)."""
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="v1_payment_batches_action",
         parameters=[action_parameter(BATCH_ACTIONS)],
         request=_BatchActionInput,
         responses=PaymentBatchSerializer,
     )
-    def post(self, request, pk, action):
-        if action not in BATCH_ACTIONS:
-            raise NotFound()
-        data = _BatchActionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        extra = dict(data.validated_data) if action == "approve" else {}
-        BATCH_ACTIONS[action](actor=request.user, batch=_batch(request, pk), **extra)
-        return Response(_batch_data(request, pk))
+)
+class PaymentBatchActionApi(ActionApi):
+    """``POST …/payment-batches/<id>/<action>/`` with action ``approve`` (a finance officer who did not generate
+    it, totals matching; a batch far above the usual month's size needs ``acknowledge_unusual``) or ``export``
+    (makes the bank file once; again returns the same file)."""
+
+    actions, InputSerializer, target_name = BATCH_ACTIONS, _BatchActionInput, "batch"
+
+    def target(self, request, pk):
+        return _batch(request, pk)
+
+    def answer(self, request, pk):
+        return _batch_data(request, pk)
 
 
 class PaymentLineSerializer(serializers.ModelSerializer):
@@ -419,25 +417,26 @@ LINE_ACTIONS = {
 }
 
 
-class DisbursementActionApi(APIView):
-    """``POST …/disbursements/<id>/<action>/`` with action ``reissue`` (a failed line, into the next batch),
-    ``cancel`` (a line not sent, with a ``reason``) or ``reverse`` (a paid line, with a ``reason`` and optionally
-    ``booked_on``): a finance officer of the line's unit, through the service."""
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="v1_disbursements_action",
         parameters=[action_parameter(LINE_ACTIONS)],
         request=_DisbursementActionInput,
         responses=PaymentSerializer,
     )
-    def post(self, request, pk, action):
-        if action not in LINE_ACTIONS:
-            raise NotFound()
-        service, fields = LINE_ACTIONS[action]
-        data = _DisbursementActionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        service(actor=request.user, line=_line(request, pk), **{f: data.validated_data[f] for f in fields})
-        return Response(PaymentSerializer(_line(request, pk), context={"detail": True}).data)
+)
+class DisbursementActionApi(ActionApi):
+    """``POST …/disbursements/<id>/<action>/`` with action ``reissue`` (a failed line, into the next batch),
+    ``cancel`` (a line not sent, with a ``reason``) or ``reverse`` (a paid line, with a ``reason`` and optionally
+    ``booked_on``): a finance officer of the line's unit, through the service."""
+
+    actions, InputSerializer, target_name = LINE_ACTIONS, _DisbursementActionInput, "line"
+
+    def target(self, request, pk):
+        return _line(request, pk)
+
+    def answer(self, request, pk):
+        return PaymentSerializer(_line(request, pk), context={"detail": True}).data
 
 
 class _PartyPaymentListApi(generics.ListAPIView):

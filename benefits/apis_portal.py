@@ -6,15 +6,15 @@ steps, deciders, override reasons and verified facts are not shown."""
 import datetime
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.errors import PermissionDenied
 from accounts.validators import MULTILINE
 from casework.selectors import applicant_party
+from core.api_base import ActionApi, action_parameter
+from core.errors import PermissionDenied
 
 from . import selectors
 from .apis import ScreenOutputSerializer
@@ -24,10 +24,9 @@ from .apis_applications import (
     EvidenceListApi,
     EvidenceSerializer,
     _ChecklistItem,
-    action_parameter,
     checklist,
-    file_response,
 )
+from .evidence import evidence_download
 from .models import PUBLIC_CODE, Application
 from .screening import screen_document
 from .services import applications as workflow
@@ -140,26 +139,28 @@ class MyApplicationDetailApi(APIView):
         return Response(MyApplicationSerializer(application, context={"detail": True}).data)
 
 
-MY_ACTIONS = {"submit": workflow.application_submit, "withdraw": workflow.application_withdraw}
+MY_ACTIONS = {"submit": (workflow.application_submit, ()), "withdraw": (workflow.application_withdraw, ())}
 
 
-class MyApplicationActionApi(APIView):
-    """``POST …/me/applications/<id>/<action>/`` with action ``submit`` (a draft, or one returned for more
-    documents) or ``withdraw``."""
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="v1_me_applications_action",
         parameters=[action_parameter(MY_ACTIONS)],
         request=None,
         responses=MyApplicationSerializer,
     )
-    def post(self, request, pk, action):
-        if action not in MY_ACTIONS:
-            raise NotFound()
-        application = selectors.my_application_get(user=request.user, application_id=pk)
-        MY_ACTIONS[action](actor=request.user, application=application)
-        application = selectors.my_application_get(user=request.user, application_id=pk)
-        return Response(MyApplicationSerializer(application, context={"detail": True}).data)
+)
+class MyApplicationActionApi(ActionApi):
+    """``POST …/me/applications/<id>/<action>/`` with action ``submit`` (a draft, or one returned for more
+    documents) or ``withdraw``."""
+
+    actions, target_name = MY_ACTIONS, "application"
+
+    def target(self, request, pk):
+        return selectors.my_application_get(user=request.user, application_id=pk)
+
+    def answer(self, request, pk):
+        return MyApplicationSerializer(self.target(request, pk), context={"detail": True}).data
 
 
 class MyEvidenceListApi(EvidenceListApi):
@@ -172,7 +173,9 @@ class MyEvidenceListApi(EvidenceListApi):
 class MyEvidenceDownloadApi(APIView):
     @extend_schema(responses=EVIDENCE_FILE)
     def get(self, request, pk, evidence_id):
-        return file_response(selectors.my_application_get(user=request.user, application_id=pk), evidence_id)
+        return evidence_download(
+            selectors.evidence_of(selectors.my_application_get(user=request.user, application_id=pk), evidence_id)
+        )
 
 
 class MyEntitlementListApi(generics.ListAPIView):

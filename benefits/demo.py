@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.demo import DemoLogin
-from accounts.errors import DomainError
 from accounts.models import ServiceUnit, User
 from casework.models import Person
+from core.errors import DomainError
 
 from .models import Application, Entitlement, Program
 from .services import (

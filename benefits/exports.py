@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from casework.exports import BOLD, DATE_FORMAT, HEADING_FILL, _saved, safe_cell
 from casework.services import personal_data_access_record
+from core.spreadsheets import BOLD, DATE_FORMAT, HEADING_FILL, safe_cell, saved_workbook
 
 from .selectors_reports import Report, ReportContext
 
@@ -81,7 +81,7 @@ def reports_workbook(*, ctx: ReportContext, reports: list[Report]):
                     sheet.append([_value(sheet, cell.value) for cell in row])
                 if table.note:
                     sheet.append([_value(sheet, table.note)])
-    return _saved(workbook)
+    return saved_workbook(workbook)
 
 
 def drill_down_workbook(*, user, title: str, columns: list[str], rows, unmasked: bool, reason: str = ""):
@@ -94,7 +94,7 @@ def drill_down_workbook(*, user, title: str, columns: list[str], rows, unmasked:
     sheet.append(_heading(sheet, columns))
     for row in rows:
         sheet.append([_value(sheet, cell.value) for cell in row])
-    return _saved(workbook)
+    return saved_workbook(workbook)
 
 
 def file_name(ctx: ReportContext, what: str) -> str:

@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.errors import Conflict, PermissionDenied
 from casework.models import Person, RegistryEntry
 from casework.permissions import can_edit_in_unit
+from core.errors import Conflict, require
 
 from .models import Application, Lead, Program, ScreeningChunk, ScreeningRun
 from .rules.engine import money
 from .rules.facts import Facts
-from .rules.registry import RULES, ScreeningMemo, _load_families, screening
+from .rules.registry import RULES, ScreeningMemo, load_families, screening
 from .selectors import params_for_city, people_facts, program_infos
 
 CHUNK_SIZE = 1000
@@ -33,7 +33,7 @@ def _run_context(run_pk: int, started_at: datetime.datetime) -> tuple[dict, dict
     """What every chunk of a run reads, once per worker process and run: per city the programs for individuals
     that a rule decides (the others are decided by hand and never produce a lead; employer programs are screened
     for organizations, not people), the parameters, and the program ids."""
-    _load_families()
+    load_families()
     cities = Program.objects.order_by().values_list("city", flat=True).distinct()
     programs = {
         city: [p for p in program_infos(city=city) if p.code in RULES and p.beneficiary == "individual"]
@@ -223,9 +223,7 @@ def _close_unscreened(today: datetime.date) -> int:
 def lead_dismiss(*, actor, lead: Lead) -> Lead:
     """A caseworker closes a lead by hand (the person declined, or it does not fit); the screening does not open
     it again for the same person and program."""
-    allowed, reason = can_edit_in_unit(actor, lead.unit)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_edit_in_unit(actor, lead.unit))
     if lead.closed_on is not None:
         raise Conflict(_("This lead is already closed."))
     lead.closed_on, lead.close_reason = timezone.localdate(), Lead.CloseReason.DISMISSED

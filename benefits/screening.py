@@ -1,4 +1,4 @@
-"""Screening: facts in, one decision per program of the facts' city out, in the contract of ARCHITECTURE.md
+"""Screening: facts in, one decision per program of the facts' city out, in the contract of docs/facts.md
 (``{"as_of", "city", "results": [...]}``). Used by the ``screen`` command, the screen API, the person page and
 the proactive job; the rules themselves are pure (benefits/rules/)."""
 

@@ -13,11 +13,21 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import ServiceUnit
-from casework.models import EmploymentRecord, HouseholdMember, Person, RegistryEntry
+from casework.models import EmploymentRecord, HouseholdMember, Person, Register, RegistryEntry
 from casework.selectors import applicant_party, city_local_names, hukou_is_local
 from casework.workdays import add_working_days
 
-from .models import PUBLIC_CODE, PUBLIC_STATUS, Application, Entitlement, Parameter, ParameterValue, Program
+from .models import (
+    PUBLIC_CODE,
+    PUBLIC_STATUS,
+    Application,
+    Entitlement,
+    Evidence,
+    Loan,
+    Parameter,
+    ParameterValue,
+    Program,
+)
 from .rules.engine import Params, ProgramInfo
 
 # The day taken for a policy whose text carries no date (大庆, 朝阳): docs/policy-decisions.md,
@@ -323,6 +333,20 @@ def entitlement_get_for_user(*, user, entitlement_id: int) -> Entitlement:
     )
 
 
+def loan_of(*, entitlement: Entitlement, with_statements: bool = False) -> Loan | None:
+    """The bank's loan recorded on a loan grant (None before it is recorded), with its interest statements and
+    their payment lines when the page lists them."""
+    loans = Loan.objects.filter(entitlement=entitlement)
+    if with_statements:
+        loans = loans.prefetch_related("statements__disbursement")
+    return loans.first()
+
+
+def register_names(*, codes) -> dict[str, str]:
+    """Register code → its Chinese name, for the codes given."""
+    return dict(Register.objects.filter(code__in=codes).values_list("code", "name_zh"))
+
+
 # --- The applicant's own (the portal) -------------------------------------------------------------------------
 
 
@@ -341,7 +365,7 @@ def my_facts(*, user, as_of: datetime.date) -> dict | None:
     return document
 
 
-def _own(queryset, user):
+def own_records(queryset, user):
     if not user.is_authenticated or not user.is_applicant:
         return queryset.none()
     return queryset.filter(Q(person__account=user) | Q(organization__account=user))
@@ -350,7 +374,7 @@ def _own(queryset, user):
 def my_application_list(*, user):
     """The applicant's own applications, newest first (nobody else's, whatever the id)."""
     return (
-        _own(Application.objects.all(), user)
+        own_records(Application.objects.all(), user)
         .select_related("program", "submitted_by", "entitlement")
         .prefetch_related("evidence")
         .order_by("-created_at", "-pk")
@@ -362,7 +386,7 @@ def my_application_get(*, user, application_id: int) -> Application:
 
 
 def my_entitlement_list(*, user):
-    return _own(Entitlement.objects.all(), user).select_related("program").order_by("-start", "-pk")
+    return own_records(Entitlement.objects.all(), user).select_related("program").order_by("-start", "-pk")
 
 
 def public_timeline(application: Application) -> list[dict]:
@@ -396,3 +420,13 @@ def application_deadline(application, limits: dict[str, int]) -> datetime.date |
         return None
     days = limits.get(application.program.city, settings.CASEWORK_APPLICATION_WORKING_DAYS)
     return add_working_days(timezone.localdate(application.submitted_at), days)
+
+
+def evidence_of(application: Application, evidence_id: int) -> Evidence:
+    """One of ``application``'s documents (404 when it has no such document)."""
+    return get_object_or_404(application.evidence, pk=evidence_id)
+
+
+def evidence_get_for_user(*, user, application_id: int, evidence_id: int) -> Evidence:
+    """A document of an application the user may see (404 for missing and forbidden alike)."""
+    return evidence_of(application_get_for_user(user=user, application_id=application_id), evidence_id)

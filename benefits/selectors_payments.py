@@ -20,7 +20,7 @@ from .models import (
     LedgerEntry,
     PaymentException,
 )
-from .selectors import _own
+from .selectors import own_records
 
 # Who reads payment batches, result files and exceptions (a caseworker sees a person's payments on the person's
 # page, not the bank's batches).
@@ -127,7 +127,7 @@ def disbursement_get_for_user(*, user, disbursement_id: int) -> Disbursement:
 def my_payment_list(*, user):
     """The applicant's own payment lines (nobody else's), newest first."""
     return (
-        _own(Disbursement.objects.exclude(status=Disbursement.Status.CANCELLED), user)
+        own_records(Disbursement.objects.exclude(status=Disbursement.Status.CANCELLED), user)
         .select_related("program")
         .order_by("-period", "-pk")
     )

@@ -5,7 +5,6 @@ A figure is a base queryset and a filter: the report counts ``Count("pk", filter
 drill-down lists ``base.filter(Q)``, so a number and its list cannot disagree. Everything is scoped twice: the
 model's ``visible_to(user)`` (the user's area) and the chosen unit's subtree (a tree-path prefix)."""
 
-import calendar
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -50,6 +49,7 @@ from casework.models import (
 )
 from casework.selectors import CONTACT_DUE_DAYS
 from casework.workdays import add_working_days
+from core.dates import month_bounds, parse_month
 
 from .models import (
     Application,
@@ -137,18 +137,6 @@ class DaysBetween(Func):
 
 
 # --- The context of a report: who, where, when -----------------------------------------------------------------
-
-
-def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    first = month.replace(day=1)
-    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-def parse_month(text: str | None) -> datetime.date | None:
-    try:
-        return datetime.datetime.strptime((text or "").strip(), "%Y-%m").date()
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -813,7 +801,7 @@ def _lines(ctx: ReportContext):
     )
 
 
-def _q_lines(measure: str) -> Q:
+def q_lines(measure: str) -> Q:
     if measure == "approved":
         return Q(batch__status__in=APPROVED_BATCHES)
     if measure == "reversed":
@@ -1024,7 +1012,7 @@ def drill_down(ctx: ReportContext, figure: str, params) -> DrillDown | None:
         rows = rows.select_related("program", "person", "organization", "unit")
         return DrillDown("grants", rows.order_by(F("end").asc(nulls_last=True), "-pk"), title)
     if group == "lines" and measure in MONEY_MEASURES:
-        rows = _lines(ctx).filter(_q_lines(measure))
+        rows = _lines(ctx).filter(q_lines(measure))
         if params.get("program"):
             rows = rows.filter(program__code=params["program"])
         month = parse_month(params.get("month"))

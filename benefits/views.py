@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.errors import DomainError
 from accounts.selectors import user_city_codes
 from accounts.views import ConsoleView
 from casework.forms import run_service
 from casework.selectors import registers_for_user
+from core.errors import DomainError
 
 from . import selectors, services
 from .forms import CITIES, ParameterValueForm, WhatIfForm

@@ -17,7 +17,7 @@ from casework.forms import run_service
 from casework.selectors import person_get_for_user
 
 from . import selectors
-from .apis_applications import TRANSITIONS, evidence_file_response
+from .evidence import evidence_download
 from .forms import ApplicationForm, DecisionForm, EvidenceForm
 from .models import Application, Period, Program
 from .services import applications as workflow
@@ -146,9 +146,9 @@ class ApplicationDetailView(ConsoleView):
                 messages.success(request, _("Document attached."))
                 return HttpResponseRedirect(request.path)
             return self.render_to_response(self.get_context_data(application=application, evidence_form=form))
-        if action not in TRANSITIONS:
+        if action not in workflow.TRANSITIONS:
             raise Http404
-        service, fields = TRANSITIONS[action]
+        service, fields = workflow.TRANSITIONS[action]
         form = DecisionForm(request.POST)
         form.is_valid()
         if run_service(
@@ -163,7 +163,9 @@ class EvidenceFileView(ConsoleView):
     """A document, to whoever may see its application (404 for anyone else)."""
 
     def get(self, request, pk, evidence_id):
-        return evidence_file_response(user=request.user, application_id=pk, evidence_id=evidence_id)
+        return evidence_download(
+            selectors.evidence_get_for_user(user=request.user, application_id=pk, evidence_id=evidence_id)
+        )
 
 
 class ApplicationNoticeView(ConsoleView):

@@ -13,12 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.views import ConsoleView
 from casework.forms import run_service
-from casework.models import Register
 
 from . import selectors
-from .apis_applications import GRANT_ACTIONS
 from .forms import EntitlementActionForm, InterestStatementForm, LoanForm
-from .models import Entitlement, Loan
+from .models import Entitlement
 from .rules.interest import LOAN_PROGRAMS
 from .services import entitlements as grants
 from .services import loans
@@ -67,9 +65,9 @@ class EntitlementDetailView(ConsoleView):
 
     def get_context_data(self, **kwargs):
         grant = kwargs.pop("entitlement", None) or self.entitlement()
-        loan = Loan.objects.filter(entitlement=grant).prefetch_related("statements__disbursement").first()
+        loan = selectors.loan_of(entitlement=grant, with_statements=True)
         user = self.request.user
-        names = dict(Register.objects.filter(code__in=grant.holds_while_on).values_list("code", "name_zh"))
+        names = selectors.register_names(codes=grant.holds_while_on)
         return super().get_context_data(
             grant=grant,
             registers=[names.get(code, code) for code in grant.holds_while_on],
@@ -101,19 +99,12 @@ class EntitlementDetailView(ConsoleView):
             return self.record_loan(request, grant)
         if action == "statement":
             return self.record_statement(request, grant)
-        if action not in GRANT_ACTIONS:
+        if action not in grants.GRANT_ACTIONS:
             raise Http404
         form = EntitlementActionForm(request.POST)
-        extra = {"today": timezone.localdate(), "back_pay": False} if action == "resume" else {}
-        if action == "resume" and form.is_valid():
-            extra["back_pay"] = form.cleaned_data["back_pay"]
+        service, fields = grants.GRANT_ACTIONS[action]
         if form.is_valid() and run_service(
-            form,
-            GRANT_ACTIONS[action],
-            actor=request.user,
-            entitlement=grant,
-            reason=form.cleaned_data["reason"],
-            **extra,
+            form, service, actor=request.user, entitlement=grant, **{f: form.cleaned_data[f] for f in fields}
         ):
             messages.success(request, _("Done."))
             return HttpResponseRedirect(request.path)
@@ -129,7 +120,7 @@ class EntitlementDetailView(ConsoleView):
         return self.render_to_response(self.get_context_data(entitlement=grant, loan_form=form))
 
     def record_statement(self, request, grant):
-        loan = Loan.objects.filter(entitlement=grant).first()
+        loan = selectors.loan_of(entitlement=grant)
         if loan is None:
             raise Http404
         form = InterestStatementForm(request.POST)

@@ -3,8 +3,6 @@ area's payment batches, one batch with its totals, its bank file and result file
 lines the import could not match; one payment line with its history and ledger entries. Every button posts to a
 service of ``benefits.services.disbursements``; its refusal shows on the form."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,12 +12,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import Conflict, DomainError
 from accounts.models import Role
 from accounts.security import reauth_redirect, recently_authenticated
 from accounts.views import ConsoleView
-from casework.exports import XLSX_CONTENT_TYPE
 from casework.forms import ActionForm, run_service
+from core.dates import parse_month
+from core.errors import Conflict, DomainError, require
+from core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import selectors_payments as selectors
 from .forms_payments import BatchApproveForm, ExceptionResolveForm, LineActionForm, ResultFileForm
@@ -52,22 +51,12 @@ def _change(row) -> str:
 
 
 def _check_can_read_batches(user) -> None:
-    allowed, reason = selectors.can_read_batches(user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(selectors.can_read_batches(user), error=PermissionDenied)
 
 
 def _is_finance(user, unit) -> bool:
     """Whether the page offers the finance buttons (the services decide; this only hides what would be refused)."""
     return payments.can_handle_batch(user, unit)[0]
-
-
-def _month(value: str) -> datetime.date | None:
-    """``2027-01`` → 2027-01-01; anything else → no month filter."""
-    try:
-        return datetime.date.fromisoformat(f"{value}-01")
-    except ValueError:
-        return None
 
 
 def _mismatch(batch) -> bool:
@@ -83,7 +72,7 @@ class BatchListView(ConsoleView):
         status = self.request.GET.get("status", "")
         if status not in DisbursementBatch.Status.values:
             status = ""
-        month = _month(self.request.GET.get("month", ""))
+        month = parse_month(self.request.GET.get("month", ""))
         batches = selectors.batch_list(user=self.request.user, status=status, month=month)
         page = Paginator(batches.defer("export_csv", "export_xlsx"), BATCHES_PER_PAGE).get_page(
             self.request.GET.get("page")

@@ -10,14 +10,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import DomainError, InvalidQuery
 from accounts.models import ServiceUnit
 from accounts.security import reauth_redirect, recently_authenticated
 from accounts.validators import check_date
 from accounts.views import ConsoleView
-from casework.exports import XLSX_CONTENT_TYPE
 from casework.identity import mask_id_number
 from casework.permissions import can_unmask
+from core.dates import parse_month
+from core.errors import DomainError, InvalidQuery
+from core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import exports
 from .charts import bar_chart
@@ -26,7 +27,6 @@ from .selectors_reports import (
     drill_down,
     list_columns,
     list_row,
-    parse_month,
     report_context,
     report_units,
     reports_build,

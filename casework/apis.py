@@ -7,11 +7,11 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_base import FilteredListApi
 from accounts.apis import UnitRefSerializer
-from accounts.errors import PermissionDenied
 from accounts.models import ServiceUnit
 from accounts.validators import PAST
+from core.api_base import FilteredListApi
+from core.errors import require
 
 from . import selectors, services
 from .models import (
@@ -525,7 +525,5 @@ class AccessLogApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return self.queryset
-        allowed, reason = can_read_access_log(self.request.user)
-        if not allowed:
-            raise PermissionDenied(reason)
+        require(can_read_access_log(self.request.user))
         return selectors.access_log(user=self.request.user)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.api_base import FilteredListApi
+from core.api_base import FilteredListApi
 
 from . import selectors, services_claims
 from .identity import mask_phone

@@ -19,7 +19,7 @@ class CaseworkConfig(AppConfig):
     def ready(self):
         from django.db.models import Field, ForeignObject
 
-        from config.lookups import AnyOf
+        from core.lookups import AnyOf
 
         Field.register_lookup(AnyOf)
         ForeignObject.register_lookup(AnyOf)  # relations keep lookups of their own

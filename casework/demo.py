@@ -22,8 +22,8 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from accounts.demo import UNITS_FILE
-from accounts.errors import Conflict
 from accounts.models import ServiceUnit, User
+from core.errors import Conflict
 
 from . import jobs, services
 from .models import (

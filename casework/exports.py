@@ -1,20 +1,20 @@
 """Spreadsheets that leave the system: the import template of a register, the report of an import, and the
 export of a register's open entries. ID and phone numbers are masked unless a user with the permission asks
-for the full numbers with a reason, which is logged (``PersonalDataAccess``). ``safe_cell`` is the one gate
-every export of the project (these, the report workbooks, the bank file) passes its values through."""
+for the full numbers with a reason, which is logged (``PersonalDataAccess``). Every value passes through
+``core.spreadsheets.safe_cell``, as in every export of the project."""
 
 import datetime
-import tempfile
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from core.spreadsheets import BOLD, DATE_FORMAT, HEADING_FILL, safe_cell, saved_workbook
 
 from . import selectors
 from .identity import mask_id_number, mask_phone
@@ -22,33 +22,7 @@ from .imports import COLUMNS, EDUCATION_ZH, HEADER, MAX_ROWS, ImportRun
 from .models import Register
 from .services import personal_data_access_record
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "yyyy-mm-dd"
 TEMPLATE_ROWS = 1000  # rows of the template pre-formatted cell by cell (the columns are formatted as well)
-BOLD = Font(bold=True)
-HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
-# What makes a spreadsheet read a cell, or a CSV field, as a formula (OWASP, "CSV injection"). A tab or a carriage
-# return counts too: some programs drop it on import and read what follows it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """``value`` as an exported cell or CSV field may hold it. A string loses the control characters the xlsx
-    format cannot store (openpyxl refuses the whole file otherwise), and one that starts like a formula gets a
-    leading ``'``: it stays text, still reads as typed, and no spreadsheet runs it. Everything else (numbers,
-    amounts, dates, None) is the system's own and is returned as it is."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # first: a control character must not hide a formula behind it
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def _saved(workbook: Workbook):
-    """The workbook in a temporary file, rewound: hand it to a FileResponse, which closes it."""
-    out = tempfile.TemporaryFile()  # noqa: SIM115 (the FileResponse closes it)
-    workbook.save(out)
-    out.seek(0)
-    return out
 
 
 def import_template(*, register: Register):
@@ -91,7 +65,7 @@ def import_template(*, register: Register):
     for row in notes.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return _saved(workbook)
+    return saved_workbook(workbook)
 
 
 def import_report(*, run: ImportRun):
@@ -106,7 +80,7 @@ def import_report(*, run: ImportRun):
         errors = "；".join(f"{error['column']}：{error['message']}" for error in row["errors"])
         values = [row["row"], labels.get(row["status"], row["status"]), row["name"], row["id_number_masked"], errors]
         sheet.append([safe_cell(value) for value in values])
-    return _saved(workbook)
+    return saved_workbook(workbook)
 
 
 def register_export(*, user, register: Register, unmasked: bool = False, reason: str = ""):
@@ -133,7 +107,7 @@ def register_export(*, user, register: Register, unmasked: bool = False, reason:
             "note": entry.note,
         }
         sheet.append([_cell(sheet, values[column.key]) for column in COLUMNS])
-    return _saved(workbook)
+    return saved_workbook(workbook)
 
 
 def _cell(sheet, value):

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.errors import DomainError
 from accounts.models import ServiceUnit
 from accounts.validators import PAST
+from core.errors import DomainError
 
 from .models import (
     ContactChannel,

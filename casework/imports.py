@@ -34,9 +34,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.utils import bulk_create_with_history
 
 from accounts.audit import history_user, system_user
-from accounts.errors import Conflict, PermissionDenied
 from accounts.models import ServiceUnit
-from accounts.validators import CONTROL_ANY, check_date, check_text
+from accounts.validators import check_date, check_text
+from core.errors import Conflict, require
+from core.plausible import CONTROL_ANY
 
 from .identity import check_id_number, check_mobile, mask_id_number
 from .models import Education, ImportRun, Person, Register, RegistryEntry, Source
@@ -664,9 +665,7 @@ class _ImportPass:
 def _check_edit(actor, unit: ServiceUnit) -> None:
     if actor is None:  # the system itself (commands, the benchmark)
         return
-    allowed, reason = can_edit_in_unit(actor, unit)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_edit_in_unit(actor, unit))
 
 
 def _check_register(register: Register) -> None:

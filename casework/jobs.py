@@ -1,4 +1,4 @@
-"""The background jobs of the registers (ARCHITECTURE.md, "Background jobs"), as services the Celery tasks call.
+"""The background jobs of the registers (docs/architecture.md, "Registers"), as services the Celery tasks call.
 
 Every job takes the day it runs for (``today``) and derives what should be true on that day from the records
 alone, so it is idempotent and catches up after missed days: running it once a week later leaves the same open
@@ -7,7 +7,6 @@ subjects that are due, one per subject (the partial unique constraints on ``Foll
 subject and due date (done by a caseworker, or closed by a job) is never raised again for that same date.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
@@ -16,28 +15,15 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.dates import add_months
+
 from . import services
 from .models import Contact, EmploymentRecord, FollowUp, Household, Person, RegistryEntry
-from .registers import POLICY_DIR
+from .registers import residence_rules
 from .selectors import CONTACT_DUE_DAYS
 
 WINDOW_CLOSING_DAYS = 30
-RESIDENCE_RULES_FILE = POLICY_DIR / "residence_rules.yaml"
 _CHUNK = 500
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` moved by ``months`` calendar months; a day the target month lacks becomes its last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def residence_rules() -> dict:
-    """The continuous-residence rules per city code, from fixtures/policy/residence_rules.yaml."""
-    import yaml
-
-    return yaml.safe_load(RESIDENCE_RULES_FILE.read_text(encoding="utf-8")) or {}
 
 
 # --- Follow-ups that mirror the records -------------------------------------------------------------------

@@ -16,6 +16,11 @@ def _load_yaml(name: str):
     return yaml.safe_load((POLICY_DIR / name).read_text(encoding="utf-8"))
 
 
+def residence_rules() -> dict:
+    """The continuous-residence rules per city code, from fixtures/policy/residence_rules.yaml."""
+    return _load_yaml("residence_rules.yaml") or {}
+
+
 def register_sync() -> dict[str, int]:
     """Create or update one ``Register`` per catalogue registry (idempotent; runs after migrate)."""
     catalogue = _load_yaml("catalogue.yaml")

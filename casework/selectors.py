@@ -21,6 +21,7 @@ from .models import (
     RegistryEntry,
 )
 from .name_search import name_contains
+from .registers import residence_rules
 
 CONTACT_DUE_DAYS = 30
 ID_RE = re.compile(r"^\d{17}[\dXx]$")
@@ -54,6 +55,11 @@ def person_list(*, user, search: str = "", unit=None, register: Register | None 
 
 def person_get_for_user(*, user, person_id) -> Person:
     return get_object_or_404(Person.objects.visible_to(user).select_related("residence_unit"), pk=person_id)
+
+
+def person_by_id_number(*, user, id_number: str) -> Person | None:
+    """The person of the user's area with this ID number (as typed: spaces and a lower-case x forgiven), if any."""
+    return Person.objects.visible_to(user).filter(id_number=id_number.strip().upper()).first()
 
 
 def person_profile(*, person: Person) -> dict:
@@ -220,8 +226,6 @@ def city_local_names() -> dict[str, list[str]]:
     """Per city code, the names that make a hukou place local: fixtures/policy/residence_rules.yaml (济南 also 莱芜,
     merged in 2019), else the city unit's own name without 市."""
     from accounts.models import ServiceUnit
-
-    from .jobs import residence_rules
 
     rules = residence_rules()
     return {

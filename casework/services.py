@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from accounts.errors import Conflict, PermissionDenied
 from accounts.models import ServiceUnit
+from core.errors import Conflict, PermissionDenied, require
 
 from .identity import check_id_number, check_mobile, check_uscc
 from .models import (
@@ -41,9 +41,7 @@ PERSON_EDITABLE = frozenset(Person.EDITABLE_FIELDS)
 def _check_edit(actor, unit):
     if actor is None:  # the system itself (jobs, demo data)
         return
-    allowed, reason = can_edit_in_unit(actor, unit)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_edit_in_unit(actor, unit))
 
 
 def _check_community(unit: ServiceUnit, field: str):

@@ -19,10 +19,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts import verification
-from accounts.errors import Conflict, PermissionDenied, TooSoon
 from accounts.models import Role, User
 from accounts.selectors import users_with_role_over
 from accounts.services import notify_by_sms, notify_staff
+from core.errors import Conflict, PermissionDenied, TooSoon, require
 
 from .identity import check_id_number, check_uscc
 from .models import ClaimAttempt, ClaimCode, Organization, OrganizationClaim, Person
@@ -149,9 +149,7 @@ def person_claim_confirm(*, user, code: str) -> Person:
 
 def claim_code_issue(*, actor, person: Person) -> tuple[str, ClaimCode]:
     """A one-time claim code for ``person``, to hand over in person (shown once; earlier unused ones stop working)."""
-    allowed, reason = can_edit_in_unit(actor, person.residence_unit)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_edit_in_unit(actor, person.residence_unit))
     now = timezone.now()
     code = verification.claim_code()
     with transaction.atomic():
@@ -222,9 +220,7 @@ def organization_claim_request(*, user, credit_code: str) -> OrganizationClaim:
 
 def organization_claim_decide(*, actor, claim: OrganizationClaim, confirm: bool, note: str = "") -> OrganizationClaim:
     """Confirm (the organization's account becomes the applicant's) or reject a pending employer claim."""
-    allowed, reason = can_edit_in_unit(actor, claim.organization.unit)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_edit_in_unit(actor, claim.organization.unit))
     with transaction.atomic():
         claim = OrganizationClaim.objects.select_for_update().select_related("organization", "user").get(pk=claim.pk)
         if claim.status != OrganizationClaim.Status.PENDING:

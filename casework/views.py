@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from accounts.errors import DomainError
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.selectors import users_with_role_over
 from accounts.views import ConsoleView
+from core.errors import DomainError, require
 
 from . import forms, selectors, services, worklist
 from .identity import mask_id_number, mask_phone
@@ -33,7 +34,7 @@ class ConsolePage(ConsoleView):
         return self.render_to_response(self.get_context_data(**context))
 
 
-def _report(request, form):
+def report_form_errors(request, form):
     """After a POST action: the form's errors as messages naming the field, or "Saved."."""
     if form.errors:
         for field, errors in form.errors.items():
@@ -43,7 +44,7 @@ def _report(request, form):
         messages.success(request, _("Saved."))
 
 
-def _redirect(name, *args, query=""):
+def redirect_to(name, *args, query=""):
     return HttpResponseRedirect(reverse(name, args=args) + (f"?{query}" if query else ""))
 
 
@@ -63,7 +64,7 @@ class PersonListView(ConsolePage):
         if selectors.ID_RE.match(query):  # a full ID number names one person: go there, don't echo it
             found = list(selectors.person_list(user=request.user, search=query)[:2])
             if len(found) == 1:
-                return _redirect("casework:person-detail", found[0].pk)
+                return redirect_to("casework:person-detail", found[0].pk)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -94,13 +95,11 @@ class PersonCreateView(ConsolePage):
             person = forms.run_service(form, services.person_create, actor=request.user, **data)
             if person:
                 messages.success(request, _("%(name)s is registered.") % {"name": person.name})
-                return _redirect("casework:person-detail", person.pk)
-            existing = (
-                Person.objects.visible_to(request.user).filter(id_number=data["id_number"].strip().upper()).first()
-            )
+                return redirect_to("casework:person-detail", person.pk)
+            existing = selectors.person_by_id_number(user=request.user, id_number=data["id_number"])
             if existing:
                 messages.info(request, _("This ID number is already registered: here is the record."))
-                return _redirect("casework:person-detail", existing.pk)
+                return redirect_to("casework:person-detail", existing.pk)
         return self.render_page(form=form, creating=True)
 
 
@@ -129,7 +128,7 @@ class PersonEditView(ConsolePage):
             changes = {k: v for k, v in form.cleaned_data.items() if k not in forms.SECRET_FIELDS or v}
             if forms.run_service(form, services.person_update, actor=request.user, person=person, **changes):
                 messages.success(request, _("Saved."))
-                return _redirect("casework:person-detail", person.pk)
+                return redirect_to("casework:person-detail", person.pk)
         return self.render_page(form=form, person=person)
 
 
@@ -188,15 +187,8 @@ class PersonDetailView(ConsolePage):
 
 def _caseworkers_for(person):
     """Staff who may keep this person's records: caseworkers and supervisors of the community or above it."""
-    ancestor_ids = [int(part) for part in person.residence_unit.path.strip("/").split("/")]
-    return (
-        User.objects.filter(
-            memberships__unit_id__in=ancestor_ids,
-            memberships__role__in=[Role.CASEWORKER, Role.SUPERVISOR],
-            is_active=True,
-        )
-        .distinct()
-        .order_by("username")
+    return users_with_role_over(unit=person.residence_unit, role=(Role.CASEWORKER, Role.SUPERVISOR)).order_by(
+        "username"
     )
 
 
@@ -244,13 +236,13 @@ class PersonActionView(ConsoleView):
                 )
         else:
             if action not in self.actions:
-                return _redirect("casework:person-detail", person.pk)
+                return redirect_to("casework:person-detail", person.pk)
             form_class, service, tab = self.actions[action]
             form = form_class(request.POST)
             if form.is_valid():
                 forms.run_service(form, service, actor=request.user, person=person, **form.cleaned_data)
-        _report(request, form)
-        return _redirect("casework:person-detail", person.pk, query=f"tab={tab}")
+        report_form_errors(request, form)
+        return redirect_to("casework:person-detail", person.pk, query=f"tab={tab}")
 
 
 class EntryExitView(ConsoleView):
@@ -271,8 +263,8 @@ class EntryExitView(ConsoleView):
         else:
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         if entry.person_id:
-            return _redirect("casework:person-detail", entry.person_id, query="tab=registers")
-        return _redirect("casework:household-detail", entry.household_id)
+            return redirect_to("casework:person-detail", entry.person_id, query="tab=registers")
+        return redirect_to("casework:household-detail", entry.household_id)
 
 
 class PersonUnmaskView(ConsoleView):
@@ -398,7 +390,7 @@ class HouseholdCreateView(ConsolePage):
             household = forms.run_service(form, services.household_create, actor=request.user, **form.cleaned_data)
             if household:
                 messages.success(request, _("The household is registered."))
-                return _redirect("casework:household-detail", household.pk)
+                return redirect_to("casework:household-detail", household.pk)
         return self.render_page(form=form)
 
 
@@ -440,9 +432,9 @@ class HouseholdDetailView(ConsolePage):
             member = get_object_or_404(household.members.all(), pk=request.POST.get("member"))
             forms.run_service(form, services.household_member_remove, actor=request.user, member=member)
         else:
-            return _redirect("casework:household-detail", household.pk)
-        _report(request, form)
-        return _redirect("casework:household-detail", household.pk)
+            return redirect_to("casework:household-detail", household.pk)
+        report_form_errors(request, form)
+        return redirect_to("casework:household-detail", household.pk)
 
     def get_context_data(self, **kwargs):
         household = self.household()
@@ -495,7 +487,7 @@ class OrganizationCreateView(ConsolePage):
             )
             if organization:
                 messages.success(request, _("The organization is registered."))
-                return _redirect("casework:organization-detail", organization.pk)
+                return redirect_to("casework:organization-detail", organization.pk)
         return self.render_page(form=form)
 
 
@@ -550,7 +542,7 @@ class FollowUpDoneView(ConsoleView):
             messages.success(request, _("Marked as done."))
         except DomainError as error:
             messages.error(request, str(error.message))
-        return _redirect("casework:worklist")
+        return redirect_to("casework:worklist")
 
 
 # --- Access log --------------------------------------------------------------------------------------------
@@ -560,9 +552,7 @@ class AccessLogView(ConsolePage):
     template_name = "casework/access_log.html"
 
     def get_context_data(self, **kwargs):
-        allowed, reason = can_read_access_log(self.request.user)
-        if not allowed:
-            raise PermissionDenied(reason)
+        require(can_read_access_log(self.request.user), error=PermissionDenied)
         rows = selectors.access_log(user=self.request.user)
         return super().get_context_data(
             page=Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page")), **kwargs

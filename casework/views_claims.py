@@ -10,7 +10,7 @@ from accounts.views import ConsoleView
 
 from . import forms, selectors, services_claims
 from .models import OrganizationClaim
-from .views import ConsolePage, _redirect, _report
+from .views import ConsolePage, redirect_to, report_form_errors
 
 
 class PersonClaimCodeView(ConsoleView):
@@ -23,8 +23,8 @@ class PersonClaimCodeView(ConsoleView):
         form = forms.ActionForm({})
         issued = forms.run_service(form, services_claims.claim_code_issue, actor=request.user, person=person)
         if issued is None:
-            _report(request, form)
-            return _redirect("casework:person-detail", person.pk)
+            report_form_errors(request, form)
+            return redirect_to("casework:person-detail", person.pk)
         code, row = issued
         return render(
             request,
@@ -71,5 +71,5 @@ class OrganizationClaimDecideView(ConsoleView):
                 else _("Rejected: the applicant has been told."),
             )
         else:
-            _report(request, form)
-        return _redirect("casework:claim-list")
+            report_form_errors(request, form)
+        return redirect_to("casework:claim-list")

@@ -11,10 +11,11 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.errors import DomainError
-from accounts.errors import PermissionDenied as DomainPermissionDenied
 from accounts.security import reauth_redirect, recently_authenticated
 from accounts.views import ConsoleView
+from core.errors import DomainError
+from core.errors import PermissionDenied as DomainPermissionDenied
+from core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import exports, imports, selectors
 from .forms import run_service
@@ -150,7 +151,7 @@ class ImportReportView(ImportPage):
             exports.import_report(run=run),
             as_attachment=True,
             filename=f"import-{run.pk}-report.xlsx",
-            content_type=exports.XLSX_CONTENT_TYPE,
+            content_type=XLSX_CONTENT_TYPE,
         )
 
 
@@ -161,7 +162,7 @@ class ImportTemplateView(ImportPage):
             exports.import_template(register=register),
             as_attachment=True,
             filename=exports.export_file_name(register, kind="template"),
-            content_type=exports.XLSX_CONTENT_TYPE,
+            content_type=XLSX_CONTENT_TYPE,
         )
 
 
@@ -195,5 +196,5 @@ class RegisterExportView(ImportPage):
             workbook,
             as_attachment=True,
             filename=exports.export_file_name(register, kind="full" if data["unmasked"] else "masked"),
-            content_type=exports.XLSX_CONTENT_TYPE,
+            content_type=XLSX_CONTENT_TYPE,
         )

@@ -4,7 +4,7 @@
 
 ``code`` is stable for programs, ``message`` is translated for people, ``fields`` names what was wrong
 (``non_field_errors`` for the request as a whole). Django's ``ValidationError`` and the domain errors of
-``accounts.errors`` raised by services map here, so no view builds an error response by hand.
+``core.errors`` raised by services map here, so no view builds an error response by hand.
 """
 
 from django.conf import settings
@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 
 
 def _fields(detail) -> dict:

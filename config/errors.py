@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from accounts.errors import InvalidQuery
+from core.errors import InvalidQuery
 
 from .api import too_large_body
 

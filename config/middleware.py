@@ -12,8 +12,8 @@ from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from accounts.errors import InvalidQuery
-from accounts.validators import CONTROL_ANY, has_control_characters
+from core.errors import InvalidQuery
+from core.plausible import CONTROL_ANY, has_control_characters
 
 from . import logs
 from .api import not_found

@@ -20,7 +20,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("console/", include("casework.urls")),
     path("console/", include("benefits.urls")),
-    path("portal/", include("benefits.urls_portal")),
+    path("portal/", include("portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -23,7 +23,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.errors import Conflict
 from benefits.models import Application, Evidence, ParameterValue, Program
 from benefits.services import application_create
 from casework import imports
@@ -38,6 +37,7 @@ from casework.models import (
     Person,
     RegistryEntry,
 )
+from core.errors import Conflict
 
 from .benefits.workflow import JOB_SEEKING, TODAY
 from .conftest import sign_in
@@ -566,7 +566,8 @@ def test_dates_are_plausible_from_1900_to_ten_years_ahead_or_to_today(past):
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
-    from accounts.validators import PlausibleDate, latest_date
+    from accounts.validators import PlausibleDate
+    from core.plausible import latest_date
 
     today = timezone.localdate()
     latest = today if past else latest_date()

@@ -1,4 +1,4 @@
-"""``field__any=[…]`` (config.lookups): the same rows as ``field__in``, one array parameter on PostgreSQL."""
+"""``field__any=[…]`` (core.lookups): the same rows as ``field__in``, one array parameter on PostgreSQL."""
 
 import pytest
 from django.db import connection

@@ -17,8 +17,8 @@ from accounts.models import Membership, Role, ServiceUnit
 from benefits.models import DisbursementBatch, Entitlement
 from benefits.services.disbursements import batch_approve, batch_export, disbursements_generate
 from casework import imports, services
-from casework.exports import safe_cell
 from casework.models import Organization, Person, Register
+from core.spreadsheets import safe_cell
 
 from .benefits.workflow import monthly_grant
 from .factories import UserFactory, make_employer, make_id_number, make_person, make_unit

@@ -22,7 +22,7 @@ from accounts.models import ServiceUnit, User
 from accounts.services import unit_create
 from benefits.models import Disbursement, Entitlement, Program
 from benefits.services.disbursements import disbursements_generate
-from casework.bench.search import CHUNK, _insert_sql, insert_params
+from casework.bench.search import CHUNK, insert_params, insert_sql
 from casework.models import Person
 
 NAME = "disbursements"
@@ -78,7 +78,7 @@ def _generate(grants: int, communities) -> dict:
     for start in range(have, grants, CHUNK):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                _insert_sql(), {**params, "start": offset + start, "stop": offset + min(start + CHUNK, grants)}
+                insert_sql(), {**params, "start": offset + start, "stop": offset + min(start + CHUNK, grants)}
             )
     user, _created = User.objects.get_or_create(username="bench.disbursements", defaults={"full_name": "基准"})
     programs = list(Program.objects.filter(code__in=PROGRAMS).order_by("code"))

@@ -22,7 +22,7 @@ from django.utils import timezone
 from benefits.models import Lead, ScreeningRun
 from benefits.proactive import proactive_screen, screening_counts, screening_start
 from benefits.tasks import proactive_screen_chunk_task
-from casework.bench.search import CHUNK, _insert_sql, insert_params, unit_tree
+from casework.bench.search import CHUNK, insert_params, insert_sql, unit_tree
 from casework.models import Person, Register
 
 NAME = "proactive"
@@ -53,7 +53,7 @@ def _generate(persons: int, city, communities) -> dict:
     for start in range(have, persons, CHUNK):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                _insert_sql(), {**params, "start": offset + start, "stop": offset + min(start + CHUNK, persons)}
+                insert_sql(), {**params, "start": offset + start, "stop": offset + min(start + CHUNK, persons)}
             )
     register = Register.objects.get(code="unemployed_graduates_after_leaving")
     unit_ids = [u.pk for u in communities]
@@ -87,7 +87,7 @@ def _generate(persons: int, city, communities) -> dict:
 
 def _worker(processes: int):
     """A Celery worker of this project with ``processes`` prefork children, once it answers a ping."""
-    from config.celery import app
+    from celery import current_app as app  # the project's app, set up with Django (config/celery.py)
 
     process = subprocess.Popen(  # noqa: S603 (this interpreter, fixed arguments)
         [sys.executable, "-m", "celery", "-A", "config", "worker", f"--concurrency={processes}", "--loglevel=WARNING"],

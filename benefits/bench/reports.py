@@ -24,7 +24,7 @@ from django.urls import reverse
 from accounts.models import Role, ServiceUnit, User
 from accounts.services import membership_grant, staff_user_create
 from benefits.models import Disbursement, DisbursementRun, Program
-from casework.bench.search import CHUNK, _insert_sql, insert_params, unit_tree
+from casework.bench.search import CHUNK, insert_params, insert_sql, unit_tree
 from casework.models import Person, Register
 
 NAME = "reports"
@@ -114,7 +114,7 @@ def _generate(persons: int, units: list[int], users: dict) -> dict:
     for start in range(have, persons, CHUNK):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                _insert_sql(), {**params, "start": OFFSET + start, "stop": OFFSET + min(start + CHUNK, persons)}
+                insert_sql(), {**params, "start": OFFSET + start, "stop": OFFSET + min(start + CHUNK, persons)}
             )
     result["persons_seconds"] = round(time.perf_counter() - started, 1)
     with connection.cursor() as cursor:

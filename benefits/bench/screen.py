@@ -12,7 +12,7 @@ from django.conf import settings
 
 from benefits.rules import offline
 from benefits.rules.facts import Facts
-from benefits.rules.registry import RULES, _load_families, decide
+from benefits.rules.registry import RULES, decide, load_families
 
 NAME = "screen"
 EXAMPLES = Path(settings.BASE_DIR) / "docs" / "facts-examples"
@@ -23,7 +23,7 @@ def add_arguments(parser):
 
 
 def run(*, repeat=2000, **options) -> dict:
-    _load_families()
+    load_families()
     results = {"benchmark": NAME, "repeat": repeat, "cities": {}}
     for path in sorted(EXAMPLES.glob("*.json")):
         document = json.loads(path.read_text(encoding="utf-8"))

@@ -6,9 +6,11 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
+from core.dates import add_months
+
 from .conditions import missing
 from .engine import Params, Reason, money, parameter_amount
-from .facts import Facts, _date
+from .facts import Facts, fact_date
 from .i18n import gettext as _
 
 COLLEGE = ("junior_college", "bachelor", "master", "doctor")
@@ -23,18 +25,6 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28) + datetime.timedelta(days=1)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the month's last day when it has no such day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def whole_months(start: datetime.date, end: datetime.date) -> int:
@@ -182,10 +172,10 @@ def count_people(
 
 def employed_at_least(row: dict, until: datetime.date, *, months: int) -> bool | None:
     """One record with the entity covering ``months`` without a gap, complete on ``until``."""
-    start = _date(row.get("from"))
+    start = fact_date(row.get("from"))
     if start is None:
         return None
-    end = _date(row.get("to"))
+    end = fact_date(row.get("to"))
     complete = add_months(start, months)  # first day after the required stretch
     return complete <= until + datetime.timedelta(days=1) and (end is None or end >= complete - datetime.timedelta(1))
 
@@ -236,7 +226,7 @@ def new_hires_share(facts: Facts, params: Params, code: str, *, clause: str, tes
     if rows is None:
         return missing("new_hires_share", label, clause, "organization.hires")
     current = [row for row in rows if covers(row, facts.as_of)]
-    new = [row for row in current if (_date(row.get("from")) or datetime.date.min).year == facts.as_of.year]
+    new = [row for row in current if (fact_date(row.get("from")) or datetime.date.min).year == facts.as_of.year]
     if test is not None:
         answers = [test(row) for row in new]
         if any(answer is None for answer in answers):
@@ -258,7 +248,7 @@ def new_hires_share(facts: Facts, params: Params, code: str, *, clause: str, tes
 
 def covers(row: dict, day: datetime.date) -> bool:
     """A hire or placement record runs on ``day`` (``to`` inclusive, open while absent)."""
-    start, end = _date(row.get("from")), _date(row.get("to"))
+    start, end = fact_date(row.get("from")), fact_date(row.get("to"))
     return (start is None or start <= day) and (end is None or day <= end)
 
 

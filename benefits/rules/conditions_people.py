@@ -1,25 +1,18 @@
 """Conditions and amount helpers shared by the social-insurance, public-welfare-post, training, internship,
 transport and unemployment-insurance rules. Like ``conditions.py``, each condition returns a ``Reason``."""
 
-import calendar
 import datetime
 from decimal import Decimal
 
+from core.dates import add_months
+
 from .conditions import missing
 from .engine import Decision, Params, ProgramInfo, Reason, money, parameter_amount
-from .facts import Facts, _date
+from .facts import Facts, fact_date
 from .i18n import gettext as _
 from .retirement import RetirementCategory, retirement_date, within_years_of_retirement
 
 # --- dates --------------------------------------------------------------------------------------------------
-
-
-def months_later(day: datetime.date, months: int) -> datetime.date:
-    """Same day of the month ``months`` later; the last day of the month when that day does not exist."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def months_from_to(start: datetime.date, end: datetime.date) -> int:
@@ -77,7 +70,7 @@ def current_spell(facts: Facts, statuses: tuple[str, ...]) -> dict | None:
     rows = facts.get("person.employment") or []
     found = None
     for row in rows:
-        spell_start, spell_end = _date(row.get("from")), _date(row.get("to"))
+        spell_start, spell_end = fact_date(row.get("from")), fact_date(row.get("to"))
         if (
             row["status"] in statuses
             and (spell_start is None or spell_start <= facts.as_of)
@@ -133,7 +126,7 @@ def no_overlapping_grant(
     for grant in facts.grants:
         if grant.get("program") not in programs:
             continue
-        start, end = _date(grant.get("from")), _date(grant.get("to"))
+        start, end = fact_date(grant.get("from")), fact_date(grant.get("to"))
         if (start is None or start <= facts.as_of) and (end is None or facts.as_of <= end):
             clashing.append(grant["program"])
     return Reason(condition=condition, label=label, met=not clashing, clause=clause, detail=", ".join(clashing))
@@ -145,7 +138,7 @@ def not_granted_in_year(facts: Facts, program: str, *, clause: str) -> Reason:
     earlier = [
         g
         for g in facts.received(program=program)
-        if (_date(g.get("from")) or datetime.date.min).year == facts.as_of.year
+        if (fact_date(g.get("from")) or datetime.date.min).year == facts.as_of.year
     ]
     return Reason(
         condition="once_this_year",
@@ -158,7 +151,7 @@ def not_granted_in_year(facts: Facts, program: str, *, clause: str) -> Reason:
 
 def first_grant_date(facts: Facts, programs: tuple[str, ...]) -> datetime.date | None:
     """The start of the earliest grant of ``programs`` (the first approval), or None."""
-    starts = [_date(g.get("from")) for g in facts.grants if g.get("program") in programs]
+    starts = [fact_date(g.get("from")) for g in facts.grants if g.get("program") in programs]
     starts = [day for day in starts if day is not None]
     return min(starts) if starts else None
 
@@ -167,7 +160,7 @@ def window_since(
     start: datetime.date, months: int, on: datetime.date, *, condition: str, label: str, clause: str
 ) -> Reason:
     """Met from ``start`` to the day before ``start`` + ``months``."""
-    end = months_later(start, months)
+    end = add_months(start, months)
     return Reason(
         condition=condition,
         label=label,
@@ -337,7 +330,7 @@ def limit_until_retirement(
             None,
         )
     normal_months = normal_years * 12
-    normal_end = months_later(start, normal_months)
+    normal_end = add_months(start, normal_months)
     near, lacking = within_years_of_retirement_on(facts, start, extension_years)
     dates, _lacking = retirement_dates(facts)
     if near is None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from core.plausible import EARLIEST, NO_CONTROL, date_error, has_control_characters, latest_date
+
 SCHEMA_PATH = Path(__file__).with_name("facts.schema.json")
 
 
@@ -22,7 +24,7 @@ class FactsError(ValueError):
         super().__init__("; ".join(errors))
 
 
-def _date(value) -> datetime.date | None:
+def fact_date(value) -> datetime.date | None:
     if value in (None, ""):
         return None
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
@@ -69,8 +71,6 @@ def validate(document: dict) -> None:
 
 
 def _control_characters(document) -> list[str]:
-    from accounts.validators import NO_CONTROL, has_control_characters
-
     errors, stack = [], [(document, ())]
     while stack:  # iterative: a deep document must not exhaust the stack
         node, path = stack.pop()
@@ -110,8 +110,6 @@ def _implausible_dates(document: dict, document_schema: dict) -> list[str]:
 
 def _implausible(path: tuple, day: datetime.date) -> str | None:
     """The error for a date of the document (at ``path``) outside its plausible range, else None."""
-    from accounts.validators import EARLIEST, date_error, latest_date
-
     latest = latest_date(past=path[-1] in PAST_DATES)
     if EARLIEST <= day <= latest:
         return None
@@ -153,7 +151,7 @@ class Facts:
     def __init__(self, document: dict, *, as_of: datetime.date | None = None):
         self.document = document
         self.city: str = document["city"]
-        self.as_of: datetime.date = as_of or _date(document.get("as_of")) or datetime.date.today()
+        self.as_of: datetime.date = as_of or fact_date(document.get("as_of")) or datetime.date.today()
         self.person: dict = document.get("person") or {}
         self.household: dict = document.get("household") or {}
         self.organization: dict = document.get("organization") or {}
@@ -208,7 +206,7 @@ class Facts:
         return _frozen(self._grants)
 
     def date(self, path: str) -> datetime.date | None:
-        return _date(self.get(path))
+        return fact_date(self.get(path))
 
     def given(self, path: str) -> bool:
         return self.get(path) is not None
@@ -220,14 +218,14 @@ class Facts:
         rows = self.person.get("registers")
         if rows is None:
             return None
-        return [Spell(row["code"], _date(row.get("since")), _date(row.get("until"))) for row in rows]
+        return [Spell(row["code"], fact_date(row.get("since")), fact_date(row.get("until"))) for row in rows]
 
     @cached_property
     def _household_registers(self) -> list[Spell] | None:
         rows = self.household.get("registers")
         if rows is None:
             return None
-        return [Spell(row["code"], _date(row.get("since")), _date(row.get("until"))) for row in rows]
+        return [Spell(row["code"], fact_date(row.get("since")), fact_date(row.get("until"))) for row in rows]
 
     @cached_property
     def _register_codes(self) -> frozenset[str]:
@@ -255,7 +253,7 @@ class Facts:
         rows = self.person.get("employment")
         if rows is None:
             return None
-        return [Spell(row["status"], _date(row.get("from")), _date(row.get("to"))) for row in rows]
+        return [Spell(row["status"], fact_date(row.get("from")), fact_date(row.get("to"))) for row in rows]
 
     @property
     def employment(self) -> list[Spell] | None:

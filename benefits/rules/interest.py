@@ -10,7 +10,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .conditions_business import add_months, add_years
+from core.dates import add_months
+
+from .conditions_business import add_years
 from .engine import Params, Reason, money
 from .i18n import gettext as _
 

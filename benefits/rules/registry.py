@@ -48,7 +48,7 @@ def default_decision(program: ProgramInfo, facts: Facts, params: Params) -> Deci
 
 def decide(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     if not RULES:
-        _load_families()
+        load_families()
     token = current_language.set(current_language.get() or translation.get_language())
     try:
         return RULES.get(program.code, default_decision)(program, facts, params)
@@ -69,7 +69,7 @@ def screening():
     """Many decisions of which only the eligible ones matter (the nightly screening): the language resolved once
     and rules stopping at their conditions, for every ``eligible_decision`` made inside."""
     if not RULES:
-        _load_families()
+        load_families()
     language = current_language.set(current_language.get() or translation.get_language())
     stop = only_eligible.set(True)
     try:
@@ -88,7 +88,7 @@ def eligible_decision(program: ProgramInfo, facts: Facts, params: Params) -> Dec
     return decision if decision.eligible is True else None
 
 
-def _load_families() -> None:
+def load_families() -> None:
     """Import the family modules once; each registers its rules."""
     from . import families  # noqa: F401
 

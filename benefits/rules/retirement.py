@@ -18,10 +18,11 @@ Decisions the tables leave open, taken here:
   caseworker gives; it is not derived from sex.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+
+from core.dates import add_months
 
 __all__ = [
     "RetirementCategory",
@@ -71,14 +72,6 @@ def _as_category(category: RetirementCategory | str) -> RetirementCategory:
         raise ValueError(f"Unknown retirement category {category!r}; expected one of {allowed}.") from None
 
 
-def _add_months(day: date, months: int) -> date:
-    """Same day of the month, `months` later (or earlier); the last day of the month when that day does not exist."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _delay_months(*, birth_date: date, schedule: _Schedule) -> int:
     start_year, start_month = schedule.first_cohort
     since_start = (birth_date.year - start_year) * 12 + (birth_date.month - start_month)
@@ -106,7 +99,7 @@ def retirement_date(*, birth_date: date, category: RetirementCategory | str) -> 
 
     Birth date plus the retirement age, same day of the month, or the last day of the month when it does not exist.
     """
-    return _add_months(birth_date, _age_in_months(birth_date=birth_date, category=category))
+    return add_months(birth_date, _age_in_months(birth_date=birth_date, category=category))
 
 
 def retirement_month(*, birth_date: date, category: RetirementCategory | str) -> tuple[int, int]:
@@ -141,4 +134,4 @@ def within_years_of_retirement(*, birth_date: date, category: RetirementCategory
     if years < 0:
         raise ValueError(f"years must not be negative, got {years}.")
     retires_on = retirement_date(birth_date=birth_date, category=category)
-    return _add_months(retires_on, -12 * years) <= on < retires_on
+    return add_months(retires_on, -12 * years) <= on < retires_on

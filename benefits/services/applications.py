@@ -24,22 +24,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.selectors import users_with_role_over
 from accounts.services import notify_by_sms, notify_staff
 from casework.permissions import can_edit_in_unit
+from core.dates import PERIOD_MONTHS, add_months
+from core.errors import Conflict, PermissionDenied, require
 
 from ..models import Application, Entitlement, Evidence, Lead, Program, YearlyCapUsage
-from ..rules.conditions_people import months_later
 from ..rules.engine import Decision
 from ..rules.facts import Facts, FactsError, validate
 from ..rules.registry import decide
 from ..selectors import UNDATED_POLICY_FROM, application_facts, params_for_city, policy_dates, program_infos
 
 State = Application.State
-PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def _save(application: Application, fields: list[str], reason: str) -> None:
@@ -101,9 +100,7 @@ def _check_edit(actor, unit, party=None) -> None:
         if party is None or party.account_id != actor.pk:
             raise PermissionDenied(_("An applicant acts only on their own applications, and not on this step."))
         return
-    allowed, reason = can_edit_in_unit(actor, unit)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_edit_in_unit(actor, unit))
 
 
 def _locked(application: Application, *allowed: str) -> Application:
@@ -137,8 +134,8 @@ def requested_start_bounds(program: Program, today: datetime.date) -> tuple[date
     months_back = params_for_city(city=program.city).value(MAX_BACK_MONTHS, today)
     earliest = policy_dates().get(program.city, UNDATED_POLICY_FROM)
     if months_back is not None:
-        earliest = max(earliest, months_later(today, -int(months_back)).replace(day=1))
-    return earliest, months_later(today, settings.CASEWORK_REQUESTED_START_MAX_MONTHS_AHEAD)
+        earliest = max(earliest, add_months(today, -int(months_back)).replace(day=1))
+    return earliest, add_months(today, settings.CASEWORK_REQUESTED_START_MAX_MONTHS_AHEAD)
 
 
 def _check_requested_start(program: Program, start: datetime.date, today: datetime.date) -> None:
@@ -257,9 +254,7 @@ def can_decide(actor, application: Application) -> tuple[bool, str]:
 
 
 def _check_decide(actor, application: Application) -> None:
-    allowed, reason = can_decide(actor, application)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_decide(actor, application))
 
 
 def decision_for(application: Application, on: datetime.date) -> Decision:
@@ -301,12 +296,12 @@ def grant_exposure(
     elif max_periods is not None:
         periods = max_periods
     else:
-        horizon_end = months_later(max(start, on), horizon_months)
+        horizon_end = add_months(max(start, on), horizon_months)
         if period == "day":
             periods = (horizon_end - start).days
         else:
             step, periods = PERIOD_MONTHS[period], 0
-            while months_later(start, step * periods) < horizon_end:
+            while add_months(start, step * periods) < horizon_end:
                 periods += 1
     return periods, amount * periods
 
@@ -413,7 +408,7 @@ def entitlement_end(start: datetime.date, period: str | None, max_periods: int |
         return None
     if period == "day":
         return start + datetime.timedelta(days=max_periods - 1)
-    return months_later(start, PERIOD_MONTHS[period] * max_periods) - datetime.timedelta(days=1)
+    return add_months(start, PERIOD_MONTHS[period] * max_periods) - datetime.timedelta(days=1)
 
 
 # Programs whose grants to one organization are capped per calendar year, and the parameter of the cap.
@@ -433,7 +428,7 @@ def _per_year(grant: Entitlement) -> dict[int, Decimal]:
     while day <= last and (grant.max_periods is None or index < grant.max_periods):
         years[day.year] = years.get(day.year, Decimal("0")) + amount
         index += 1
-        day = months_later(grant.start, step * index)
+        day = add_months(grant.start, step * index)
     return years
 
 
@@ -495,6 +490,18 @@ def _entitlement_grant(
         raise Conflict(message) from error
     _use_yearly_cap(grant, on)
     return grant
+
+
+# The workflow's transitions by name, each with the inputs its service takes beyond the actor and the application:
+# the API, the console and the ``application`` command dispatch through this one table.
+TRANSITIONS = {
+    "submit": (application_submit, ()),
+    "recommend": (application_recommend, ("note",)),
+    "return": (application_return, ("note",)),
+    "withdraw": (application_withdraw, ()),
+    "approve": (application_approve, ("note", "override_reason", "amount_cny")),
+    "reject": (application_reject, ("note",)),
+}
 
 
 # --- Evidence ----------------------------------------------------------------------------------------------------

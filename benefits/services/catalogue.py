@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.selectors import user_city_codes
+from core.errors import Conflict, PermissionDenied, require
 
 from ..models import Parameter, ParameterValue, Program
 
@@ -157,9 +157,7 @@ def parameter_value_add(
 ) -> ParameterValue:
     """A new value from ``valid_from`` on. Earlier decisions keep the value they had; an existing date is refused
     (the value in force on a past day never changes under a decision that used it)."""
-    allowed, reason = can_set_parameters(actor)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_set_parameters(actor))
     if actor is not None and not actor.is_superuser and parameter.city not in user_city_codes(user=actor):
         raise PermissionDenied(_("This parameter belongs to another city."))
     amount = _decimal(value, "value")

@@ -22,15 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.selectors import users_with_role_over
 from accounts.services import notify_staff
-from casework.exports import safe_cell
 from casework.models import PersonalDataAccess
 from casework.permissions import can_unmask
 from casework.services import personal_data_access_record
+from core.dates import PERIOD_MONTHS, month_index, month_of
+from core.errors import Conflict, PermissionDenied, require
+from core.spreadsheets import safe_cell
 
 from ..models import (
     BankResultFile,
@@ -45,17 +46,6 @@ from ..models import (
 from .ledger_checkpoints import ledger_checkpoint_on_commit, ledger_checkpoints_check
 
 Line, Batch = Disbursement.Status, DisbursementBatch.Status
-# Months between two payments of a grant, by its period (one-time grants pay in their start month only; grants
-# paid per day are settled by hand and get no line).
-STEPS = {"month": 1, "quarter": 3, "year": 12}
-
-
-def month_index(day: datetime.date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def month_of(index: int) -> datetime.date:
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 # --- Generation ---------------------------------------------------------------------------------------------------
@@ -74,7 +64,7 @@ def _months_values(first: datetime.date, last: datetime.date) -> tuple[str, list
     return ", ".join(rows), params
 
 
-_STEP_SQL = " ".join(f"WHEN '{period}' THEN {step}" for period, step in STEPS.items())
+_STEP_SQL = " ".join(f"WHEN '{period}' THEN {step}" for period, step in PERIOD_MONTHS.items())
 
 # The active grants with an amount that start before the month's end (an interest subsidy is paid against the
 # bank's statements instead: services.loans), each with the period of its latest line
@@ -399,9 +389,7 @@ def _check_handles_payments(actor, unit) -> None:
 
 def _locked_batch(actor, batch: DisbursementBatch, *allowed: str) -> DisbursementBatch:
     batch = DisbursementBatch.objects.select_for_update().select_related("run", "unit", "program").get(pk=batch.pk)
-    permitted, reason = can_handle_batch(actor, batch.unit)
-    if not permitted:
-        raise PermissionDenied(reason)
+    require(can_handle_batch(actor, batch.unit))
     if batch.status not in allowed:
         raise Conflict(_("This batch is %(status)s.") % {"status": batch.get_status_display()})
     return batch
@@ -491,9 +479,7 @@ def batch_export(*, actor, batch: DisbursementBatch) -> DisbursementBatch:
     batch = _locked_batch(actor, batch, Batch.APPROVED, Batch.EXPORTED, Batch.SETTLED)
     if batch.export_csv is not None:
         return batch
-    allowed, reason = can_unmask(actor)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_unmask(actor))
     _check_totals(batch)
     lines = list(
         batch.lines.filter(status=Line.PENDING).select_related("person", "organization", "program").order_by("pk")
@@ -530,9 +516,7 @@ def batch_export(*, actor, batch: DisbursementBatch) -> DisbursementBatch:
 def bank_file_download(*, actor, batch: DisbursementBatch, fmt: str) -> bytes:
     """The stored bank file of an exported batch (``csv`` or ``xlsx``), exactly as made at export. It holds full
     accounts: a finance officer of the batch's unit who may unmask, and each download is logged."""
-    allowed, reason = can_handle_batch(actor, batch.unit)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_handle_batch(actor, batch.unit))
     content = batch.export_csv if fmt == "csv" else batch.export_xlsx
     if content is None:
         raise Conflict(_("The batch has not been exported yet: export it to make its bank file."))

@@ -9,15 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.selectors import users_with_role_over
 from accounts.services import notify_staff
 from casework.models import ExitReason, Register, RegistryEntry
+from core.errors import Conflict, require
 
 from ..models import Application, Entitlement
 from ..selectors import application_deadline, processing_limits
@@ -152,9 +153,7 @@ def _locked_grant(actor, entitlement: Entitlement, reason: str, *allowed: str) -
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
     grant = Entitlement.objects.select_for_update().select_related("unit", "program").get(pk=entitlement.pk)
-    allowed_, why = can_change_entitlement(actor, grant)
-    if not allowed_:
-        raise PermissionDenied(why)
+    require(can_change_entitlement(actor, grant))
     if grant.status not in allowed:
         raise Conflict(
             _("This grant is %(status)s: it cannot be changed that way.") % {"status": grant.get_status_display()}
@@ -182,12 +181,13 @@ def entitlement_suspend(*, actor, entitlement: Entitlement, reason: str) -> Enti
 
 @transaction.atomic
 def entitlement_resume(
-    *, actor, entitlement: Entitlement, reason: str, today: datetime.date, back_pay: bool = False
+    *, actor, entitlement: Entitlement, reason: str, today: datetime.date | None = None, back_pay: bool = False
 ) -> Entitlement:
     """Suspended → active, once the grant's ground holds again: the person is on one of the registers it rests on
     (else the nightly job would suspend it again). Paid again from the month it resumes in: the periods that
     started while it was suspended are not paid, unless the supervisor grants ``back_pay`` (it was suspended in
     error)."""
+    today = today or timezone.localdate()
     grant = _locked_grant(actor, entitlement, reason, Entitlement.Status.SUSPENDED)
     if grant.holds_while_on and grant.person_id:
         on = RegistryEntry.objects.active(on=today).filter(
@@ -212,6 +212,15 @@ def entitlement_terminate(*, actor, entitlement: Entitlement, reason: str) -> En
     terminated one-time grant no longer counts as granted."""
     grant = _locked_grant(actor, entitlement, reason, Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED)
     return _save_status(grant, Entitlement.Status.TERMINATED, reason, "terminated")
+
+
+# A supervisor's actions on a grant by name, with the inputs each takes beyond the actor and the grant: the API and
+# the console dispatch through this one table.
+GRANT_ACTIONS = {
+    "suspend": (entitlement_suspend, ("reason",)),
+    "resume": (entitlement_resume, ("reason", "back_pay")),
+    "terminate": (entitlement_terminate, ("reason",)),
+}
 
 
 def reminders_send(*, today: datetime.date) -> dict:

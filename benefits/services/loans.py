@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Role
 from accounts.permissions import has_any_role, has_role
+from core.errors import Conflict, require
 
 from ..models import Disbursement, Entitlement, Loan, LoanInterestStatement, Parameter
 from ..rules.interest import LOAN_PROGRAMS, Schedule, TermsMissing, schedule, statement_subsidy
@@ -56,9 +56,7 @@ def loan_record(
 ) -> Loan:
     """Record the bank's loan on an active grant of a loan program, with the schedule its rule gives."""
     entitlement = Entitlement.objects.select_for_update().select_related("program", "unit").get(pk=entitlement.pk)
-    allowed, reason = can_record_loan(actor, entitlement)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_record_loan(actor, entitlement))
     program = entitlement.program
     if program.code not in LOAN_PROGRAMS:
         raise ValidationError({"entitlement": _("This grant's program has no interest-subsidy schedule.")})
@@ -144,9 +142,7 @@ def loan_interest_record(
     payment line of the loan's grant (period: the statement's first month) that joins the next generation's
     batch. Statements of a loan never overlap."""
     loan = Loan.objects.select_for_update().select_related("entitlement", "program", "unit").get(pk=loan.pk)
-    allowed, reason = can_record_statement(actor, loan)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_record_statement(actor, loan))
     errors = {}
     if period_end < period_start:
         errors["period_end"] = _("The statement ends before it starts.")

@@ -19,7 +19,7 @@ from django.utils import timezone
 from casework.models import Assistance, Contact, FollowUp, RegistryEntry
 
 from ..models import Application, Disbursement, Lead, LedgerEntry, ReportFigure, ReportRefresh
-from ..selectors_reports import COVERAGE, MONEY_MEASURES, _q_lines, coverage_counts
+from ..selectors_reports import COVERAGE, MONEY_MEASURES, coverage_counts, q_lines
 
 NO_MONTH = Cast(Value(None), output_field=DateField())  # typed: PostgreSQL takes a bare NULL parameter for text
 NO_KEY = Cast(Value(None), output_field=BigIntegerField())
@@ -66,7 +66,7 @@ def _figures(today: datetime.date) -> list[tuple[str, str, tuple]]:
             (
                 f"lines.{measure}",
                 *_grouped(
-                    lines.filter(_q_lines(measure)),
+                    lines.filter(q_lines(measure)),
                     month=F("batch__month"),
                     key=F("program_id"),
                     amount="amount_cny",

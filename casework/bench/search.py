@@ -119,7 +119,7 @@ def _users(community):
 
 
 def insert_params(units: list[int]) -> dict:
-    """The query parameters of ``_insert_sql`` for people spread over the communities ``units`` (add ``start`` and
+    """The query parameters of ``insert_sql`` for people spread over the communities ``units`` (add ``start`` and
     ``stop``)."""
     surnames = _weighted(SURNAMES, SURNAME_TAIL, 0.25)
     given = _weighted(dict.fromkeys(GIVEN_COMMON, 0.3), GIVEN_TAIL, 0.1)
@@ -136,7 +136,7 @@ def insert_params(units: list[int]) -> dict:
     }
 
 
-def _insert_sql() -> str:
+def insert_sql() -> str:
     """The INSERT … SELECT for rows ``start`` … ``stop``−1. Only this module's constants are formatted in; every
     value comes as a query parameter."""
     check = " + ".join(f"substr(body, {i + 1}, 1)::int * {w}" for i, w in enumerate(ID_WEIGHTS))
@@ -180,7 +180,7 @@ def generate(*, persons: int, communities) -> dict:
     have = Person.objects.filter(residence_unit__city_code=CITY_CODE).count()
     started = time.perf_counter()
     params = insert_params([unit.pk for unit in communities])
-    sql = _insert_sql()
+    sql = insert_sql()
     inserted = 0
     for start in range(have, persons, CHUNK):
         with transaction.atomic(), connection.cursor() as cursor:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "casework",
     "benefits",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -374,7 +375,7 @@ REST_FRAMEWORK = {
         "accounts.parsers.FormParser",
         "accounts.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "accounts.api_base.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api_base.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -79,8 +79,8 @@ def test_bad_filter_values_are_a_400_naming_the_field(world, api_as):
 def test_domain_and_django_errors_map_to_json(rf):
     from django.core.exceptions import ValidationError
 
-    from accounts.errors import Conflict
     from config.api import exception_handler
+    from core.errors import Conflict
 
     conflict = exception_handler(Conflict("已经批准", field="status"), {})
     assert conflict.status_code == 409

@@ -82,11 +82,16 @@ def test_a_caseworker_with_the_unmask_permission_cannot_unmask_without_a_second_
 
     setup = client.get(reverse("accounts:otp-setup"))
     assert "<svg" in setup.content.decode()
-    device = TOTPDevice.objects.get(user=alice, confirmed=False)
-    refused = client.post(reverse("accounts:otp-setup"), {"token": f"{(int(code_of(device)) + 1) % 10**6:06d}"})
+    assert not TOTPDevice.objects.filter(user=alice).exists()  # showing the page stores nothing
+    shown = TOTPDevice(user=alice, key=client.session["otp_setup_key"])  # what the QR code holds
+    refused = client.post(
+        reverse("accounts:otp-setup"), {"token": f"{(int(security.current_code(shown)) + 1) % 10**6:06d}"}
+    )
     assert refused.status_code == 200 and DEVICE_ID_SESSION_KEY not in client.session
-    done = client.post(reverse("accounts:otp-setup"), {"token": code_of(device), "next": "/console/"})
+    assert not TOTPDevice.objects.filter(user=alice).exists()
+    done = client.post(reverse("accounts:otp-setup"), {"token": security.current_code(shown), "next": "/console/"})
     assert done.status_code == 302 and done.url == "/console/"
+    assert TOTPDevice.objects.get(user=alice).confirmed is True
     unmask = client.post(
         reverse("api:casework:person-unmask", args=[zhang.pk]), {"reason": "核对"}, content_type="application/json"
     )

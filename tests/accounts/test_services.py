@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.errors import PermissionDenied
 from accounts.models import Membership, ServiceUnit
 from accounts.permissions import can_administer_unit, can_view_unit, has_role
 from accounts.services import membership_grant, unit_create, unit_update
+from core.errors import PermissionDenied
 
 pytestmark = pytest.mark.django_db
 L = ServiceUnit.Level

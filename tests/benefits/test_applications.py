@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Membership, Role
 from benefits.models import Application, Entitlement, Lead, Program
 from benefits.proactive import proactive_screen
@@ -24,6 +23,7 @@ from benefits.services import (
 )
 from benefits.services.applications import entitlement_end
 from casework import services
+from core.errors import Conflict, PermissionDenied
 from tests.benefits.workflow import JOB_SEEKING, TODAY, monthly_grant, recommended
 from tests.factories import UserFactory
 

@@ -28,10 +28,10 @@ from benefits.rules.facts import Facts, validate
 from benefits.rules.registry import (
     RULES,
     ScreeningMemo,
-    _load_families,
     decide,
     decide_eligible,
     eligible_decision,
+    load_families,
     screening,
 )
 
@@ -73,7 +73,7 @@ def test_every_program_with_a_rule_has_at_least_three_cases():
     for param in load_cases():
         _city, case = param.values
         counted[case["program"]] = counted.get(case["program"], 0) + 1
-    _load_families()
+    load_families()
     short = {code: counted.get(code, 0) for code in RULES if counted.get(code, 0) < 3}
     assert not short, f"programs with a rule but fewer than 3 cases: {short}"
 
@@ -103,7 +103,7 @@ def test_the_screening_memo_gives_every_case_the_decision_it_gets_alone(city):
     every case's facts go through every program of the city, twice, in both orders, with one memo: each answer
     must equal the rule's answer for those facts alone. A rule reading something the facts do not record for the
     memo would show up as a case answered with another case's decision."""
-    _load_families()
+    load_families()
     cases = [param.values[1] for param in load_cases() if param.values[0] == city]
     programs = [p for p in offline.programs(city) if p.code in RULES]
     shared = offline.params(city)

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
-from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Membership, Role
 from benefits.models import BankResultFile, Disbursement, DisbursementBatch, Entitlement, LedgerEntry
 from benefits.services.disbursements import (
@@ -28,6 +27,7 @@ from benefits.services.disbursements import (
     results_import,
 )
 from casework.models import Person, PersonalDataAccess
+from core.errors import Conflict, PermissionDenied
 
 from .conftest import result_file
 

@@ -154,7 +154,7 @@ def test_a_value_the_text_ends_is_not_set_after_its_end(world, console_as):
 
 
 def test_parameter_values_are_added_never_overwritten_and_only_by_administrators(world):
-    from accounts.errors import Conflict, PermissionDenied
+    from core.errors import Conflict, PermissionDenied
 
     parameter = Parameter.objects.get(code="dalian.job_seeking_startup_subsidy_cny")
     first = parameter.values.get()

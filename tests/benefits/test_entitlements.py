@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.errors import Conflict, PermissionDenied
 from benefits.models import Entitlement
 from benefits.services.entitlements import (
     entitlement_resume,
@@ -17,6 +16,7 @@ from benefits.services.entitlements import (
 from benefits.tasks import entitlements_expire_task
 from casework import services
 from casework.models import Register
+from core.errors import Conflict, PermissionDenied
 
 from .workflow import monthly_grant
 

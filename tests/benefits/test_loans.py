@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.errors import Conflict, PermissionDenied
 from benefits.models import Disbursement, DisbursementBatch, Entitlement, Loan, Program
 from benefits.services.disbursements import disbursements_generate
 from benefits.services.loans import loan_interest_record, loan_record
+from core.errors import Conflict, PermissionDenied
 
 from .workflow import JINAN, as_loan_grant, loan_benchmark, record_loan
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.errors import Conflict, PermissionDenied
 from accounts.models import Membership, Notification, Role
 from benefits.models import (
     Application,
@@ -25,6 +24,7 @@ from benefits.models import (
 from benefits.services import application_approve, application_create, application_recommend, application_submit
 from benefits.services.applications import grant_exposure, requested_start_bounds
 from benefits.services.disbursements import batch_approve, disbursements_generate, exception_resolve
+from core.errors import Conflict, PermissionDenied
 from tests.benefits.workflow import TODAY
 from tests.factories import UserFactory, make_person
 

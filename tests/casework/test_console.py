@@ -294,8 +294,8 @@ def test_household_is_edited_in_the_console_and_zero_employment_follows(world, p
 
 
 def test_a_name_conflict_is_settled_on_the_person_page(world, people, console_as):
-    from accounts.errors import Conflict as DomainConflict
     from casework.models import NameConflict
+    from core.errors import Conflict as DomainConflict
 
     zhang = people["zhang"]
     with pytest.raises(DomainConflict):

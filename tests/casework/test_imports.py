@@ -18,10 +18,10 @@ from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 
 from accounts.audit import SYSTEM_USERNAME
-from accounts.errors import PermissionDenied
 from casework import imports
 from casework.identity import check_id_number
 from casework.models import ImportRun, NameConflict, Person, PersonalDataAccess, Register, RegistryEntry
+from core.errors import PermissionDenied
 
 from ..factories import make_id_number
 

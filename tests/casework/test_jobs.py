@@ -333,20 +333,6 @@ def test_the_window_job_takes_people_off_the_register_the_day_after_the_window(w
     assert (entry.exited_on, entry.exit_reason) == (D(2026, 6, 30), ExitReason.WINDOW_CLOSED)
 
 
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (D(2025, 10, 1), 6, D(2026, 4, 1)),
-        (D(2025, 8, 31), 6, D(2026, 2, 28)),
-        (D(2023, 8, 31), 6, D(2024, 2, 29)),
-        (D(2026, 4, 1), -6, D(2025, 10, 1)),
-        (D(2025, 12, 15), 1, D(2026, 1, 15)),
-    ],
-)
-def test_add_months(day, months, expected):
-    assert jobs.add_months(day, months) == expected
-
-
 def test_the_worklist_shows_open_items_in_the_users_area_earliest_first(world, scene, django_assert_num_queries):
     jobs.daily_jobs_run(today=D(2026, 6, 10))
     FollowUp.objects.filter(kind=K.WINDOW_CLOSING).update(done_at=datetime.datetime(2026, 6, 11, tzinfo=datetime.UTC))

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.errors import Conflict, PermissionDenied
 from casework import services
 from casework.models import ExitReason, Household, NameConflict, Person, PersonalDataAccess, Register, RegistryEntry
+from core.errors import Conflict, PermissionDenied
 
 from ..factories import make_id_number, make_person
 

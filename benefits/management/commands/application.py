@@ -11,11 +11,11 @@ from django.core.management.base import CommandError
 from django.http import Http404
 
 from accounts.audit import acting_as
-from accounts.errors import DomainError
 from accounts.management.base import AuditedCommand
 from accounts.models import User
 from benefits import selectors
-from benefits.apis_applications import TRANSITIONS
+from benefits.services.applications import TRANSITIONS
+from core.errors import DomainError
 
 
 class Command(AuditedCommand):

@@ -14,13 +14,14 @@ from accounts.audit import acting_as
 from accounts.management.base import AuditedCommand
 from accounts.models import User
 from benefits.services.disbursements import disbursements_generate
+from core.dates import parse_month
 
 
 def month(value: str) -> datetime.date:
-    try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()
-    except ValueError as error:
-        raise CommandError(f"--period must be YYYY-MM, not {value!r}.") from error
+    parsed = parse_month(value)
+    if parsed is None:
+        raise CommandError(f"--period must be YYYY-MM, not {value!r}.")
+    return parsed
 
 
 class Command(AuditedCommand):

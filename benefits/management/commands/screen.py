@@ -1,6 +1,6 @@
 """``python manage.py screen FACTS.json [--as-of YYYY-MM-DD]``: every program of the facts' city, decided, as JSON.
 
-The output is the contract of ARCHITECTURE.md: {"as_of", "city", "results": [{"program", "eligible",
+The output is the contract of docs/facts.md ("What comes back"): {"as_of", "city", "results": [{"program", "eligible",
 "amount_cny", "period", "max_periods", "reasons": [{"condition", "met", "clause", …}], …}]}."""
 
 import datetime

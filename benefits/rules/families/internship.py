@@ -3,10 +3,12 @@ decisions in docs/policy-decisions.md, "Skills and training" (Internships)."""
 
 import datetime
 
+from core.dates import add_months
+
 from ..conditions import missing
-from ..conditions_people import durations_unset, months_later, parameter_values, years_value
+from ..conditions_people import durations_unset, parameter_values, years_value
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, money
-from ..facts import Facts, _date
+from ..facts import Facts, fact_date
 from ..i18n import gettext as _
 from ..registry import rule
 
@@ -14,7 +16,7 @@ GRADUATES = "unemployed_graduates_after_leaving"
 
 
 def _interning_on(intern: dict, day: datetime.date) -> bool:
-    start, end = _date(intern.get("from")), _date(intern.get("to"))
+    start, end = fact_date(intern.get("from")), fact_date(intern.get("to"))
     return start is not None and start <= day and (end is None or day <= end)
 
 
@@ -27,11 +29,11 @@ def _qualifies(program: ProgramInfo, facts: Facts, params: Params, intern: dict)
         # at the start of the internship.
         if GRADUATES not in registers and "technician_college_equivalent_graduates" not in registers:
             return False
-        graduated, start = _date(intern.get("graduation_date")), _date(intern.get("from"))
+        graduated, start = fact_date(intern.get("graduation_date")), fact_date(intern.get("from"))
         if graduated is None:
             return None
         years = years_value(params, "dalian.internship_graduate_window_years", facts.as_of)
-        return graduated <= start < months_later(graduated, years * 12)
+        return graduated <= start < add_months(graduated, years * 12)
     if program.city == "yiyang" and "unemployed_secondary_vocational_graduates" in registers:
         # 益阳（十）: 安化县可将见习对象范围扩大到离校未就业中职毕业生 — the unit's county decides.
         in_anhua = facts.get("organization.in_poverty_area")
@@ -65,7 +67,7 @@ def retention_rate(facts: Facts) -> tuple[int, int, bool]:
     kept = ended = 0
     unknown = False
     for intern in facts.get("training.interns") or []:
-        end = _date(intern.get("to"))
+        end = fact_date(intern.get("to"))
         if end is None or end.year != facts.as_of.year or end > facts.as_of:
             continue
         ended += 1

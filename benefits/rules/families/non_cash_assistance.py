@@ -8,7 +8,7 @@ from ..conditions import missing, on_any_register
 from ..conditions_business import COLLEGE, add_years, kind_in
 from ..conditions_people import current_spell, employed_as, flag, on_register_on
 from ..engine import Decision, Params, ProgramInfo, Reason, parameter_amount
-from ..facts import Facts, _date
+from ..facts import Facts, fact_date
 from ..i18n import gettext as _
 from ..registry import rule
 from .non_cash import (
@@ -59,7 +59,7 @@ def placed_or_waiting(facts: Facts, clause: str) -> tuple[Reason, datetime.date]
     label = _("In a public-welfare post, or out of work and waiting to be placed")
     spell = current_spell(facts, ("employed",)) if facts.employment is not None else None
     if spell is not None and spell.get("employer_kind") == "public_welfare_post":
-        started = _date(spell.get("from"))
+        started = fact_date(spell.get("from"))
         day = started - datetime.timedelta(days=1) if started else facts.as_of
         detail = _("In a public-welfare post since %(date)s") % {"date": spell.get("from") or "?"}
         return Reason(condition="placed_or_waiting", label=label, met=True, clause=clause, detail=detail), day

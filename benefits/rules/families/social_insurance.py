@@ -4,6 +4,8 @@ decisions are in docs/policy-decisions.md, "Social-insurance subsidies"."""
 
 from decimal import Decimal
 
+from core.dates import add_months
+
 from ..conditions import is_college_graduate, missing
 from ..conditions_people import (
     before_retirement,
@@ -13,7 +15,6 @@ from ..conditions_people import (
     first_grant_date,
     flexible_si_amount,
     limit_until_retirement,
-    months_later,
     no_overlapping_grant,
     on_register_on,
     window_since,
@@ -21,7 +22,7 @@ from ..conditions_people import (
     years_value,
 )
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, gate, parameter_amount
-from ..facts import Facts, _date
+from ..facts import Facts, fact_date
 from ..i18n import gettext as _
 from ..registry import rule
 
@@ -161,7 +162,7 @@ def dalian_graduate_flexible_si_subsidy(program: ProgramInfo, facts: Facts, para
     window_years = years_value(params, "dalian.graduate_flexible_si_window_years", facts.as_of)
     graduated = facts.date("person.graduation_date")
     label = _("Flexible employment began within %(years)s year(s) of leaving school") % {"years": window_years}
-    start = _date(spell.get("from")) if spell else None
+    start = fact_date(spell.get("from")) if spell else None
     if graduated is None:
         reasons.append(missing("leaving_window", label, clause, "person.graduation_date"))
     elif spell is not None and start is None:
@@ -340,7 +341,7 @@ def dalian_employer_graduate_si_subsidy(program: ProgramInfo, facts: Facts, para
     if early := durations_unset(program, facts, params, ("dalian.employer_graduate_si_subsidy_years",), period="month"):
         return early
     employed, spell = _employed(facts, clause)
-    hired = _date(spell.get("from")) if spell else None
+    hired = fact_date(spell.get("from")) if spell else None
     reasons = [is_college_graduate(facts, clause=clause), employed]
     if spell is not None:
         reasons.append(
@@ -397,7 +398,7 @@ def dalian_hard_to_employ_employer_si_subsidy(program: ProgramInfo, facts: Facts
     ):
         return early
     employed, spell = _employed(facts, clause)
-    hired = _date(spell.get("from")) if spell else None
+    hired = fact_date(spell.get("from")) if spell else None
     reasons = [employed]
     if spell is not None:
         reasons.append(_hard_to_employ(facts, clause, hired))
@@ -464,7 +465,7 @@ def dalian_startup_leader_si_subsidy(program: ProgramInfo, facts: Facts, params:
                 condition="operating_long_enough",
                 label=label,
                 clause=clause,
-                met=months_later(registered, min_years * 12) <= facts.as_of,
+                met=add_months(registered, min_years * 12) <= facts.as_of,
                 detail=_("Registered on %(date)s") % {"date": registered.isoformat()},
             )
         )
@@ -476,10 +477,10 @@ def dalian_startup_leader_si_subsidy(program: ProgramInfo, facts: Facts, params:
         reasons.append(missing("qualifying_hires", label, clause, "organization.hires"))
     else:
         for hire in hires:
-            start, end = _date(hire.get("from")), _date(hire.get("to"))
+            start, end = fact_date(hire.get("from")), fact_date(hire.get("to"))
             if (
                 start is not None
-                and start <= facts.as_of < months_later(start, max_months)
+                and start <= facts.as_of < add_months(start, max_months)
                 and (end is None or facts.as_of <= end)
                 and "registered_urban_unemployed" in (hire.get("registers") or [])
             ):
@@ -537,7 +538,7 @@ def _yearly_cap_left(program: ProgramInfo, facts: Facts, cap, clause: str) -> Re
         (
             Decimal(grant.get("amount_cny") or "0")
             for grant in facts.received(program=program.code)
-            if (_date(grant.get("from")) or facts.as_of).year == year
+            if (fact_date(grant.get("from")) or facts.as_of).year == year
         ),
         Decimal("0"),
     )
@@ -573,7 +574,7 @@ def jinan_flexible_employment_si_subsidy(program: ProgramInfo, facts: Facts, par
     window_years = years_value(params, "jinan.flexible_si_graduate_window_years", facts.as_of)
     graduated = facts.date("person.graduation_date")
     graduate = is_college_graduate(facts, clause=clause)
-    start = _date(spell.get("from")) if spell else None
+    start = fact_date(spell.get("from")) if spell else None
     label = _("A college graduate whose flexible employment began within %(years)s years of leaving school") % {
         "years": window_years
     }
@@ -690,7 +691,7 @@ def yiyang_poverty_employer_si_subsidy(program: ProgramInfo, facts: Facts, param
     ):
         return early
     employed, spell = _employed(facts, clause)
-    hired = _date(spell.get("from")) if spell else None
+    hired = fact_date(spell.get("from")) if spell else None
     reasons = [employed]
     reasons.append(
         on_register_on(
@@ -717,7 +718,7 @@ def yiyang_poverty_employer_si_subsidy(program: ProgramInfo, facts: Facts, param
         label = _("At least %(months)s months in post") % {"months": in_post}
         reasons.append(
             Reason(
-                condition="months_in_post", label=label, clause=clause, met=months_later(hired, in_post) <= facts.as_of
+                condition="months_in_post", label=label, clause=clause, met=add_months(hired, in_post) <= facts.as_of
             )
         )
         reasons.append(

@@ -6,10 +6,12 @@ training"."""
 import datetime
 from decimal import Decimal
 
+from core.dates import add_months
+
 from ..conditions import missing
-from ..conditions_people import durations_unset, flag, months_later, on_register_on, parameter_values, years_value
+from ..conditions_people import durations_unset, flag, on_register_on, parameter_values, years_value
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, eligibility, money, parameter_amount
-from ..facts import Facts, _date
+from ..facts import Facts, fact_date
 from ..i18n import gettext as _
 from ..registry import rule
 
@@ -488,12 +490,12 @@ def dalian_apprenticeship_training_subsidy(program: ProgramInfo, facts: Facts, p
     start = _course_start(facts)
 
     def newly_hired_graduate(trainee: dict) -> bool:
-        hired = _date(trainee.get("hired_on"))
+        hired = fact_date(trainee.get("hired_on"))
         return (
             "graduates_within_5_years" in (trainee.get("registers") or [])
             and hired is not None
             and start is not None
-            and months_later(start, -12) <= hired <= start
+            and add_months(start, -12) <= hired <= start
         )
 
     count = _count_trainees(facts, newly_hired_graduate)

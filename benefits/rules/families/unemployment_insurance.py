@@ -4,7 +4,7 @@ sum for people who start a business (（六）). Decisions in docs/policy-decisi
 from ..conditions import missing, not_received_before
 from ..conditions_people import on_register_on, parameter_values
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, money, parameter_amount
-from ..facts import Facts, _date
+from ..facts import Facts, fact_date
 from ..i18n import gettext as _
 from ..registry import rule
 
@@ -84,7 +84,7 @@ def dalian_ui_lump_sum_for_startup(program: ProgramInfo, facts: Facts, params: P
     benefit × the months left on the business registration date (the start of the self-employment spell)."""
     clause = program.clause
     rows = [row for row in facts.get("person.employment") or [] if row["status"] == "self_employed"]
-    started = max((_date(row.get("from")) for row in rows if row.get("from")), default=None)
+    started = max((fact_date(row.get("from")) for row in rows if row.get("from")), default=None)
     label = _("Started a business while receiving unemployment-insurance benefit")
     if facts.employment is None:
         reasons = [missing("benefit_on_startup", label, clause, "person.employment")]

@@ -13,11 +13,11 @@ from django.core.files import File
 from django.core.management.base import CommandError
 
 from accounts.audit import acting_as
-from accounts.errors import DomainError
 from accounts.management.base import AuditedCommand
 from accounts.models import ServiceUnit, User
 from casework import imports
 from casework.models import ImportRun, Register
+from core.errors import DomainError
 
 FIRST_ERRORS = 20
 

@@ -1,10 +1,17 @@
 """Building blocks for the REST endpoints of every app."""
 
+from collections.abc import Callable
+
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import generics, serializers
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .plausible import CONTROL_ANY, ONE_LINE
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -70,9 +77,48 @@ class FilteredListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request to scope by
             return self.get_serializer_class().Meta.model.objects.none()
+        # A control character in any query value (django-filter's boolean filters would ignore it as no filter)
+        for name, values in self.request.query_params.lists():
+            if any(CONTROL_ANY.search(value) for value in values):
+                raise serializers.ValidationError({name: [str(ONE_LINE)]})
         filters = self.FilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return self.select(**filters.validated_data)
 
     def select(self, **params):
+        raise NotImplementedError
+
+
+def action_parameter(actions) -> OpenApiParameter:
+    """The ``<action>`` of a ``…/<id>/<action>/`` endpoint, documented as the names it accepts (others are 404)."""
+    return OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(actions))
+
+
+class ActionApi(APIView):
+    """``POST …/<id>/<action>/``: the one dispatch of the actions on an object. ``actions`` names, per action, the
+    service and the validated inputs it takes beyond the actor and the object; an unknown action is a 404 like a
+    missing object. A subclass finds the object the caller may act on (``target``, through its access function),
+    names the service's keyword for it (``target_name``) and answers with the object read again (``answer``)."""
+
+    actions: dict[str, tuple[Callable, tuple[str, ...]]]
+    InputSerializer: type[serializers.Serializer] | None = None
+    target_name: str
+
+    def post(self, request, pk, action):
+        if action not in self.actions:
+            raise NotFound()
+        service, fields = self.actions[action]
+        data = {}
+        if self.InputSerializer is not None:
+            serializer = self.InputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        inputs = {field: data[field] for field in fields}
+        service(actor=request.user, **{self.target_name: self.target(request, pk)}, **inputs)
+        return Response(self.answer(request, pk))
+
+    def target(self, request, pk):
+        raise NotImplementedError
+
+    def answer(self, request, pk):
         raise NotImplementedError

@@ -51,3 +51,11 @@ class InvalidQuery(BadRequest):
     def __init__(self, message):
         self.message = message
         super().__init__(str(message))
+
+
+def require(verdict: tuple[bool, str], error: type[Exception] = PermissionDenied) -> None:
+    """Raise ``error`` (the domain's PermissionDenied unless told) with the reason of a permission predicate's
+    ``(allowed, reason)`` when it does not allow."""
+    allowed, reason = verdict
+    if not allowed:
+        raise error(reason)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views_portal import ApplicantPage, ApplicationPage, PortalPage, ScreenPage
+from .views import ApplicantPage, ApplicationPage, PortalPage, ScreenPage
 
 app_name = "portal"
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 OPEN = ["home", "screen", "register", "login"]
 APPLICANT = ["claim", "profile", "apply", "application-list", "application-detail", "payments"]
-SCRIPTS = Path(settings.BASE_DIR) / "benefits" / "static" / "portal"
+SCRIPTS = Path(settings.BASE_DIR) / "portal" / "static" / "portal"
 
 
 def url(name):

@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 
+from benefits.forms import CITIES
 from casework.models import Education, HukouType, Register, Sex
-
-from .forms import CITIES
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")

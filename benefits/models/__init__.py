@@ -1,0 +1,77 @@
+"""The benefits app's models, one module per domain: ``catalogue`` (programs, parameters), ``screening``
+(proactive leads), ``applications`` (applications, evidence, entitlements, yearly caps), ``payments`` (runs,
+batches, lines, the ledger, bank results, exceptions), ``loans`` and ``reports`` (summaries). Everything is
+re-exported here: ``from benefits.models import Program`` is the one way to import a model."""
+
+from .applications import (
+    PUBLIC_CODE,
+    PUBLIC_STATUS,
+    Application,
+    ApplicationQuerySet,
+    Entitlement,
+    Evidence,
+    Period,
+    YearlyCapUsage,
+    _evidence_path,  # named by migration 0007's upload_to
+)
+from .base import PartyRecord, workflow_actor
+from .catalogue import (
+    MONEY_PATTERNS,
+    Beneficiary,
+    Parameter,
+    ParameterValue,
+    PaymentPattern,
+    Program,
+    ProgramQuerySet,
+    Unit,
+)
+from .loans import Loan, LoanInterestStatement
+from .payments import (
+    BankResultFile,
+    Disbursement,
+    DisbursementBatch,
+    DisbursementRun,
+    LedgerEntry,
+    LedgerHead,
+    PaymentException,
+)
+from .reports import ReportFigure, ReportRefresh
+from .screening import Lead, LeadQuerySet, ReasonsField, ScreeningChunk, ScreeningRun
+
+__all__ = [
+    "MONEY_PATTERNS",
+    "PUBLIC_CODE",
+    "PUBLIC_STATUS",
+    "Application",
+    "ApplicationQuerySet",
+    "BankResultFile",
+    "Beneficiary",
+    "Disbursement",
+    "DisbursementBatch",
+    "DisbursementRun",
+    "Entitlement",
+    "Evidence",
+    "Lead",
+    "LeadQuerySet",
+    "LedgerEntry",
+    "LedgerHead",
+    "Loan",
+    "LoanInterestStatement",
+    "Parameter",
+    "ParameterValue",
+    "PartyRecord",
+    "PaymentException",
+    "PaymentPattern",
+    "Period",
+    "Program",
+    "ProgramQuerySet",
+    "ReasonsField",
+    "ReportFigure",
+    "ReportRefresh",
+    "ScreeningChunk",
+    "ScreeningRun",
+    "Unit",
+    "YearlyCapUsage",
+    "_evidence_path",
+    "workflow_actor",
+]
