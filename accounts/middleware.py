@@ -26,9 +26,9 @@ class LanguageMiddleware:
             language = translation.get_language_from_request(request)
         if language not in _SUPPORTED:
             language = settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        with translation.override(language):  # for this request only: the thread's language is put back after it
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
         return response
