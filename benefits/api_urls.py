@@ -1,6 +1,8 @@
 from django.urls import path, re_path
 
-from . import apis, apis_applications, apis_loans, apis_payments, apis_portal
+from . import apis, apis_applications, apis_portal
+from .loans import apis as apis_loans
+from .payments import apis as apis_payments
 
 urlpatterns = [
     path("screen/", apis.ScreenApi.as_view(), name="screen"),

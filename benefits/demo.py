@@ -18,6 +18,8 @@ from casework.models import Person
 from core.errors import DomainError
 
 from .models import Application, Entitlement, Program
+from .payments.services import disbursements_generate
+from .reports.services import report_summaries_refresh
 from .services import (
     application_approve,
     application_create,
@@ -25,8 +27,6 @@ from .services import (
     application_submit,
     demo_parameters_load,
 )
-from .services.disbursements import disbursements_generate
-from .services.reports import report_summaries_refresh
 
 GRANTS_PER_CITY = 3
 DEMO_OVERRIDE = "演示数据：条件未逐项核实（demo data: conditions not checked one by one）"

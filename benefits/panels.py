@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import check_date
 
+from .payments.selectors import can_read_batches, ledger_net, payment_history
 from .rules.facts import FactsError
 from .screening import screen_person
-from .selectors_payments import can_read_batches, ledger_net, payment_history
 
 
 def person_eligibility(request, person) -> dict:

@@ -6,15 +6,15 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from .payments.ledger import ledger_checkpoint_write
+from .payments.services import batches_waiting_remind, disbursements_generate, month_to_generate
 from .proactive import CHUNK_SIZE, screen_chunk, screening_start
-from .services.disbursements import batches_waiting_remind, disbursements_generate, month_to_generate
 from .services.entitlements import (
     entitlements_expire,
     entitlements_suspend_deceased,
     entitlements_suspend_off_register,
     reminders_send,
 )
-from .services.ledger_checkpoints import ledger_checkpoint_write
 
 
 @shared_task(
@@ -73,7 +73,7 @@ def proactive_screen_chunk_task(run_id: int, number: int, first: int, last: int)
 )
 def report_summaries_refresh_task(today: str | None = None) -> dict:
     """The report summaries recomputed (stocks counted today) and replaced in one transaction."""
-    from .services.reports import report_summaries_refresh
+    from .reports.services import report_summaries_refresh
 
     refresh = report_summaries_refresh(today=datetime.date.fromisoformat(today) if today else None)
     return {"figures": refresh.figures, "seconds": refresh.seconds}

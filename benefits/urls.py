@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views, views_applications, views_entitlements, views_payments, views_reports
+from . import views, views_applications, views_entitlements
+from .payments import views as views_payments
+from .reports import views as views_reports
 
 app_name = "benefits"
 

@@ -16,10 +16,10 @@ from casework.forms import run_service
 
 from . import selectors
 from .forms import EntitlementActionForm, InterestStatementForm, LoanForm
+from .loans import services as loans
 from .models import Entitlement
 from .rules.interest import LOAN_PROGRAMS
 from .services import entitlements as grants
-from .services import loans
 
 CHANGES = {
     None: gettext_lazy("Granted"),

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Membership, Role, User
+from benefits.loans.services import loan_interest_record
 from benefits.models import (
     Application,
     Disbursement,
@@ -23,10 +24,9 @@ from benefits.models import (
     PaymentException,
     Program,
 )
+from benefits.payments.services import batch_approve, batch_export, disbursements_generate, results_import
 from benefits.services import application_approve, application_create, application_recommend, application_submit
 from benefits.services.applications import evidence_add
-from benefits.services.disbursements import batch_approve, batch_export, disbursements_generate, results_import
-from benefits.services.loans import loan_interest_record
 from casework import services as casework
 from casework.models import Contact, Household, Organization, OrganizationClaim, Person, RegistryEntry
 from casework.services_claims import organization_claim_request

@@ -468,7 +468,7 @@ def _median_ms(client: Client, url: str, runs: int) -> float:
 
 def report_urls() -> dict[str, str]:
     """The pages the benchmark times: the dashboard, each report, the monthly workbook."""
-    from benefits.selectors_reports import REPORTS
+    from benefits.reports.selectors import REPORTS
 
     urls = {"dashboard": reverse("benefits:report-dashboard")}
     urls.update({name: reverse("benefits:report-detail", args=[name]) for name in REPORTS})
@@ -515,7 +515,7 @@ def run(*, persons=1_000_000, runs=5, generate_only=False, skip_generation=False
     )
     if not generate_only:
         if not no_refresh:
-            from benefits.services.reports import report_summaries_refresh
+            from benefits.reports.services import report_summaries_refresh
 
             refresh = report_summaries_refresh()
             result.update(summaries_seconds=refresh.seconds, summary_rows=refresh.figures)

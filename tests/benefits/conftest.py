@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 
 from accounts.models import Membership, Role
 from benefits.models import DisbursementBatch, Entitlement
-from benefits.services.disbursements import batch_approve, batch_export, disbursements_generate
+from benefits.payments.services import batch_approve, batch_export, disbursements_generate
 from casework.models import Person
 from tests.factories import UserFactory
 

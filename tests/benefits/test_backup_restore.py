@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import connection
 
 from benefits.models import LedgerEntry
-from benefits.services.disbursements import disbursement_reverse, ledger_verify, results_import
-from benefits.services.ledger_checkpoints import ledger_checkpoint_write
+from benefits.payments.ledger import ledger_checkpoint_write
+from benefits.payments.services import disbursement_reverse, ledger_verify, results_import
 from tests.integration.conftest import ROOT, database_url
 
 from .conftest import result_file

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from benefits.models import BankResultFile, Disbursement, DisbursementBatch, Entitlement, LedgerEntry
-from benefits.services.disbursements import (
+from benefits.payments.services import (
     batch_approve,
     batch_export,
     batches_waiting_remind,

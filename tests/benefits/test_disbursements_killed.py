@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from benefits.models import Disbursement, DisbursementBatch, DisbursementRun, Entitlement
-from benefits.services.disbursements import disbursement_reissue, disbursements_generate, results_import
+from benefits.payments.services import disbursement_reissue, disbursements_generate, results_import
 from tests.integration.conftest import ROOT, database_url, wait_for
 
 from .conftest import result_file

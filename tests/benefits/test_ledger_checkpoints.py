@@ -15,19 +15,19 @@ from django.test import override_settings
 from django.utils import translation
 
 from benefits.models import LedgerEntry
-from benefits.services.disbursements import (
-    batch_approve,
-    disbursement_reverse,
-    entry_hash,
-    ledger_verify,
-    results_import,
-)
-from benefits.services.ledger_checkpoints import (
+from benefits.payments.ledger import (
     GENESIS,
     Checkpoint,
     CheckpointError,
     checkpoint_signature,
     ledger_checkpoint_write,
+)
+from benefits.payments.services import (
+    batch_approve,
+    disbursement_reverse,
+    entry_hash,
+    ledger_verify,
+    results_import,
 )
 from benefits.tasks import ledger_checkpoint_task
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from benefits.loans.services import loan_interest_record, loan_record
 from benefits.models import Disbursement, DisbursementBatch, Entitlement, Loan, Program
-from benefits.services.disbursements import disbursements_generate
-from benefits.services.loans import loan_interest_record, loan_record
+from benefits.payments.services import disbursements_generate
 from core.errors import Conflict, PermissionDenied
 
 from .workflow import JINAN, as_loan_grant, loan_benchmark, record_loan

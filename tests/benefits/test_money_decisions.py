@@ -21,9 +21,9 @@ from benefits.models import (
     PaymentException,
     Program,
 )
+from benefits.payments.services import batch_approve, disbursements_generate, exception_resolve
 from benefits.services import application_approve, application_create, application_recommend, application_submit
 from benefits.services.applications import grant_exposure, requested_start_bounds
-from benefits.services.disbursements import batch_approve, disbursements_generate, exception_resolve
 from core.errors import Conflict, PermissionDenied
 from tests.benefits.workflow import TODAY
 from tests.factories import UserFactory, make_person

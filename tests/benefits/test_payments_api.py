@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from benefits.models import BankResultFile, Disbursement, DisbursementBatch, LedgerEntry, PaymentException
-from benefits.services.disbursements import disbursements_generate, results_import
+from benefits.payments.services import disbursements_generate, results_import
 from casework.models import Person, PersonalDataAccess
 from casework.services import organization_create
 

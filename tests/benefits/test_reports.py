@@ -31,8 +31,8 @@ from benefits.models import (
     Program,
     ReportFigure,
 )
-from benefits.selectors_reports import REPORTS
-from benefits.services.reports import report_summaries_refresh
+from benefits.reports.selectors import REPORTS
+from benefits.reports.services import report_summaries_refresh
 from casework.models import (
     Assistance,
     Contact,

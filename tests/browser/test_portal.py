@@ -19,8 +19,8 @@ from django.db import connection
 
 from accounts.models import Notification, User
 from benefits.models import Application, Disbursement, DisbursementBatch, Program
+from benefits.payments.services import disbursements_generate
 from benefits.services import application_create
-from benefits.services.disbursements import disbursements_generate
 from casework import services
 from casework.models import Person, Register
 from tests.benefits.conftest import result_file

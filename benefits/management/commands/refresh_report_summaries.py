@@ -5,7 +5,7 @@ python manage.py refresh_report_summaries
 
 from django.core.management.base import BaseCommand
 
-from benefits.services.reports import report_summaries_refresh
+from benefits.reports.services import report_summaries_refresh
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from benefits.services.disbursements import ledger_verify
-from benefits.services.ledger_checkpoints import checkpoints_read
+from benefits.payments.ledger import checkpoints_read
+from benefits.payments.services import ledger_verify
 
 
 class Command(BaseCommand):

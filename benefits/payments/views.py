@@ -1,7 +1,7 @@
 """Console pages of the money side, for finance (and, read-only, supervisors, auditors and administrators): the
 area's payment batches, one batch with its totals, its bank file and result files, and its lines; the result
 lines the import could not match; one payment line with its history and ledger entries. Every button posts to a
-service of ``benefits.services.disbursements``; its refusal shows on the form."""
+service of ``benefits.payments.services``; its refusal shows on the form."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -20,10 +20,10 @@ from core.dates import parse_month
 from core.errors import Conflict, DomainError, require
 from core.spreadsheets import XLSX_CONTENT_TYPE
 
-from . import selectors_payments as selectors
-from .forms_payments import BatchApproveForm, ExceptionResolveForm, LineActionForm, ResultFileForm
-from .models import Disbursement, DisbursementBatch, LedgerEntry
-from .services import disbursements as payments
+from ..models import Disbursement, DisbursementBatch, LedgerEntry
+from . import selectors
+from . import services as payments
+from .forms import BatchApproveForm, ExceptionResolveForm, LineActionForm, ResultFileForm
 
 BATCHES_PER_PAGE = 50
 LINES_PER_PAGE = 100

@@ -43,7 +43,7 @@ from ..models import (
     LedgerHead,
     PaymentException,
 )
-from .ledger_checkpoints import ledger_checkpoint_on_commit, ledger_checkpoints_check
+from .ledger import ledger_checkpoint_on_commit, ledger_checkpoints_check
 
 Line, Batch = Disbursement.Status, DisbursementBatch.Status
 

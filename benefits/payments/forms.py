@@ -1,4 +1,4 @@
-"""Console forms of the payment pages. They only collect and type-check; ``benefits.services.disbursements``
+"""Console forms of the payment pages. They only collect and type-check; ``benefits.payments.services``
 validates what matters and its errors come back onto these forms (``casework.forms.run_service``)."""
 
 from django import forms

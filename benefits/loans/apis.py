@@ -8,9 +8,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors
-from .models import Loan, LoanInterestStatement
-from .services import loans
+from .. import selectors
+from ..models import Loan, LoanInterestStatement
+from . import services as loans
 
 
 class _ReasonSerializer(serializers.Serializer):

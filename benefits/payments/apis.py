@@ -1,7 +1,7 @@
 """REST endpoints of the money side: payment batches (list, detail with live totals, lines, approve, export, the
 stored bank file, the bank's result file), one payment line and its corrections (reissue, cancel, reverse), a
 person's or an organization's payment history, the exceptions a result file left, and the applicant's own payments.
-Every write goes through benefits.services.disbursements, every read through benefits.selectors_payments; an
+Every write goes through benefits.payments.services, every read through benefits.payments.selectors; an
 account number leaves the server masked (the full one only inside the bank file, whose download is logged)."""
 
 from decimal import Decimal
@@ -26,10 +26,10 @@ from casework.selectors import history_changes, organization_get_for_user, perso
 from core.api_base import ActionApi, FilteredListApi, action_parameter
 from core.errors import PermissionDenied, require
 
-from . import selectors_payments as selectors
-from .apis_applications import _UserRef, party_data
-from .models import BankResultFile, Disbursement, DisbursementBatch, LedgerEntry, PaymentException
-from .services import disbursements as payments
+from ..apis_applications import _UserRef, party_data
+from ..models import BankResultFile, Disbursement, DisbursementBatch, LedgerEntry, PaymentException
+from . import selectors
+from . import services as payments
 
 
 def _check_batch_reader(user) -> None:

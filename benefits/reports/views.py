@@ -1,6 +1,6 @@
 """Console pages of the supervisors' reports: the dashboard (every report), one report, the list behind a number,
 and their Excel files (a report, a list with masked ID numbers, the monthly statistics workbook of a unit).
-Thin: the context and the figures come from ``selectors_reports``, the files from ``exports``."""
+Thin: the context and the figures come from ``reports.selectors``, the files from ``exports``."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +22,7 @@ from core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import exports
 from .charts import bar_chart
-from .selectors_reports import (
+from .selectors import (
     REPORTS,
     drill_down,
     list_columns,

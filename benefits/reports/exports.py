@@ -14,7 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from casework.services import personal_data_access_record
 from core.spreadsheets import BOLD, DATE_FORMAT, HEADING_FILL, safe_cell, saved_workbook
 
-from .selectors_reports import Report, ReportContext
+from .selectors import Report, ReportContext
 
 MONEY_FORMAT = "#,##0.00"
 EXPORT_LANGUAGE = "zh-hans"

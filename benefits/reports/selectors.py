@@ -51,7 +51,7 @@ from casework.selectors import CONTACT_DUE_DAYS
 from casework.workdays import add_working_days
 from core.dates import month_bounds, parse_month
 
-from .models import (
+from ..models import (
     Application,
     Disbursement,
     DisbursementBatch,
@@ -62,7 +62,7 @@ from .models import (
     ReportFigure,
     ReportRefresh,
 )
-from .selectors import processing_limits
+from ..selectors import processing_limits
 
 REPORTS = {
     "registers": gettext_lazy("People on the registers"),
