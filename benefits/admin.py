@@ -9,8 +9,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.errors import DomainError
 
+from .applications.services import application_approve
 from .models import Application, Entitlement
-from .services import application_approve
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):

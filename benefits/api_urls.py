@@ -1,20 +1,23 @@
 from django.urls import path, re_path
 
-from . import apis, apis_applications, apis_portal
+from .applications import apis as apis_applications
+from .applications import apis_entitlements, apis_portal
+from .catalogue import apis as apis_catalogue
 from .loans import apis as apis_loans
 from .payments import apis as apis_payments
+from .screening import apis as apis_screening
 
 urlpatterns = [
-    path("screen/", apis.ScreenApi.as_view(), name="screen"),
-    path("screen/schema/", apis.ScreenSchemaApi.as_view(), name="screen-schema"),
-    path("persons/<int:pk>/eligibility/", apis.PersonEligibilityApi.as_view(), name="person-eligibility"),
-    path("programs/", apis.ProgramListApi.as_view(), name="program-list"),
-    path("programs/<slug:code>/", apis.ProgramDetailApi.as_view(), name="program-detail"),
-    path("parameters/", apis.ParameterListApi.as_view(), name="parameter-list"),
+    path("screen/", apis_screening.ScreenApi.as_view(), name="screen"),
+    path("screen/schema/", apis_screening.ScreenSchemaApi.as_view(), name="screen-schema"),
+    path("persons/<int:pk>/eligibility/", apis_screening.PersonEligibilityApi.as_view(), name="person-eligibility"),
+    path("programs/", apis_catalogue.ProgramListApi.as_view(), name="program-list"),
+    path("programs/<slug:code>/", apis_catalogue.ProgramDetailApi.as_view(), name="program-detail"),
+    path("parameters/", apis_catalogue.ParameterListApi.as_view(), name="parameter-list"),
     # a parameter code is letters, digits, "_", "." and "-" (any other character, NUL say, is no code: 404)
     re_path(
         r"^parameters/(?P<code>[\w.-]+)/values/$",
-        apis.ParameterValueCreateApi.as_view(),
+        apis_catalogue.ParameterValueCreateApi.as_view(),
         name="parameter-value-create",
     ),
     path("me/applications/", apis_portal.MyApplicationListApi.as_view(), name="my-application-list"),
@@ -34,8 +37,8 @@ urlpatterns = [
     path("me/entitlements/", apis_portal.MyEntitlementListApi.as_view(), name="my-entitlement-list"),
     path("me/payments/", apis_payments.MyPaymentListApi.as_view(), name="my-payment-list"),
     path("applications/", apis_applications.ApplicationListApi.as_view(), name="application-list"),
-    path("entitlements/", apis_applications.EntitlementListApi.as_view(), name="entitlement-list"),
-    path("entitlements/<int:pk>/", apis_applications.EntitlementDetailApi.as_view(), name="entitlement-detail"),
+    path("entitlements/", apis_entitlements.EntitlementListApi.as_view(), name="entitlement-list"),
+    path("entitlements/<int:pk>/", apis_entitlements.EntitlementDetailApi.as_view(), name="entitlement-detail"),
     path("entitlements/<int:pk>/loan/", apis_loans.LoanApi.as_view(), name="entitlement-loan"),
     path(
         "entitlements/<int:pk>/loan/statements/",
@@ -44,7 +47,7 @@ urlpatterns = [
     ),
     path(
         "entitlements/<int:pk>/<str:action>/",
-        apis_applications.EntitlementTransitionApi.as_view(),
+        apis_entitlements.EntitlementTransitionApi.as_view(),
         name="entitlement-transition",
     ),
     path("applications/<int:pk>/", apis_applications.ApplicationDetailApi.as_view(), name="application-detail"),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_catalogue(sender, **kwargs):
-    from .services import parameter_sync, program_sync
+    from .catalogue.services import parameter_sync, program_sync
 
     program_sync()
     parameter_sync()

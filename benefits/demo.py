@@ -17,16 +17,11 @@ from accounts.models import ServiceUnit, User
 from casework.models import Person
 from core.errors import DomainError
 
+from .applications.services import application_approve, application_create, application_recommend, application_submit
+from .catalogue.services import demo_parameters_load
 from .models import Application, Entitlement, Program
 from .payments.services import disbursements_generate
 from .reports.services import report_summaries_refresh
-from .services import (
-    application_approve,
-    application_create,
-    application_recommend,
-    application_submit,
-    demo_parameters_load,
-)
 
 GRANTS_PER_CITY = 3
 DEMO_OVERRIDE = "演示数据：条件未逐项核实（demo data: conditions not checked one by one）"

@@ -10,7 +10,7 @@ from accounts.validators import check_date
 
 from .payments.selectors import can_read_batches, ledger_net, payment_history
 from .rules.facts import FactsError
-from .screening import screen_person
+from .screening.screen import screen_person
 
 
 def person_eligibility(request, person) -> dict:

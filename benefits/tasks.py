@@ -6,22 +6,22 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from .payments.ledger import ledger_checkpoint_write
-from .payments.services import batches_waiting_remind, disbursements_generate, month_to_generate
-from .proactive import CHUNK_SIZE, screen_chunk, screening_start
-from .services.entitlements import (
+from .applications.entitlements import (
     entitlements_expire,
     entitlements_suspend_deceased,
     entitlements_suspend_off_register,
     reminders_send,
 )
+from .payments.ledger import ledger_checkpoint_write
+from .payments.services import batches_waiting_remind, disbursements_generate, month_to_generate
+from .screening.proactive import CHUNK_SIZE, screen_chunk, screening_start
 
 
 @shared_task(
     name="benefits.tasks.proactive_screen", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
 )
 def proactive_screen_task(today: str | None = None, chunk_size: int = CHUNK_SIZE) -> dict:
-    """主动服务: open tonight's run and hand its chunks of people to the workers (see benefits.proactive)."""
+    """主动服务: open tonight's run and hand its chunks of people to the workers (see benefits.screening.proactive)."""
     run, bounds = screening_start(today=datetime.date.fromisoformat(today) if today else None, chunk_size=chunk_size)
     for number, (first, last) in enumerate(bounds):
         proactive_screen_chunk_task.delay(run.pk, number, first, last)

@@ -1,19 +1,22 @@
 from django.urls import path
 
-from . import views, views_applications, views_entitlements
+from .applications import views as views_applications
+from .applications import views_entitlements
+from .catalogue import views as views_catalogue
 from .payments import views as views_payments
 from .reports import views as views_reports
+from .screening import views as views_screening
 
 app_name = "benefits"
 
 urlpatterns = [
-    path("programs/", views.ProgramListView.as_view(), name="program-list"),
-    path("programs/<slug:code>/", views.ProgramDetailView.as_view(), name="program-detail"),
-    path("parameters/", views.ParameterListView.as_view(), name="parameter-list"),
-    path("parameters/<str:code>/", views.ParameterDetailView.as_view(), name="parameter-detail"),
-    path("what-if/", views.WhatIfView.as_view(), name="what-if"),
-    path("leads/", views.LeadListView.as_view(), name="lead-list"),
-    path("leads/<int:pk>/dismiss/", views.LeadDismissView.as_view(), name="lead-dismiss"),
+    path("programs/", views_catalogue.ProgramListView.as_view(), name="program-list"),
+    path("programs/<slug:code>/", views_catalogue.ProgramDetailView.as_view(), name="program-detail"),
+    path("parameters/", views_catalogue.ParameterListView.as_view(), name="parameter-list"),
+    path("parameters/<str:code>/", views_catalogue.ParameterDetailView.as_view(), name="parameter-detail"),
+    path("what-if/", views_screening.WhatIfView.as_view(), name="what-if"),
+    path("leads/", views_screening.LeadListView.as_view(), name="lead-list"),
+    path("leads/<int:pk>/dismiss/", views_screening.LeadDismissView.as_view(), name="lead-dismiss"),
     path("applications/", views_applications.ApplicationListView.as_view(), name="application-list"),
     path("entitlements/", views_entitlements.EntitlementListView.as_view(), name="entitlement-list"),
     path("entitlements/<int:pk>/", views_entitlements.EntitlementDetailView.as_view(), name="entitlement-detail"),

@@ -156,6 +156,32 @@ class ReferralForm(forms.Form):
     referred_on = forms.DateField(label=_("referred on"), widget=DateInput(), initial=timezone.localdate)
 
 
+class MoveForm(forms.Form):
+    """A move to another community of the caseworker's area (the registers the person is on move along)."""
+
+    residence_unit = forms.ModelChoiceField(label=_("new community"), queryset=ServiceUnit.objects.none())
+    resident_since = forms.DateField(label=_("resident there since"), widget=DateInput(), validators=[PAST])
+
+    def __init__(self, *args, user, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["residence_unit"].queryset = (
+            ServiceUnit.objects.visible_to(user)
+            .filter(level=ServiceUnit.Level.COMMUNITY, is_active=True)
+            .exclude(pk=person.residence_unit_id)
+            .order_by("path")
+        )
+
+
+class ReferralOutcomeForm(forms.Form):
+    """What came of a referral (a job, a training place, an incubator, a public-welfare post)."""
+
+    referral = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label=_("outcome"), choices=[c for c in Referral.Outcome.choices if c[0] != Referral.Outcome.PENDING]
+    )
+    outcome_on = forms.DateField(label=_("outcome on"), widget=DateInput(), validators=[PAST])
+
+
 class HouseholdForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("community"), queryset=ServiceUnit.objects.none())
     address = forms.CharField(label=_("address"), max_length=255, required=False)

@@ -128,8 +128,10 @@ def person_update(*, actor, person: Person, **changes) -> Person:
 
 
 @transaction.atomic
+@transaction.atomic
 def person_move(*, actor, person: Person, residence_unit: ServiceUnit, resident_since: datetime.date) -> Person:
-    """Record a move to another community (both ends must be in the actor's area)."""
+    """Record a move to another community (both ends must be in the actor's area); the registers the person is on
+    move with them, so the new community's caseworkers see them at once."""
     _check_edit(actor, person.residence_unit)
     _check_edit(actor, residence_unit)
     _check_community(residence_unit, "residence_unit")
@@ -511,7 +513,10 @@ def referral_create(
 
 @transaction.atomic
 def referral_outcome(*, actor, referral: Referral, outcome: str, outcome_on: datetime.date) -> Referral:
+    """What came of a referral, and when (not before the referral itself)."""
     _check_edit(actor, referral.person.residence_unit)
+    if outcome_on < referral.referred_on:
+        raise ValidationError({"outcome_on": _("The outcome cannot come before the referral.")})
     referral.outcome, referral.outcome_on = outcome, outcome_on
     referral.full_clean()
     referral.save(update_fields=["outcome", "outcome_on"])

@@ -175,6 +175,8 @@ class PersonDetailView(ConsolePage):
             entry_form=forms.EntryForm(registers=registers),
             exit_form=forms.ExitForm(),
             referral_form=forms.ReferralForm(),
+            referral_outcome_form=forms.ReferralOutcomeForm(),
+            move_form=forms.MoveForm(user=user, person=person),
             unmask_form=forms.UnmaskForm(),
             assistance_form=forms.AssistanceForm(caseworkers=_caseworkers_for(person)),
         )
@@ -227,6 +229,17 @@ class PersonActionView(ConsoleView):
                     actor=request.user,
                     conflict=conflict,
                     keep_received=request.POST.get("keep") == "received",
+                )
+        elif action == "move":
+            form, tab = forms.MoveForm(request.POST, user=request.user, person=person), "profile"
+            if form.is_valid():
+                forms.run_service(form, services.person_move, actor=request.user, person=person, **form.cleaned_data)
+        elif action == "referral-outcome":
+            form, tab = forms.ReferralOutcomeForm(request.POST), "contacts"
+            if form.is_valid():
+                referral = get_object_or_404(person.referrals, pk=form.cleaned_data.pop("referral"))
+                forms.run_service(
+                    form, services.referral_outcome, actor=request.user, referral=referral, **form.cleaned_data
                 )
         elif action == "assistance":
             form, tab = forms.AssistanceForm(request.POST, caseworkers=_caseworkers_for(person)), "contacts"

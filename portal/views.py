@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 
-from benefits.forms import CITIES
+from benefits.catalogue.forms import CITIES
 from casework.models import Education, HukouType, Register, Sex
 
 

@@ -13,6 +13,13 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Membership, Role, User
+from benefits.applications.services import (
+    application_approve,
+    application_create,
+    application_recommend,
+    application_submit,
+    evidence_add,
+)
 from benefits.loans.services import loan_interest_record
 from benefits.models import (
     Application,
@@ -25,8 +32,6 @@ from benefits.models import (
     Program,
 )
 from benefits.payments.services import batch_approve, batch_export, disbursements_generate, results_import
-from benefits.services import application_approve, application_create, application_recommend, application_submit
-from benefits.services.applications import evidence_add
 from casework import services as casework
 from casework.models import Contact, Household, Organization, OrganizationClaim, Person, RegistryEntry
 from casework.services_claims import organization_claim_request

@@ -23,8 +23,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
+from benefits.applications.services import application_create
 from benefits.models import Application, Evidence, ParameterValue, Program
-from benefits.services import application_create
 from casework import imports
 from casework import services as casework
 from casework.models import (

@@ -1,5 +1,5 @@
 """Proactive screening (主动服务) of N generated persons on a register (default 1,000,000): seconds and peak
-memory of ``benefits.proactive.proactive_screen`` (target ≤ 5 minutes and ≤ 1 GB on this machine).
+memory of ``benefits.screening.proactive.proactive_screen`` (target ≤ 5 minutes and ≤ 1 GB on this machine).
 
 Generation (PostgreSQL only) reuses the search benchmark's set-based INSERT … SELECT into a dedicated city that
 carries 大连's programs (city code ``dalian``, 1,000 communities), then gives every person a graduation date and
@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from benefits.models import Lead, ScreeningRun
-from benefits.proactive import proactive_screen, screening_counts, screening_start
+from benefits.screening.proactive import proactive_screen, screening_counts, screening_start
 from benefits.tasks import proactive_screen_chunk_task
 from casework.bench.search import CHUNK, insert_params, insert_sql, unit_tree
 from casework.models import Person, Register

@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors
+from ..applications import selectors
 from ..models import Loan, LoanInterestStatement
 from . import services as loans
 

@@ -14,9 +14,9 @@ from accounts.models import Role
 from accounts.permissions import has_any_role, has_role
 from core.errors import Conflict, require
 
+from ..catalogue.selectors import params_for_city
 from ..models import Disbursement, Entitlement, Loan, LoanInterestStatement, Parameter
 from ..rules.interest import LOAN_PROGRAMS, Schedule, TermsMissing, schedule, statement_subsidy
-from ..selectors import params_for_city
 
 
 def can_record_loan(user, entitlement: Entitlement) -> tuple[bool, str]:

@@ -24,7 +24,7 @@ class ApplicationQuerySet(ScopedQuerySet):
 
 class Application(PartyRecord):
     """A request for one program by one party (a person or an organization), taken by a caseworker or by the
-    applicant. Its ``state`` changes only through the services of ``benefits.services.applications``, each a
+    applicant. Its ``state`` changes only through the services of ``benefits.applications.services``, each a
     transition of the workflow: draft → submitted → recommended → approved | rejected; returned → submitted;
     withdrawn. ``facts`` holds what the caseworker verified from the evidence and the records do not carry (the
     business, the lease, the training, the organization's hires …), in the facts format of docs/facts.md."""

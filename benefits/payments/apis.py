@@ -26,7 +26,7 @@ from casework.selectors import history_changes, organization_get_for_user, perso
 from core.api_base import ActionApi, FilteredListApi, action_parameter
 from core.errors import PermissionDenied, require
 
-from ..apis_applications import _UserRef, party_data
+from ..applications.apis import UserRefSerializer, party_data
 from ..models import BankResultFile, Disbursement, DisbursementBatch, LedgerEntry, PaymentException
 from . import selectors
 from . import services as payments
@@ -61,7 +61,7 @@ class _Payee(serializers.Serializer):
 
 
 class BankResultFileSerializer(serializers.ModelSerializer):
-    imported_by = _UserRef()
+    imported_by = UserRefSerializer()
 
     class Meta:
         model = BankResultFile
@@ -80,9 +80,9 @@ class PaymentBatchSerializer(serializers.ModelSerializer):
     lines_count = serializers.IntegerField()
     lines_sum_cny = serializers.SerializerMethodField()
     totals_match = serializers.SerializerMethodField()
-    generated_by = _UserRef(source="run.run_by", allow_null=True)
-    approved_by = _UserRef(allow_null=True)
-    exported_by = _UserRef(allow_null=True)
+    generated_by = UserRefSerializer(source="run.run_by", allow_null=True)
+    approved_by = UserRefSerializer(allow_null=True)
+    exported_by = UserRefSerializer(allow_null=True)
     result_files = serializers.SerializerMethodField(help_text="filled on the detail only")
 
     class Meta:
@@ -481,7 +481,7 @@ class PaymentExceptionSerializer(serializers.ModelSerializer):
     content = serializers.SerializerMethodField(
         help_text="the row as received (its known columns), or the periods held"
     )
-    resolved_by = _UserRef(allow_null=True)
+    resolved_by = UserRefSerializer(allow_null=True)
 
     class Meta:
         model = PaymentException

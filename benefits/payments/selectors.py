@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, ServiceUnit
 from accounts.permissions import has_any_role
 
+from ..applications.selectors import own_records
 from ..models import (
     BankResultFile,
     Disbursement,
@@ -20,7 +21,6 @@ from ..models import (
     LedgerEntry,
     PaymentException,
 )
-from ..selectors import own_records
 
 # Who reads payment batches, result files and exceptions (a caseworker sees a person's payments on the person's
 # page, not the bank's batches).

@@ -51,6 +51,7 @@ from casework.selectors import CONTACT_DUE_DAYS
 from casework.workdays import add_working_days
 from core.dates import month_bounds, parse_month
 
+from ..applications.selectors import processing_limits
 from ..models import (
     Application,
     Disbursement,
@@ -62,7 +63,6 @@ from ..models import (
     ReportFigure,
     ReportRefresh,
 )
-from ..selectors import processing_limits
 
 REPORTS = {
     "registers": gettext_lazy("People on the registers"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Notification
 from accounts.services import notification_deliver, notify_by_sms
-from benefits.services import application_approve
+from benefits.applications.services import application_approve
 from tests.benefits.workflow import recommended
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from accounts.models import Membership, Role
-from benefits.models import Application, Entitlement, Lead, Program
-from benefits.proactive import proactive_screen
-from benefits.services import (
+from benefits.applications.services import (
     application_approve,
     application_create,
     application_recommend,
@@ -20,8 +18,10 @@ from benefits.services import (
     application_return,
     application_submit,
     application_withdraw,
+    entitlement_end,
 )
-from benefits.services.applications import entitlement_end
+from benefits.models import Application, Entitlement, Lead, Program
+from benefits.screening.proactive import proactive_screen
 from casework import services
 from core.errors import Conflict, PermissionDenied
 from tests.benefits.workflow import JOB_SEEKING, TODAY, monthly_grant, recommended
@@ -237,7 +237,7 @@ def test_the_admin_bulk_approval_checks_four_eyes_for_each_item(world, graduate,
 
 
 def test_expiry_is_exact_on_the_boundary_day_and_catches_up(world, graduate):
-    from benefits.services import entitlements_expire
+    from benefits.applications.entitlements import entitlements_expire
 
     grant = monthly_grant(world, graduate, end=D(2026, 12, 31))
     assert entitlements_expire(today=D(2026, 12, 31)) == 0  # active on its last day
@@ -262,7 +262,7 @@ def test_the_expiry_task_is_registered_and_scheduled():
 
 
 def test_an_entitlement_expires_the_day_after_its_last_day(world, graduate):
-    from benefits.services import entitlements_expire
+    from benefits.applications.entitlements import entitlements_expire
 
     grant = monthly_grant(world, graduate, end=D(2027, 2, 28))
     assert entitlements_expire(today=D(2027, 2, 28)) == 0
@@ -288,7 +288,7 @@ def test_the_command_goes_through_the_same_checks(world, graduate):
 
 def test_reminders_go_out_once_before_an_entitlement_ends_and_past_a_time_limit(world, graduate):
     from accounts.models import Notification
-    from benefits.services.entitlements import reminders_send
+    from benefits.applications.entitlements import reminders_send
 
     grant = monthly_grant(world, graduate, end=D(2027, 1, 20))
     waiting = recommended(world, graduate, "dalian_graduate_flexible_si_subsidy")
@@ -312,7 +312,7 @@ def test_reminders_go_out_once_before_an_entitlement_ends_and_past_a_time_limit(
 def test_daqing_decides_within_two_working_days_holidays_excluded():
     from types import SimpleNamespace
 
-    from benefits.selectors import application_deadline, processing_limits
+    from benefits.applications.selectors import application_deadline, processing_limits
 
     limits = processing_limits(on=D(2026, 9, 30))
     assert limits["daqing"] == 2 and "dalian" not in limits
@@ -410,7 +410,7 @@ def test_two_approvals_at_the_same_moment_cannot_pass_an_enterprises_yearly_cap(
 
 
 def test_a_persons_entitlements_are_suspended_when_they_die(world, graduate):
-    from benefits.services.entitlements import entitlements_suspend_deceased
+    from benefits.applications.entitlements import entitlements_suspend_deceased
 
     grant = monthly_grant(world, graduate, end=D(2027, 12, 31))
     entry = graduate.registry_entries.get()

@@ -68,7 +68,7 @@ def test_other_areas_get_404(world, graduate, console_as, settings, tmp_path):
 
 
 def test_a_decided_application_has_a_printable_notice_in_chinese(world, graduate, console_as):
-    from benefits.services import application_approve
+    from benefits.applications.services import application_approve
 
     application = recommended(world, graduate)
     notice_url = reverse("benefits:application-notice", args=[application.pk])

@@ -292,7 +292,7 @@ def test_finance_is_told_once_of_a_batch_waiting_for_approval_and_then_for_its_b
 
 @pytest.mark.parametrize("back_pay", [False, True])
 def test_the_months_a_grant_was_suspended_are_not_paid_unless_the_supervisor_grants_back_pay(grant, world, back_pay):
-    from benefits.services.entitlements import entitlement_resume, entitlement_suspend
+    from benefits.applications.entitlements import entitlement_resume, entitlement_suspend
 
     Entitlement.objects.filter(pk=grant.pk).update(max_periods=6, end=None)
     disbursements_generate(month=D(2026, 11, 1))

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from benefits.catalogue.services import parameter_sync, parameter_value_add, program_sync
 from benefits.models import MONEY_PATTERNS, Parameter, ParameterValue, Program
-from benefits.screening import screen_document
-from benefits.services import parameter_sync, parameter_value_add, program_sync
+from benefits.screening.screen import screen_document
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -139,8 +139,8 @@ def test_a_new_parameter_value_applies_from_its_date_and_not_before(world):
 
 def test_a_value_the_text_ends_is_not_set_after_its_end(world, console_as):
     """朝阳（三）: the reduced unemployment-insurance rates hold from 2017-01-01 to 2018-04-30 (``valid_to``)."""
+    from benefits.catalogue.selectors import params_for_city
     from benefits.rules import offline
-    from benefits.selectors import params_for_city
 
     code = "chaoyang.si_unemployment_employer_rate"
     for params in (params_for_city(city="chaoyang"), offline.params("chaoyang")):

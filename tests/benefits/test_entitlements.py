@@ -6,13 +6,13 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from benefits.models import Entitlement
-from benefits.services.entitlements import (
+from benefits.applications.entitlements import (
     entitlement_resume,
     entitlement_suspend,
     entitlement_terminate,
     entitlements_suspend_off_register,
 )
+from benefits.models import Entitlement
 from benefits.tasks import entitlements_expire_task
 from casework import services
 from casework.models import Register
@@ -61,7 +61,7 @@ def test_a_person_on_the_register_keeps_the_grant_and_the_nightly_task_runs_ever
 def test_the_rule_of_a_grant_names_the_registers_it_rests_on(world, graduate, hard_to_employ):
     """End to end: the approval stores the rule's ``holds_while_on`` (大连's public-welfare-post subsidy; the post
     itself is not in the records, so the supervisor overrides)."""
-    from benefits.services import application_approve
+    from benefits.applications.services import application_approve
 
     from .workflow import recommended
 

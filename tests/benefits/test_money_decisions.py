@@ -11,6 +11,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import Membership, Notification, Role
+from benefits.applications.services import (
+    application_approve,
+    application_create,
+    application_recommend,
+    application_submit,
+    grant_exposure,
+    requested_start_bounds,
+)
 from benefits.models import (
     Application,
     Disbursement,
@@ -22,8 +30,6 @@ from benefits.models import (
     Program,
 )
 from benefits.payments.services import batch_approve, disbursements_generate, exception_resolve
-from benefits.services import application_approve, application_create, application_recommend, application_submit
-from benefits.services.applications import grant_exposure, requested_start_bounds
 from core.errors import Conflict, PermissionDenied
 from tests.benefits.workflow import TODAY
 from tests.factories import UserFactory, make_person
@@ -145,7 +151,7 @@ def test_another_override_reason_starts_the_two_steps_again(world, graduate, hui
 
 
 def test_returning_the_case_clears_the_first_approval(world, graduate, hui):
-    from benefits.services import application_return
+    from benefits.applications.services import application_return
 
     application = approve(world.bob, application_for(world, graduate, CAPPED), "30000.00")
     application_return(actor=world.alice, application=application, note="补充缴费凭证")

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Notification
+from benefits.applications.services import application_approve, application_recommend
 from benefits.models import Application, Entitlement
-from benefits.services import application_approve, application_recommend
 from casework.models import Person
 
 from .workflow import JOB_SEEKING, TODAY

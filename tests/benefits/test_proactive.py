@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from benefits.models import Lead, Program, ScreeningRun
-from benefits.proactive import _run_context, proactive_screen, screen_chunk, screening_start
+from benefits.screening.proactive import _run_context, proactive_screen, screen_chunk, screening_start
 from casework import services
 from casework.models import Register
 

@@ -3,9 +3,14 @@
 import datetime
 from decimal import Decimal
 
+from benefits.applications.services import (
+    application_approve,
+    application_create,
+    application_recommend,
+    application_submit,
+)
 from benefits.loans.services import loan_record
 from benefits.models import Entitlement, Parameter, ParameterValue, Program
-from benefits.services import application_approve, application_create, application_recommend, application_submit
 
 D = datetime.date
 TODAY = datetime.date(2026, 11, 21)

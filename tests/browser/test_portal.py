@@ -18,9 +18,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import Notification, User
+from benefits.applications.services import application_create
 from benefits.models import Application, Disbursement, DisbursementBatch, Program
 from benefits.payments.services import disbursements_generate
-from benefits.services import application_create
 from casework import services
 from casework.models import Person, Register
 from tests.benefits.conftest import result_file

@@ -312,3 +312,49 @@ def test_a_name_conflict_is_settled_on_the_person_page(world, people, console_as
     conflict.refresh_from_db()
     assert zhang.name == "张叁" and conflict.resolved_by == world.alice
     assert zhang.history.first().name == "张叁" and zhang.history.first().history_user == world.alice
+
+
+def test_a_person_moves_to_another_community_with_the_registers_they_are_on(world, records, console_as):
+    person, entry = records["person"], records["entry"]
+    client = console_as(world.bob)  # 中山区's supervisor: both communities are in his area
+    page = client.get(reverse("casework:person-detail", args=[person.pk])).content.decode()
+    assert "迁入其他社区" in page and world.tianjinjie.name in page
+    move = reverse("casework:person-action", args=[person.pk, "move"])
+    client.post(move, {"residence_unit": world.tianjinjie.pk, "resident_since": "2026-11-01"})
+    person.refresh_from_db()
+    entry.refresh_from_db()
+    assert (person.residence_unit, person.resident_since, entry.unit) == (
+        world.tianjinjie,
+        D(2026, 11, 1),
+        world.tianjinjie,
+    )
+    assert person.history.filter(residence_unit=world.youhao).exists()  # the move is in the history
+    # alice keeps 友好社区 only: the moved person is outside her area now, and she cannot move anyone out of it
+    assert console_as(world.alice).get(reverse("casework:person-detail", args=[person.pk])).status_code == 404
+
+
+def test_a_move_to_a_community_outside_the_area_is_refused(world, records, console_as):
+    person = records["person"]
+    console_as(world.alice).post(
+        reverse("casework:person-action", args=[person.pk, "move"]),
+        {"residence_unit": world.furong.pk, "resident_since": "2026-11-01"},  # 济南: not hers
+    )
+    person.refresh_from_db()
+    assert person.residence_unit == world.youhao
+
+
+def test_a_referrals_outcome_is_recorded_once_it_is_known(world, records, console_as):
+    person = records["person"]
+    referral = services.referral_create(
+        actor=world.alice, person=person, kind="job", description="友好物流 仓管", referred_on=D(2026, 11, 2)
+    )
+    client = console_as(world.alice)
+    page = client.get(reverse("casework:person-detail", args=[person.pk]) + "?tab=contacts").content.decode()
+    assert "记录结果" in page
+    action = reverse("casework:person-action", args=[person.pk, "referral-outcome"])
+    client.post(action, {"referral": referral.pk, "outcome": "placed", "outcome_on": "2026-11-01"})  # before it
+    referral.refresh_from_db()
+    assert referral.outcome == "pending"
+    client.post(action, {"referral": referral.pk, "outcome": "placed", "outcome_on": "2026-11-20"})
+    referral.refresh_from_db()
+    assert (referral.outcome, referral.outcome_on) == ("placed", D(2026, 11, 20))

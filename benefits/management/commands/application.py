@@ -13,8 +13,8 @@ from django.http import Http404
 from accounts.audit import acting_as
 from accounts.management.base import AuditedCommand
 from accounts.models import User
-from benefits import selectors
-from benefits.services.applications import TRANSITIONS
+from benefits.applications import selectors
+from benefits.applications.services import TRANSITIONS
 from core.errors import DomainError
 
 

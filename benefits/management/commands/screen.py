@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from benefits.rules.facts import FactsError
-from benefits.screening import screen_document
+from benefits.screening.screen import screen_document
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ Re-running updates what changed and never duplicates; existing parameter values 
 import json
 
 from accounts.management.base import AuditedCommand
-from benefits.services import parameter_sync, program_sync
+from benefits.catalogue.services import parameter_sync, program_sync
 
 
 class Command(AuditedCommand):

@@ -1,10 +1,8 @@
-"""REST endpoints of the application workflow: list, create, read, and one endpoint per transition, each calling
-its service (benefits.services.applications); the grants an approval makes, with the supervisor's suspend / resume /
-terminate (benefits.services.entitlements). A client never writes ``state``, ``status``, amounts, deciders, the
-party's unit or the decision: the input serializers have no such fields."""
+"""The applications API: intake by staff, each workflow transition through its service, and the documents.
+A client never writes ``state``, amounts, deciders or the party."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,26 +14,29 @@ from accounts.validators import MULTILINE
 from casework.selectors import organization_get_for_user, person_get_for_user
 from core.api_base import ActionApi, FilteredListApi, action_parameter
 
+from ..catalogue.selectors import program_get
+from ..models import Application, Entitlement, Evidence
 from . import selectors
+from . import services as workflow
 from .evidence import evidence_download
-from .models import Application, Entitlement, Evidence
-from .services import applications as workflow
-from .services import entitlements as grants
 
 
-class _UserRef(serializers.Serializer):
+@extend_schema_serializer(component_name="_UserRef")  # the name clients know
+class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
 
 
-class _PartySerializer(serializers.Serializer):
+@extend_schema_serializer(component_name="_Party")  # the name clients know
+class PartySerializer(serializers.Serializer):
     kind = serializers.CharField()
     id = serializers.IntegerField()
     name = serializers.CharField()
     id_masked = serializers.CharField()
 
 
-class _ChecklistItem(serializers.Serializer):
+@extend_schema_serializer(component_name="_ChecklistItem")  # the name clients know
+class ChecklistItemSerializer(serializers.Serializer):
     document = serializers.CharField()
     attached = serializers.BooleanField()
 
@@ -83,12 +84,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
     party = serializers.SerializerMethodField()
     unit = UnitRefSerializer()
     state_label = serializers.CharField(source="get_state_display")
-    created_by = _UserRef()
-    submitted_by = _UserRef(allow_null=True)
-    recommended_by = _UserRef(allow_null=True)
-    first_approved_by = _UserRef(allow_null=True)
+    created_by = UserRefSerializer()
+    submitted_by = UserRefSerializer(allow_null=True)
+    recommended_by = UserRefSerializer(allow_null=True)
+    first_approved_by = UserRefSerializer(allow_null=True)
     first_approval = _FirstApproval(allow_null=True, read_only=True)
-    decided_by = _UserRef(allow_null=True)
+    decided_by = UserRefSerializer(allow_null=True)
     entitlement = serializers.SerializerMethodField()
     checklist = serializers.SerializerMethodField()
 
@@ -121,11 +122,11 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "checklist",
         ]
 
-    @extend_schema_field(_PartySerializer)
+    @extend_schema_field(PartySerializer)
     def get_party(self, application) -> dict:
         return party_data(application)
 
-    @extend_schema_field(_ChecklistItem(many=True))
+    @extend_schema_field(ChecklistItemSerializer(many=True))
     def get_checklist(self, application) -> list[dict]:
         return checklist(application)
 
@@ -167,7 +168,7 @@ class ApplicationListApi(FilteredListApi):
         person_id, organization_id = params.pop("person", None), params.pop("organization", None)
         application = workflow.application_create(
             actor=request.user,
-            program=selectors.program_get(code=params.pop("program")),
+            program=program_get(code=params.pop("program")),
             person=person_get_for_user(user=request.user, person_id=person_id) if person_id else None,
             organization=organization_get_for_user(user=request.user, organization_id=organization_id)
             if organization_id
@@ -267,86 +268,3 @@ class EvidenceDownloadApi(APIView):
         return evidence_download(
             selectors.evidence_get_for_user(user=request.user, application_id=pk, evidence_id=evidence_id)
         )
-
-
-# --- Entitlements ----------------------------------------------------------------------------------------------
-
-
-class EntitlementDetailSerializer(EntitlementSerializer):
-    program = serializers.CharField(source="program.code")
-    program_name = serializers.CharField(source="program.name_zh")
-    party = serializers.SerializerMethodField()
-    unit = UnitRefSerializer()
-    approved_by = _UserRef()
-    holds_while_on = serializers.ListField(child=serializers.CharField())
-
-    class Meta(EntitlementSerializer.Meta):
-        fields = [
-            *EntitlementSerializer.Meta.fields,
-            "program",
-            "program_name",
-            "party",
-            "unit",
-            "application",
-            "status_reason",
-            "holds_while_on",
-            "approved_by",
-            "approved_on",
-        ]
-
-    @extend_schema_field(_PartySerializer)
-    def get_party(self, grant) -> dict:
-        return party_data(grant)
-
-
-class EntitlementListApi(FilteredListApi):
-    """The grants of the caller's area, those ending first on top. Filters: ``status``, ``program``, ``unit`` (a
-    subtree), ``ending_by`` (active grants whose last day is on or before that day)."""
-
-    serializer_class = EntitlementDetailSerializer
-
-    class FilterSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=Entitlement.Status.choices, required=False)
-        program = serializers.SlugField(required=False)
-        unit = serializers.IntegerField(required=False)
-        ending_by = serializers.DateField(required=False)
-
-    def select(self, *, unit=None, **params):
-        if unit is not None:
-            unit = unit_get_for_user(user=self.request.user, unit_id=unit)
-        return selectors.entitlement_list(user=self.request.user, unit=unit, **params)
-
-
-class EntitlementDetailApi(APIView):
-    @extend_schema(responses=EntitlementDetailSerializer)
-    def get(self, request, pk):
-        grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
-        return Response(EntitlementDetailSerializer(grant).data)
-
-
-class _ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=255, style=MULTILINE)
-    back_pay = serializers.BooleanField(
-        required=False, default=False, help_text="resume only: also pay the periods that started while suspended"
-    )
-
-
-@extend_schema_view(
-    post=extend_schema(
-        operation_id="v1_entitlements_transition",
-        parameters=[action_parameter(grants.GRANT_ACTIONS)],
-        request=_ReasonInput,
-        responses=EntitlementDetailSerializer,
-    )
-)
-class EntitlementTransitionApi(ActionApi):
-    """``POST …/entitlements/<id>/<action>/`` with action one of suspend, resume, terminate and a ``reason``: a
-    supervisor of the grant's unit changes its status through the service."""
-
-    actions, InputSerializer, target_name = grants.GRANT_ACTIONS, _ReasonInput, "entitlement"
-
-    def target(self, request, pk):
-        return selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
-
-    def answer(self, request, pk):
-        return EntitlementDetailSerializer(self.target(request, pk)).data

@@ -1,8 +1,7 @@
-"""Console pages of the policy engine: programs with their legal basis, parameters with their dated values
-(administrators add values here), and the what-if screener."""
+"""Console pages of the policy catalogue: the programs of the user's cities with their legal basis, and the
+effective-dated parameters an administrator sets."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,15 +10,10 @@ from django.utils.translation import gettext as _
 from accounts.selectors import user_city_codes
 from accounts.views import ConsoleView
 from casework.forms import run_service
-from casework.selectors import registers_for_user
-from core.errors import DomainError
 
+from ..models import Parameter
 from . import selectors, services
-from .forms import CITIES, ParameterValueForm, WhatIfForm
-from .models import Lead, Parameter
-from .panels import grouped
-from .proactive import lead_dismiss
-from .screening import screen_document
+from .forms import CITIES, ParameterValueForm
 
 
 def _user_cities(user) -> list[str]:
@@ -99,45 +93,3 @@ class ParameterDetailView(ConsoleView):
             )
             return HttpResponseRedirect(reverse("benefits:parameter-detail", args=[parameter.code]))
         return self.render_to_response(self.get_context_data(form=form))
-
-
-class WhatIfView(ConsoleView):
-    """Screen facts typed in for someone not on file (or a change being considered); nothing is stored."""
-
-    template_name = "benefits/what_if.html"
-
-    def get_context_data(self, **kwargs):
-        registers = registers_for_user(user=self.request.user)
-        form = WhatIfForm(self.request.GET or None, registers=registers)
-        result = None
-        if form.is_bound and form.is_valid():
-            result = grouped(screen_document(form.facts())["results"])
-        return super().get_context_data(form=form, panel=result, **kwargs)
-
-
-class LeadListView(ConsoleView):
-    """主动服务: people in the user's area the nightly screening finds likely eligible, who have not applied."""
-
-    template_name = "benefits/lead_list.html"
-
-    def get_context_data(self, **kwargs):
-        leads = (
-            Lead.objects.visible_to(self.request.user)
-            .open()
-            .select_related("person", "program", "unit")
-            .order_by("unit__path", "person__name", "program__code")
-        )
-        return super().get_context_data(page=Paginator(leads, 50).get_page(self.request.GET.get("page")), **kwargs)
-
-
-class LeadDismissView(ConsoleView):
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        lead = get_object_or_404(Lead.objects.visible_to(request.user).open(), pk=pk)
-        try:
-            lead_dismiss(actor=request.user, lead=lead)
-            messages.success(request, _("Dismissed."))
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        return HttpResponseRedirect(reverse("benefits:lead-list"))

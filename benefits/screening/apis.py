@@ -1,11 +1,11 @@
-"""REST endpoints of the policy engine: the screener, a person's likely programs, programs and parameters."""
+"""The screening API: a facts document (or a stored person) in, one decision per program of the city out, with
+the reasons and clauses (docs/facts.md)."""
 
 import datetime
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,12 +14,10 @@ from rest_framework.views import APIView
 
 from accounts.validators import check_date
 from casework.selectors import person_get_for_user
-from core.api_base import FilteredListApi
 
-from . import selectors, services
-from .models import Parameter, ParameterValue, Period, Program
-from .rules.facts import FactsError, schema
-from .screening import screen_document, screen_person
+from ..models import Period
+from ..rules.facts import FactsError, schema
+from .screen import screen_document, screen_person
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -128,96 +126,3 @@ class PersonEligibilityApi(APIView):
     def get(self, request, pk):
         person = person_get_for_user(user=request.user, person_id=pk)
         return Response(screen_person(person=person, as_of=_as_of(request) or datetime.date.today()))
-
-
-class ProgramSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Program
-        fields = [
-            "code",
-            "city",
-            "family",
-            "name_zh",
-            "name_en",
-            "beneficiary",
-            "payment_pattern",
-            "amount_text",
-            "max_duration_text",
-            "caps_text",
-            "who_is_eligible",
-            "evidence",
-            "once_per_lifetime",
-            "document_no",
-            "document_title",
-            "clause",
-            "quote_zh",
-            "quote_zh_more",
-            "notes",
-        ]
-
-
-class ProgramListApi(FilteredListApi):
-    """The programs of the five cities (public policy information). Filters: ``city``, ``family``, ``money``."""
-
-    permission_classes = [AllowAny]
-    serializer_class = ProgramSerializer
-
-    class FilterSerializer(serializers.Serializer):
-        city = serializers.SlugField(required=False)
-        family = serializers.SlugField(required=False)
-        money = serializers.BooleanField(required=False, default=False)
-
-    def select(self, *, money=False, **params):
-        return selectors.program_list(money_only=money, **params)
-
-
-class ProgramDetailApi(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(responses=ProgramSerializer)
-    def get(self, request, code):
-        return Response(ProgramSerializer(selectors.program_get(code=code)).data)
-
-
-class ParameterValueSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ParameterValue
-        fields = ["valid_from", "value", "is_demo", "source", "created_at"]
-
-
-class ParameterSerializer(serializers.ModelSerializer):
-    values = ParameterValueSerializer(many=True)
-
-    class Meta:
-        model = Parameter
-        fields = ["code", "city", "name_zh", "name_en", "unit", "clause", "quote", "open_code", "used_by", "values"]
-
-
-class ParameterListApi(FilteredListApi):
-    """Parameters with their dated values. Filters: ``city``, ``open`` (only the ones the documents leave open)."""
-
-    serializer_class = ParameterSerializer
-
-    class FilterSerializer(serializers.Serializer):
-        city = serializers.SlugField(required=False)
-        open = serializers.BooleanField(required=False, default=False)
-
-    def select(self, *, open=False, **params):
-        return selectors.parameter_list(open_only=open, **params)
-
-
-class ParameterValueCreateApi(APIView):
-    """Give a parameter a new value from a date (administrators). Existing values never change."""
-
-    class ParameterValueInput(serializers.Serializer):
-        valid_from = serializers.DateField()
-        value = serializers.DecimalField(max_digits=20, decimal_places=6, min_value=0)
-        source = serializers.CharField(max_length=255, required=False, allow_blank=True)
-
-    @extend_schema(request=ParameterValueInput, responses={201: ParameterValueSerializer})
-    def post(self, request, code):
-        parameter = get_object_or_404(Parameter, code=code)
-        data = self.ParameterValueInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        value = services.parameter_value_add(actor=request.user, parameter=parameter, **data.validated_data)
-        return Response(ParameterValueSerializer(value).data, status=status.HTTP_201_CREATED)

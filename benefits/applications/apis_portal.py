@@ -16,20 +16,22 @@ from casework.selectors import applicant_party
 from core.api_base import ActionApi, action_parameter
 from core.errors import PermissionDenied
 
+from ..catalogue.selectors import program_get
+from ..models import PUBLIC_CODE, Application
+from ..screening.apis import ScreenOutputSerializer
+from ..screening.facts import my_facts
+from ..screening.screen import screen_document
 from . import selectors
-from .apis import ScreenOutputSerializer
-from .apis_applications import (
+from . import services as workflow
+from .apis import (
     EVIDENCE_FILE,
+    ChecklistItemSerializer,
     EntitlementSerializer,
     EvidenceListApi,
     EvidenceSerializer,
-    _ChecklistItem,
     checklist,
 )
 from .evidence import evidence_download
-from .models import PUBLIC_CODE, Application
-from .screening import screen_document
-from .services import applications as workflow
 
 
 class _TimelineStep(serializers.Serializer):
@@ -84,7 +86,7 @@ class MyApplicationSerializer(serializers.ModelSerializer):
         shown = (Application.State.RETURNED, Application.State.APPROVED, Application.State.REJECTED)
         return application.decision_note if application.state in shown else ""
 
-    @extend_schema_field(_ChecklistItem(many=True))
+    @extend_schema_field(ChecklistItemSerializer(many=True))
     def get_checklist(self, application) -> list[dict]:
         return checklist(application)
 
@@ -124,7 +126,7 @@ class MyApplicationListApi(generics.ListAPIView):
         params = dict(data.validated_data)
         side = "person" if party._meta.model_name == "person" else "organization"
         application = workflow.application_create(
-            actor=request.user, program=selectors.program_get(code=params.pop("program")), **{side: party}, **params
+            actor=request.user, program=program_get(code=params.pop("program")), **{side: party}, **params
         )
         application = selectors.my_application_get(user=request.user, application_id=application.pk)
         return Response(
@@ -194,7 +196,7 @@ class MyProgramListApi(APIView):
     @extend_schema(responses={200: ScreenOutputSerializer})
     def get(self, request):
         today = datetime.date.today()
-        document = selectors.my_facts(user=request.user, as_of=today)
+        document = my_facts(user=request.user, as_of=today)
         if document is None:
             raise PermissionDenied(_("Claim your record first: your account is not linked to a person or employer."))
         return Response(screen_document(document, as_of=today))

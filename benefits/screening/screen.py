@@ -4,10 +4,11 @@ the proactive job; the rules themselves are pure (benefits/rules/)."""
 
 import datetime
 
-from .rules.engine import Decision, Params, ProgramInfo
-from .rules.facts import Facts
-from .rules.registry import decide
-from .selectors import params_for_city, person_facts, program_infos
+from ..catalogue.selectors import params_for_city, program_infos
+from ..rules.engine import Decision, Params, ProgramInfo
+from ..rules.facts import Facts
+from ..rules.registry import decide
+from .facts import person_facts
 
 
 def screen(facts: Facts, *, programs: list[ProgramInfo], params: Params) -> list[Decision]:

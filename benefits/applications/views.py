@@ -16,11 +16,11 @@ from accounts.views import ConsoleView
 from casework.forms import run_service
 from casework.selectors import person_get_for_user
 
+from ..models import Application, Period, Program
 from . import selectors
+from . import services as workflow
 from .evidence import evidence_download
 from .forms import ApplicationForm, DecisionForm, EvidenceForm
-from .models import Application, Period, Program
-from .services import applications as workflow
 
 STEPS = {
     "created": gettext_lazy("Created"),

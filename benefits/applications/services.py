@@ -32,11 +32,12 @@ from casework.permissions import can_edit_in_unit
 from core.dates import PERIOD_MONTHS, add_months
 from core.errors import Conflict, PermissionDenied, require
 
+from ..catalogue.selectors import UNDATED_POLICY_FROM, params_for_city, policy_dates, program_infos
 from ..models import Application, Entitlement, Evidence, Lead, Program, YearlyCapUsage
 from ..rules.engine import Decision
 from ..rules.facts import Facts, FactsError, validate
 from ..rules.registry import decide
-from ..selectors import UNDATED_POLICY_FROM, application_facts, params_for_city, policy_dates, program_infos
+from ..screening.facts import application_facts
 
 State = Application.State
 

@@ -1,4 +1,4 @@
-"""Console forms of the policy engine."""
+"""The what-if screener's form: a facts document typed in by a caseworker."""
 
 from django import forms
 from django.utils import timezone
@@ -8,15 +8,7 @@ from accounts.validators import PAST
 from casework.forms import DateInput
 from casework.models import Education, HukouType
 
-CITIES = [("dalian", "大连"), ("daqing", "大庆"), ("jinan", "济南"), ("chaoyang", "朝阳"), ("yiyang", "益阳")]
-
-
-class ParameterValueForm(forms.Form):
-    valid_from = forms.DateField(label=_("valid from"), widget=DateInput())
-    value = forms.DecimalField(label=_("value"), max_digits=20, decimal_places=6, min_value=0)
-    source = forms.CharField(
-        label=_("source"), max_length=255, required=False, help_text=_("The notice or document that sets this value.")
-    )
+from ..catalogue.forms import CITIES
 
 
 class WhatIfForm(forms.Form):
@@ -84,82 +76,3 @@ class WhatIfForm(forms.Form):
             "is_poor_disabled": data["poor_disabled"],
         }
         return {"as_of": as_of, "city": data["city"], "subject": "person", "person": person, "household": household}
-
-
-class ApplicationForm(forms.Form):
-    """A new application for a person of the caseworker's area (the program among their city's)."""
-
-    program = forms.ChoiceField(label=_("Program"))
-    requested_start = forms.DateField(label=_("requested start"), widget=DateInput(), initial=timezone.localdate)
-    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    def __init__(self, *args, programs, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["program"].choices = [(p.code, p.display_name) for p in programs]
-
-
-class EvidenceForm(forms.Form):
-    label = forms.CharField(label=_("document"), max_length=255)
-    file = forms.FileField(label=_("file"), help_text=_("PDF, JPEG or PNG."))
-
-
-class DecisionForm(forms.Form):
-    """The note (and, for an approval the rules do not support, the override reason) of a transition."""
-
-    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    override_reason = forms.CharField(
-        label=_("override reason"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        help_text=_("Only to approve what the rules do not find eligible: say why, for the record."),
-    )
-    amount_cny = forms.DecimalField(
-        label=_("amount per period"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        help_text=_("Only where the rules leave the amount to the caseworker."),
-    )
-
-
-class EntitlementActionForm(forms.Form):
-    """Why a supervisor suspends, resumes or ends a grant (kept in its status and history)."""
-
-    reason = forms.CharField(label=_("reason"), max_length=255, widget=forms.Textarea(attrs={"rows": 2}))
-    back_pay = forms.BooleanField(
-        label=_("Also pay the periods that started while it was suspended"),
-        required=False,
-        help_text=_("On resuming only: when the grant was suspended in error."),
-    )
-
-
-class LoanForm(forms.Form):
-    """The bank's loan on a grant of a loan program (the schedule is computed by the service, not entered)."""
-
-    bank = forms.CharField(label=_("bank"), max_length=100)
-    contract_number = forms.CharField(label=_("loan contract number"), max_length=64)
-    principal_cny = forms.DecimalField(label=_("principal"), max_digits=14, decimal_places=2)
-    annual_rate = forms.DecimalField(
-        label=_("contract rate a year"),
-        max_digits=7,
-        decimal_places=6,
-        help_text=_("As a ratio, e.g. 0.0435 for 4.35 percent."),
-    )
-    term_months = forms.IntegerField(label=_("term (months)"), min_value=1, max_value=600)
-    signed_on = forms.DateField(label=_("contract signed on"), widget=DateInput())
-    first_drawdown = forms.DateField(
-        label=_("first drawdown"),
-        widget=DateInput(),
-        required=False,
-        help_text=_("Left empty: the day the contract was signed."),
-    )
-
-
-class InterestStatementForm(forms.Form):
-    """One interest statement of the bank (finance)."""
-
-    period_start = forms.DateField(label=_("from"), widget=DateInput())
-    period_end = forms.DateField(label=_("to (last day)"), widget=DateInput())
-    interest_cny = forms.DecimalField(label=_("interest charged"), max_digits=14, decimal_places=2)
-    bank_reference = forms.CharField(label=_("bank statement reference"), max_length=64, required=False)

@@ -19,11 +19,12 @@ from casework.models import Person, RegistryEntry
 from casework.permissions import can_edit_in_unit
 from core.errors import Conflict, require
 
-from .models import Application, Lead, Program, ScreeningChunk, ScreeningRun
-from .rules.engine import money
-from .rules.facts import Facts
-from .rules.registry import RULES, ScreeningMemo, load_families, screening
-from .selectors import params_for_city, people_facts, program_infos
+from ..catalogue.selectors import params_for_city, program_infos
+from ..models import Application, Lead, Program, ScreeningChunk, ScreeningRun
+from ..rules.engine import money
+from ..rules.facts import Facts
+from ..rules.registry import RULES, ScreeningMemo, load_families, screening
+from .facts import people_facts
 
 CHUNK_SIZE = 1000
 

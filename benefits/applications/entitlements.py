@@ -21,8 +21,8 @@ from casework.models import ExitReason, Register, RegistryEntry
 from core.errors import Conflict, require
 
 from ..models import Application, Entitlement
-from ..selectors import application_deadline, processing_limits
-from .applications import caseworkers_of
+from .selectors import application_deadline, processing_limits
+from .services import caseworkers_of
 
 BATCH = 1000
 

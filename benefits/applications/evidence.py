@@ -3,7 +3,7 @@ caller's access function found the application (404 for missing and forbidden al
 
 from django.http import FileResponse
 
-from .models import Evidence
+from ..models import Evidence
 
 
 def evidence_download(evidence: Evidence) -> FileResponse:

@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy
 from accounts.views import ConsoleView
 from casework.forms import run_service
 
+from ..loans import services as loans
+from ..loans.forms import InterestStatementForm, LoanForm
+from ..loans.selectors import loan_of
+from ..models import Entitlement
+from ..rules.interest import LOAN_PROGRAMS
+from . import entitlements as grants
 from . import selectors
-from .forms import EntitlementActionForm, InterestStatementForm, LoanForm
-from .loans import services as loans
-from .models import Entitlement
-from .rules.interest import LOAN_PROGRAMS
-from .services import entitlements as grants
+from .forms import EntitlementActionForm
 
 CHANGES = {
     None: gettext_lazy("Granted"),
@@ -65,7 +67,7 @@ class EntitlementDetailView(ConsoleView):
 
     def get_context_data(self, **kwargs):
         grant = kwargs.pop("entitlement", None) or self.entitlement()
-        loan = selectors.loan_of(entitlement=grant, with_statements=True)
+        loan = loan_of(entitlement=grant, with_statements=True)
         user = self.request.user
         names = selectors.register_names(codes=grant.holds_while_on)
         return super().get_context_data(
@@ -120,7 +122,7 @@ class EntitlementDetailView(ConsoleView):
         return self.render_to_response(self.get_context_data(entitlement=grant, loan_form=form))
 
     def record_statement(self, request, grant):
-        loan = selectors.loan_of(entitlement=grant)
+        loan = loan_of(entitlement=grant)
         if loan is None:
             raise Http404
         form = InterestStatementForm(request.POST)

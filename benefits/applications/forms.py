@@ -1,0 +1,56 @@
+"""Console forms of applications and grants. They only collect and type-check; the services validate what
+matters and their errors come back onto these forms (``casework.forms.run_service``)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from casework.forms import DateInput
+
+
+class ApplicationForm(forms.Form):
+    """A new application for a person of the caseworker's area (the program among their city's)."""
+
+    program = forms.ChoiceField(label=_("Program"))
+    requested_start = forms.DateField(label=_("requested start"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = [(p.code, p.display_name) for p in programs]
+
+
+class EvidenceForm(forms.Form):
+    label = forms.CharField(label=_("document"), max_length=255)
+    file = forms.FileField(label=_("file"), help_text=_("PDF, JPEG or PNG."))
+
+
+class DecisionForm(forms.Form):
+    """The note (and, for an approval the rules do not support, the override reason) of a transition."""
+
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    override_reason = forms.CharField(
+        label=_("override reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Only to approve what the rules do not find eligible: say why, for the record."),
+    )
+    amount_cny = forms.DecimalField(
+        label=_("amount per period"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Only where the rules leave the amount to the caseworker."),
+    )
+
+
+class EntitlementActionForm(forms.Form):
+    """Why a supervisor suspends, resumes or ends a grant (kept in its status and history)."""
+
+    reason = forms.CharField(label=_("reason"), max_length=255, widget=forms.Textarea(attrs={"rows": 2}))
+    back_pay = forms.BooleanField(
+        label=_("Also pay the periods that started while it was suspended"),
+        required=False,
+        help_text=_("On resuming only: when the grant was suspended in error."),
+    )

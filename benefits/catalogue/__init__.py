@@ -1,0 +1,2 @@
+"""The policy catalogue: programs and their effective-dated parameters, synced from fixtures/policy/ and set by
+administrators."""
