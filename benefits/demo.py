@@ -20,7 +20,7 @@ from core.errors import DomainError
 from .applications.services import application_approve, application_create, application_recommend, application_submit
 from .catalogue.services import demo_parameters_load
 from .models import Application, Entitlement, Program
-from .payments.services import disbursements_generate
+from .payments.services.generation import disbursements_generate
 from .reports.services import report_summaries_refresh
 
 GRANTS_PER_CITY = 3

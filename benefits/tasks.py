@@ -13,7 +13,8 @@ from .applications.entitlements import (
     reminders_send,
 )
 from .payments.ledger import ledger_checkpoint_write
-from .payments.services import batches_waiting_remind, disbursements_generate, month_to_generate
+from .payments.services.batches import batches_waiting_remind
+from .payments.services.generation import disbursements_generate, month_to_generate
 from .screening.proactive import CHUNK_SIZE, screen_chunk, screening_start
 
 

@@ -31,7 +31,9 @@ from benefits.models import (
     PaymentException,
     Program,
 )
-from benefits.payments.services import batch_approve, batch_export, disbursements_generate, results_import
+from benefits.payments.services.batches import batch_approve, batch_export
+from benefits.payments.services.generation import disbursements_generate
+from benefits.payments.services.results import results_import
 from casework import services as casework
 from casework.models import Contact, Household, Organization, OrganizationClaim, Person, RegistryEntry
 from casework.services_claims import organization_claim_request

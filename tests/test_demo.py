@@ -24,7 +24,7 @@ def run_demo() -> str:
 
 def test_demo_builds_five_cities_with_every_role_grants_and_a_batch_and_prints_working_logins(client):
     from benefits.models import DisbursementBatch, Entitlement
-    from benefits.payments.services import batch_approve
+    from benefits.payments.services.batches import batch_approve
 
     out = run_demo()  # built once for all of these checks: the suite builds the demo in several places
     assert set(ServiceUnit.objects.cities().values_list("city_code", flat=True)) == CITIES

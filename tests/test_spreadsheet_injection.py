@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 
 from accounts.models import Membership, Role, ServiceUnit
 from benefits.models import DisbursementBatch, Entitlement
-from benefits.payments.services import batch_approve, batch_export, disbursements_generate
+from benefits.payments.services.batches import batch_approve, batch_export
+from benefits.payments.services.generation import disbursements_generate
 from casework import imports, services
 from casework.models import Organization, Person, Register
 from core.spreadsheets import safe_cell

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from accounts.models import ServiceUnit, User
 from accounts.services import unit_create
 from benefits.models import Disbursement, Entitlement, Program
-from benefits.payments.services import disbursements_generate
+from benefits.payments.services.generation import disbursements_generate
 from casework.bench.search import CHUNK, insert_params, insert_sql
 from casework.models import Person
 

@@ -8,7 +8,8 @@ from django.contrib.auth.models import Permission
 
 from accounts.models import Membership, Role
 from benefits.models import DisbursementBatch, Entitlement
-from benefits.payments.services import batch_approve, batch_export, disbursements_generate
+from benefits.payments.services.batches import batch_approve, batch_export
+from benefits.payments.services.generation import disbursements_generate
 from casework.models import Person
 from tests.factories import UserFactory
 

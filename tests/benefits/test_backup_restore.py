@@ -16,7 +16,8 @@ from django.db import connection
 
 from benefits.models import LedgerEntry
 from benefits.payments.ledger import ledger_checkpoint_write
-from benefits.payments.services import disbursement_reverse, ledger_verify, results_import
+from benefits.payments.services.chain import ledger_verify
+from benefits.payments.services.results import disbursement_reverse, results_import
 from tests.integration.conftest import ROOT, database_url
 
 from .conftest import result_file

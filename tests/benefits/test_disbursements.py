@@ -15,15 +15,13 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from benefits.models import BankResultFile, Disbursement, DisbursementBatch, Entitlement, LedgerEntry
-from benefits.payments.services import (
-    batch_approve,
-    batch_export,
-    batches_waiting_remind,
+from benefits.payments.services.batches import batch_approve, batch_export, batches_waiting_remind
+from benefits.payments.services.chain import ledger_verify
+from benefits.payments.services.generation import disbursements_generate
+from benefits.payments.services.results import (
     disbursement_cancel,
     disbursement_reissue,
     disbursement_reverse,
-    disbursements_generate,
-    ledger_verify,
     results_import,
 )
 from casework.models import Person, PersonalDataAccess

@@ -12,7 +12,8 @@ import pytest
 from django.db import connection, transaction
 
 from benefits.models import Disbursement, DisbursementBatch, DisbursementRun, Entitlement
-from benefits.payments.services import disbursement_reissue, disbursements_generate, results_import
+from benefits.payments.services.generation import disbursements_generate
+from benefits.payments.services.results import disbursement_reissue, results_import
 from tests.integration.conftest import ROOT, database_url, wait_for
 
 from .conftest import result_file

@@ -22,13 +22,9 @@ from benefits.payments.ledger import (
     checkpoint_signature,
     ledger_checkpoint_write,
 )
-from benefits.payments.services import (
-    batch_approve,
-    disbursement_reverse,
-    entry_hash,
-    ledger_verify,
-    results_import,
-)
+from benefits.payments.services.batches import batch_approve
+from benefits.payments.services.chain import entry_hash, ledger_verify
+from benefits.payments.services.results import disbursement_reverse, results_import
 from benefits.tasks import ledger_checkpoint_task
 
 from .conftest import result_file

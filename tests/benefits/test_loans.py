@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from benefits.loans.services import loan_interest_record, loan_record
 from benefits.models import Disbursement, DisbursementBatch, Entitlement, Loan, Program
-from benefits.payments.services import disbursements_generate
+from benefits.payments.services.generation import disbursements_generate
 from core.errors import Conflict, PermissionDenied
 
 from .workflow import JINAN, as_loan_grant, loan_benchmark, record_loan

@@ -29,7 +29,9 @@ from benefits.models import (
     PaymentException,
     Program,
 )
-from benefits.payments.services import batch_approve, disbursements_generate, exception_resolve
+from benefits.payments.services.batches import batch_approve
+from benefits.payments.services.generation import disbursements_generate
+from benefits.payments.services.results import exception_resolve
 from core.errors import Conflict, PermissionDenied
 from tests.benefits.workflow import TODAY
 from tests.factories import UserFactory, make_person

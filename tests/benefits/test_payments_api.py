@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from benefits.models import BankResultFile, Disbursement, DisbursementBatch, LedgerEntry, PaymentException
-from benefits.payments.services import disbursements_generate, results_import
+from benefits.payments.services.generation import disbursements_generate
+from benefits.payments.services.results import results_import
 from casework.models import Person, PersonalDataAccess
 from casework.services import organization_create
 

@@ -20,7 +20,7 @@ from django.db import connection
 from accounts.models import Notification, User
 from benefits.applications.services import application_create
 from benefits.models import Application, Disbursement, DisbursementBatch, Program
-from benefits.payments.services import disbursements_generate
+from benefits.payments.services.generation import disbursements_generate
 from casework import services
 from casework.models import Person, Register
 from tests.benefits.conftest import result_file

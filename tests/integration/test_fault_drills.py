@@ -32,7 +32,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Notification
 from benefits.models import Disbursement, DisbursementRun, Entitlement
-from benefits.payments.services import GENERATION_LOCK
+from benefits.payments.services.generation import GENERATION_LOCK
 from benefits.tasks import disbursements_generate_task
 from casework.models import Person
 from config.celery import app

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from accounts.audit import acting_as
 from accounts.management.base import AuditedCommand
 from accounts.models import User
-from benefits.payments.services import disbursements_generate
+from benefits.payments.services.generation import disbursements_generate
 from core.dates import parse_month
 
 

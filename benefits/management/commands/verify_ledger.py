@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from benefits.payments.ledger import checkpoints_read
-from benefits.payments.services import ledger_verify
+from benefits.payments.services.chain import ledger_verify
 
 
 class Command(BaseCommand):
