@@ -14,7 +14,7 @@ def _sync_catalogue(sender, **kwargs):
 def _sqlite_functions(sender, connection, **kwargs):
     """The aggregates the reports need that SQLite lacks (PostgreSQL has them built in)."""
     if connection.vendor == "sqlite":
-        from .reports.selectors import SqliteMedian
+        from .reports.aggregates import SqliteMedian
 
         connection.connection.create_aggregate("MEDIAN", 1, SqliteMedian)
 

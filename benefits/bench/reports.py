@@ -283,7 +283,7 @@ def _generate(persons: int, units: list[int], users: dict) -> dict:
             ),
         ],
     )
-    _lines(result, grants)
+    payment_lines(result, grants)
     _step(
         result,
         "worklists",
@@ -355,7 +355,7 @@ def _generate(persons: int, units: list[int], users: dict) -> dict:
     return result
 
 
-def _lines(result: dict, grants: dict) -> None:
+def payment_lines(result: dict, grants: dict) -> None:
     """20 monthly lines per grant, in one batch per community, program and month; 0.5 percent reversed."""
     grants["units"]
     if _exists("SELECT 1 FROM benefits_disbursement WHERE unit_id = ANY(%(units)s)", grants):
@@ -468,7 +468,7 @@ def _median_ms(client: Client, url: str, runs: int) -> float:
 
 def report_urls() -> dict[str, str]:
     """The pages the benchmark times: the dashboard, each report, the monthly workbook."""
-    from benefits.reports.selectors import REPORTS
+    from benefits.reports.context import REPORTS
 
     urls = {"dashboard": reverse("benefits:report-dashboard")}
     urls.update({name: reverse("benefits:report-detail", args=[name]) for name in REPORTS})

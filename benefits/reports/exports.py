@@ -14,7 +14,8 @@ from openpyxl.cell import WriteOnlyCell
 from casework.services import personal_data_access_record
 from core.spreadsheets import BOLD, DATE_FORMAT, HEADING_FILL, safe_cell, saved_workbook
 
-from .selectors import Report, ReportContext
+from .context import ReportContext
+from .tables import Report
 
 MONEY_FORMAT = "#,##0.00"
 EXPORT_LANGUAGE = "zh-hans"

@@ -3,7 +3,7 @@
 GROUP BY``) and replaced in one transaction, so a reader sees the old set or the new one, never half of each.
 Refreshed by the ``report-summaries-refresh`` job and ``python manage.py refresh_report_summaries``.
 
-The figures use the same definitions as the drill-down lists (``reports.selectors``): a flow is counted by the
+The figures use the same definitions as the drill-down lists (``reports.figures``): a flow is counted by the
 month of its date (a register entry's entry or exit, a payment batch's month, a contact, an application's
 creation), a stock (on a register, contact coverage, open worklist items, leads and assistance) on the day of
 the refresh."""
@@ -19,7 +19,7 @@ from django.utils import timezone
 from casework.models import Assistance, Contact, FollowUp, RegistryEntry
 
 from ..models import Application, Disbursement, Lead, LedgerEntry, ReportFigure, ReportRefresh
-from .selectors import COVERAGE, MONEY_MEASURES, coverage_counts, q_lines
+from .figures import COVERAGE, MONEY_MEASURES, coverage_counts, q_lines
 
 NO_MONTH = Cast(Value(None), output_field=DateField())  # typed: PostgreSQL takes a bare NULL parameter for text
 NO_KEY = Cast(Value(None), output_field=BigIntegerField())

@@ -1,6 +1,7 @@
 """Console pages of the supervisors' reports: the dashboard (every report), one report, the list behind a number,
 and their Excel files (a report, a list with masked ID numbers, the monthly statistics workbook of a unit).
-Thin: the context and the figures come from ``reports.selectors``, the files from ``exports``."""
+Thin: the context, the figures and the lists come from ``context``, ``figures`` and ``drilldowns``, the files
+from ``exports``."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,15 +23,9 @@ from core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import exports
 from .charts import bar_chart
-from .selectors import (
-    REPORTS,
-    drill_down,
-    list_columns,
-    list_row,
-    report_context,
-    report_units,
-    reports_build,
-)
+from .context import REPORTS, report_context, report_units
+from .drilldowns import drill_down, list_columns, list_row
+from .figures import reports_build
 
 PAGE_SIZE = 50
 

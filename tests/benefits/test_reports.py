@@ -31,7 +31,7 @@ from benefits.models import (
     Program,
     ReportFigure,
 )
-from benefits.reports.selectors import REPORTS
+from benefits.reports.context import REPORTS
 from benefits.reports.services import report_summaries_refresh
 from casework.models import (
     Assistance,
