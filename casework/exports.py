@@ -18,8 +18,8 @@ from core.spreadsheets import BOLD, DATE_FORMAT, HEADING_FILL, safe_cell, saved_
 
 from . import selectors
 from .identity import mask_id_number, mask_phone
-from .imports import COLUMNS, EDUCATION_ZH, HEADER, MAX_ROWS, ImportRun
-from .models import Register
+from .imports import COLUMNS, EDUCATION_ZH, HEADER, MAX_ROWS
+from .models import ImportRun, Register
 from .services import personal_data_access_record
 
 TEMPLATE_ROWS = 1000  # rows of the template pre-formatted cell by cell (the columns are formatted as well)

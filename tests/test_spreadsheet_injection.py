@@ -18,7 +18,7 @@ from benefits.models import DisbursementBatch, Entitlement
 from benefits.payments.services.batches import batch_approve, batch_export
 from benefits.payments.services.generation import disbursements_generate
 from casework import imports, services
-from casework.models import Organization, Person, Register
+from casework.models import ImportRun, Organization, Person, Register
 from core.spreadsheets import safe_cell
 
 from .benefits.workflow import monthly_grant
@@ -128,7 +128,7 @@ def test_the_import_report_writes_hostile_names_as_text(world, console_as):
     upload = SimpleUploadedFile("名单.csv", text.getvalue().encode("utf-8-sig"))
     client = console_as(world.alice)
     client.post(reverse("casework:imports:upload"), {"register": GRADUATES, "unit": world.youhao.pk, "file": upload})
-    run = imports.ImportRun.objects.get()
+    run = ImportRun.objects.get()
     assert len(run.report) == len(HOSTILE)
     strings = workbook_strings(downloaded(client.get(reverse("casework:imports:report", args=[run.pk]))))
     # the import trims each value, so the tab and the carriage return do not reach the report

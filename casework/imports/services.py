@@ -1,320 +1,46 @@
-"""Register import: a list of people (.xlsx or .csv) is streamed row by row, checked against the rules of
-``services.person_create`` and ``services.registry_entry_add`` without writing (preview), then committed in
-chunks of set-based writes that leave the same rows and history as those services would.
+"""Importing a register list: a preview that checks every row (and says which column of which row is wrong) and
+keeps the file, then a commit of the valid rows or of all or nothing, set-based in chunks, with history; the same
+file again creates no duplicates."""
 
-The columns of the file are defined once, in ``COLUMNS``; the template, the parser, the export and the report
-all read them from there. Reports carry masked ID numbers only.
-"""
-
-import codecs
-import csv
 import datetime
 import gc
 import hashlib
-import io
-import re
-import zipfile
-from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from xml.etree.ElementTree import ParseError
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.utils import bulk_create_with_history
 
 from accounts.audit import history_user, system_user
 from accounts.models import ServiceUnit
-from accounts.validators import check_date, check_text
+from accounts.validators import check_text
 from core.errors import Conflict, require
 from core.plausible import CONTROL_ANY
 
-from .identity import check_id_number, check_mobile, mask_id_number
-from .models import Education, ImportRun, Person, Register, RegistryEntry, Source
-from .permissions import can_edit_in_unit
-from .registers import window_end
-from .services import name_conflict_record
-
-CHUNK_SIZE = 2000  # rows validated and written together: one lookup query per chunk, not per row
-BATCH_SIZE = CHUNK_SIZE  # rows per INSERT statement
-MAX_ROWS = 200_000
-MAX_FILE_BYTES = 50 * 1024 * 1024
-EXTENSIONS = ("xlsx", "csv")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the register file. ``header`` is part of the file format (Chinese in every language)."""
-
-    key: str
-    header: str
-    required: bool
-    help: Promise
-    example: str
-    width: int = 14
-    kind: str = "text"  # "text", "date", or "code" (kept as text so Excel does not turn it into a number)
-
-
-COLUMNS = [
-    Column("name", "姓名", True, gettext_lazy("Full name, as on the ID card."), "张三", width=12),
-    Column(
-        "id_number",
-        "身份证号码",
-        True,
-        gettext_lazy("18-character resident ID number. Keep the column formatted as text."),
-        "210202199001010015",
-        width=22,
-        kind="code",
-    ),
-    Column("phone", "手机号码", False, gettext_lazy("11-digit mobile number."), "13812345678", kind="code"),
-    Column(
-        "community",
-        "所在社区",
-        False,
-        gettext_lazy(
-            "A community in the unit you import into (write “street/community” if two have the same name). "
-            "May be left blank when you import into a community."
-        ),
-        "友好社区",
-        width=18,
-    ),
-    Column(
-        "entered_on", "登记日期", True, gettext_lazy("Date of registration: YYYY-MM-DD."), "2026-01-05", kind="date"
-    ),
-    Column(
-        "graduation_date",
-        "毕业时间",
-        False,
-        gettext_lazy("Graduation date, YYYY-MM-DD. Registers with a window count it from this date."),
-        "2025-07-01",
-        kind="date",
-    ),
-    Column("education", "学历", False, gettext_lazy("One of the education levels listed below."), "本科"),
-    Column("note", "备注", False, gettext_lazy("Kept with the register entry (at most 255 characters)."), "", width=30),
-]
-COLUMN = {column.key: column for column in COLUMNS}
-HEADER = {column.key: column.header for column in COLUMNS}
-
-# The file format is Chinese: these are the values written by the template and the export, and read back.
-EDUCATION_ZH = {
-    Education.NONE: "未上过学",
-    Education.PRIMARY: "小学",
-    Education.JUNIOR: "初中",
-    Education.SENIOR: "高中",
-    Education.SECONDARY_VOCATIONAL: "中专",
-    Education.TECHNICIAN: "技工院校",
-    Education.JUNIOR_COLLEGE: "大专",
-    Education.BACHELOR: "本科",
-    Education.MASTER: "硕士研究生",
-    Education.DOCTOR: "博士研究生",
-}
-EDUCATION_ALIASES = {
-    "无": Education.NONE,
-    "文盲": Education.NONE,
-    "普通高中": Education.SENIOR,
-    "中职": Education.SECONDARY_VOCATIONAL,
-    "中等职业学校": Education.SECONDARY_VOCATIONAL,
-    "职高": Education.SECONDARY_VOCATIONAL,
-    "技校": Education.TECHNICIAN,
-    "技师学院": Education.TECHNICIAN,
-    "专科": Education.JUNIOR_COLLEGE,
-    "大学专科": Education.JUNIOR_COLLEGE,
-    "高职": Education.JUNIOR_COLLEGE,
-    "大学本科": Education.BACHELOR,
-    "学士": Education.BACHELOR,
-    "硕士": Education.MASTER,
-    "研究生": Education.MASTER,
-    "博士": Education.DOCTOR,
-}
-
-NAME_MAX = Person._meta.get_field("name").max_length
-NOTE_MAX = RegistryEntry._meta.get_field("note").max_length
-DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-SCIENTIFIC_RE = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
-
-
-def education_lookup() -> dict[str, str]:
-    """Every spelling accepted in the 学历 column: codes, the file's Chinese labels, aliases, and the model's
-    labels in each interface language."""
-    lookup = {code: code for code in Education.values}
-    lookup.update({label: code for code, label in EDUCATION_ZH.items()})
-    lookup.update(EDUCATION_ALIASES)
-    for language in ("en", "zh-hans"):
-        with translation.override(language):
-            lookup.update({str(label): code for code, label in Education.choices})
-    return {key.strip().lower(): value for key, value in lookup.items()}
-
-
-# --- Reading the file ---------------------------------------------------------------------------------------
-
-
-def file_extension(file_name: str) -> str:
-    return PurePath(file_name or "").suffix.lower().lstrip(".")
-
-
-def _raw(file):
-    """The underlying binary stream of a Django ``File`` (uploaded, stored or opened by hand)."""
-    while isinstance(file, File):
-        file = file.file
-    return file
-
-
-def _xlsx_rows(file) -> Iterator[tuple]:
-    """Rows of the first sheet as value tuples, streamed (openpyxl read-only mode); gaps come as empty rows."""
-    raw = _raw(file)
-    raw.seek(0)
-    unreadable = ValidationError({"file": _("This file could not be read as an Excel workbook (.xlsx).")})
-    try:
-        workbook = load_workbook(raw, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError):
-        raise unreadable from None
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some programs write a wrong <dimension>; read whatever rows are there
-        yield from sheet.iter_rows(values_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError):
-        raise unreadable from None
-    finally:
-        workbook.close()
-
-
-def _csv_encoding(raw) -> str:
-    """UTF-8 (with or without BOM) or, failing that, GB18030 (what Chinese Excel saves as "CSV")."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        raw.seek(0)
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            while chunk := raw.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise ValidationError({"file": _("This CSV file is neither UTF-8 nor GB18030 text.")})
-
-
-def _csv_rows(file) -> Iterator[list]:
-    raw = _raw(file)
-    encoding = _csv_encoding(raw)
-    raw.seek(0)
-    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-    try:
-        yield from csv.reader(text)
-    except csv.Error as error:
-        raise ValidationError({"file": _("This CSV file is malformed: %(error)s") % {"error": error}}) from None
-    finally:
-        text.detach()  # leave the caller's file open
-
-
-def _rows(file, file_name: str) -> Iterator[tuple[int, tuple | list]]:
-    """(row number as the spreadsheet shows it, values) for every row, the heading row included."""
-    extension = file_extension(file_name)
-    if extension == "xlsx":
-        rows = _xlsx_rows(file)
-    elif extension == "csv":
-        rows = _csv_rows(file)
-    else:
-        raise ValidationError({"file": _("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")})
-    try:
-        yield from enumerate(rows, start=1)
-    finally:
-        rows.close()  # releases the workbook at once, also when the caller stops early
-
-
-def _header_text(value) -> str:
-    text = str(value or "").strip().replace("*", "").replace("＊", "")
-    return re.split(r"[（(]", text, maxsplit=1)[0].strip()
-
-
-def _header_map(values) -> dict[str, int]:
-    """Column key → index, from the heading row. Unknown headings are ignored; required ones must be there."""
-    by_header = {column.header: column.key for column in COLUMNS}
-    found = {}
-    for index, value in enumerate(values or ()):
-        key = by_header.get(_header_text(value))
-        if key is None:
-            continue
-        if key in found:
-            raise ValidationError({"file": _("The column “%(column)s” appears twice.") % {"column": HEADER[key]}})
-        found[key] = index
-    missing = [column.header for column in COLUMNS if column.required and column.key not in found]
-    if missing:
-        raise ValidationError(
-            {
-                "file": _("The first row must hold the column headings; missing: %(columns)s.")
-                % {"columns": "、".join(missing)}
-            }
-        )
-    return found
-
-
-# --- Cell values --------------------------------------------------------------------------------------------
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _date(value) -> datetime.date:
-    """A date from a real Excel date cell, an Excel serial number, or text (YYYY-MM-DD; / . 年月日 and
-    YYYYMMDD also read). Raises ValidationError with a message for people."""
-    if isinstance(value, datetime.datetime):
-        result = value.date()
-    elif isinstance(value, datetime.date):
-        result = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        if 19000101 <= value <= 21001231 and float(value).is_integer():
-            return _date(str(int(value)))
-        if not 1 <= value < 2958466:
-            raise ValidationError(_("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": _text(value)})
-        result = from_excel(value).date()
-    else:
-        text = _text(value).split(" ")[0].split("T")[0]
-        match = DATE_RE.match(text) or COMPACT_DATE_RE.match(text)
-        if not match:
-            raise ValidationError(_("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": _text(value)})
-        try:
-            result = datetime.date(*(int(part) for part in match.groups()))
-        except ValueError:
-            raise ValidationError(_("“%(value)s” is not a real date.") % {"value": _text(value)}) from None
-    return check_date(result)  # 1900-01-01 to ten years ahead (accounts.validators)
-
-
-def _community_key(name: str) -> str:
-    return re.sub(r"\s", "", name).replace("／", "/")
-
-
-def _id_text(value) -> str:
-    if isinstance(value, float) or SCIENTIFIC_RE.match(_text(value)):
-        raise ValidationError(
-            _(
-                "The ID number was stored as a number and lost its last digits: format the column as text "
-                "and type the number again."
-            )
-        )
-    return _text(value)
-
-
-# --- Validation and commit ----------------------------------------------------------------------------------
+from ..identity import check_id_number, check_mobile, mask_id_number
+from ..models import ImportRun, Person, Register, RegistryEntry, Source
+from ..permissions import can_edit_in_unit
+from ..registers import window_end
+from ..services import name_conflict_record
+from .columns import (
+    BATCH_SIZE,
+    CHUNK_SIZE,
+    COLUMN,
+    EDUCATION_ZH,
+    EXTENSIONS,
+    HEADER,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    NAME_MAX,
+    NOTE_MAX,
+    education_lookup,
+)
+from .reading import cell_date, cell_text, community_key, file_extension, file_rows, header_map, id_text
 
 
 @dataclass
@@ -385,8 +111,8 @@ class _ImportPass:
         self.units = {u.pk: u for u in communities.select_related("parent")}
         self.by_name: dict[str, list[ServiceUnit]] = {}
         for community in self.units.values():
-            self.by_name.setdefault(_community_key(community.name), []).append(community)
-            self.by_name.setdefault(_community_key(f"{community.parent.name}/{community.name}"), []).append(community)
+            self.by_name.setdefault(community_key(community.name), []).append(community)
+            self.by_name.setdefault(community_key(f"{community.parent.name}/{community.name}"), []).append(community)
         self.editable: dict[int, bool] = {}
 
     # Rows ---------------------------------------------------------------------------------------------------
@@ -396,7 +122,7 @@ class _ImportPass:
             return self._run(file, file_name)
 
     def _run(self, file, file_name: str) -> ImportOutcome:
-        with closing(_rows(file, file_name)) as rows:
+        with closing(file_rows(file, file_name)) as rows:
             return self._read(rows)
 
     def _read(self, rows) -> ImportOutcome:
@@ -404,7 +130,7 @@ class _ImportPass:
         chunk = []
         for number, values in rows:
             if header is None:
-                header = _header_map(values)
+                header = header_map(values)
                 continue
             if all(value is None or str(value).strip() == "" for value in values):
                 continue
@@ -431,13 +157,13 @@ class _ImportPass:
         row = _Row(number=number)
         if self._control_characters(row, cell):
             return row
-        row.name = _text(cell("name"))
+        row.name = cell_text(cell("name"))
         if not row.name:
             row.error("name", _("A name is required."))
         elif len(row.name) > NAME_MAX:
             row.error("name", _("A name has at most %(n)d characters.") % {"n": NAME_MAX})
         try:
-            row.id_text = _id_text(cell("id_number"))
+            row.id_text = id_text(cell("id_number"))
             if not row.id_text:
                 row.error("id_number", _("An ID number is required."))
             else:
@@ -449,24 +175,24 @@ class _ImportPass:
             if first != number:
                 row.error("id_number", _("This ID number is already on row %(row)d of this file.") % {"row": first})
                 row.id_info = None  # the row stays in the report, but is not looked up or stored
-        phone = _text(cell("phone"))
+        phone = cell_text(cell("phone"))
         if phone:
             try:
                 row.phone = check_mobile(phone)
             except ValidationError as error:
                 row.error("phone", " ".join(error.messages))
-        row.community = self._community(row, _text(cell("community")))
+        row.community = self._community(row, cell_text(cell("community")))
         for key in ("entered_on", "graduation_date"):
             value = cell(key)
-            if value is None or _text(value) == "":
+            if value is None or cell_text(value) == "":
                 if COLUMN[key].required:
                     row.error(key, _("A date is required."))
                 continue
             try:
-                setattr(row, key, _date(value))
+                setattr(row, key, cell_date(value))
             except ValidationError as error:
                 row.error(key, " ".join(error.messages))
-        education = _text(cell("education"))
+        education = cell_text(cell("education"))
         if education:
             row.education = self.education.get(education.lower(), "")
             if not row.education:
@@ -475,7 +201,7 @@ class _ImportPass:
                     _("Unknown education level “%(value)s”: use one of %(choices)s.")
                     % {"value": education, "choices": "、".join(EDUCATION_ZH.values())},
                 )
-        row.note = _text(cell("note"))
+        row.note = cell_text(cell("note"))
         if len(row.note) > NOTE_MAX:
             row.error("note", _("A note has at most %(n)d characters.") % {"n": NOTE_MAX})
         return row
@@ -492,7 +218,7 @@ class _ImportPass:
                 except ValidationError as error:
                     row.error(key, " ".join(error.messages))
         if row.errors:
-            row.name = CONTROL_ANY.sub("", _text(cell("name")))
+            row.name = CONTROL_ANY.sub("", cell_text(cell("name")))
         return bool(row.errors)
 
     def _community(self, row: _Row, name: str) -> ServiceUnit | None:
@@ -505,7 +231,7 @@ class _ImportPass:
                 % {"unit": self.unit.name},
             )
             return None
-        found = self.by_name.get(_community_key(name), [])
+        found = self.by_name.get(community_key(name), [])
         if len(found) == 1:
             return found[0]
         if found:
@@ -803,28 +529,3 @@ def _record_name_conflicts(run: ImportRun, conflicts: list) -> None:
                 source=Source.IMPORT,
                 detail=(_("Import #%(run)d, row %(row)d") % {"run": run.pk, "row": row})[:255],
             )
-
-
-# --- Reads --------------------------------------------------------------------------------------------------
-
-
-def import_run_get_for_user(*, user, run_id) -> ImportRun:
-    """The access function of import runs: 404 for missing and out-of-area alike."""
-    return get_object_or_404(
-        ImportRun.objects.visible_to(user).select_related("register", "unit", "created_by"), pk=run_id
-    )
-
-
-def import_runs_for_user(*, user):
-    return ImportRun.objects.visible_to(user).select_related("register", "unit", "created_by").defer("report")
-
-
-def import_units_for_user(*, user):
-    """Units a user may pick to import into: the streets and communities of their area."""
-    return ServiceUnit.objects.visible_to(user).filter(
-        level__in=[ServiceUnit.Level.STREET, ServiceUnit.Level.COMMUNITY], is_active=True
-    )
-
-
-def import_report_rows(*, run: ImportRun, status: str = "") -> list[dict]:
-    return [row for row in run.report if not status or row["status"] == status]
