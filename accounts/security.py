@@ -165,10 +165,14 @@ def code_matches(user, code: str):
     return device if device is not None and device.verify_token(code) else None
 
 
+def totp_of(device) -> TOTP:
+    """The time-based code generator of an authenticator device (saved or not)."""
+    return TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+
+
 def current_code(device) -> str:
     """The code ``device`` shows now (the demo's code page, the tests)."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
+    return f"{totp_of(device).token():0{device.digits}d}"
 
 
 # --- Re-authentication before unmasked bulk data ---------------------------------------------------------------

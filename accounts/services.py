@@ -13,7 +13,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
@@ -22,6 +21,7 @@ from core.errors import PermissionDenied, TooSoon, require
 from . import verification
 from .models import Membership, Notification, PhoneCode, ServiceUnit, User, WorkerHeartbeat
 from .permissions import can_administer_unit
+from .security import totp_of
 from .sms import sms_backend
 
 
@@ -363,7 +363,7 @@ def authenticator_confirm(*, user: User, key: str, code: str) -> TOTPDevice | No
     device when ``code`` is its current code; nothing is stored otherwise. One authenticator per user: an
     unconfirmed device left by an earlier setup is replaced."""
     device = TOTPDevice(user=user, name="authenticator", key=key, confirmed=True)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp = totp_of(device)
     if not code.isdecimal() or not totp.verify(int(code), device.tolerance):
         return None
     device.last_t = totp.t()  # the code is spent: it cannot sign in again

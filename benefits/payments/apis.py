@@ -163,9 +163,6 @@ class PaymentBatchDetailApi(APIView):
         return Response(_batch_data(request, pk))
 
 
-BATCH_ACTIONS = {"approve": (payments.batch_approve, ("acknowledge_unusual",)), "export": (payments.batch_export, ())}
-
-
 class _BatchActionInput(serializers.Serializer):
     acknowledge_unusual = serializers.BooleanField(
         required=False,
@@ -178,7 +175,7 @@ class _BatchActionInput(serializers.Serializer):
 @extend_schema_view(
     post=extend_schema(
         operation_id="v1_payment_batches_action",
-        parameters=[action_parameter(BATCH_ACTIONS)],
+        parameters=[action_parameter(payments.BATCH_ACTIONS)],
         request=_BatchActionInput,
         responses=PaymentBatchSerializer,
     )
@@ -188,7 +185,7 @@ class PaymentBatchActionApi(ActionApi):
     it, totals matching; a batch far above the usual month's size needs ``acknowledge_unusual``) or ``export``
     (makes the bank file once; again returns the same file)."""
 
-    actions, InputSerializer, target_name = BATCH_ACTIONS, _BatchActionInput, "batch"
+    actions, InputSerializer, target_name = payments.BATCH_ACTIONS, _BatchActionInput, "batch"
 
     def target(self, request, pk):
         return _batch(request, pk)
@@ -410,17 +407,10 @@ class _DisbursementActionInput(serializers.Serializer):
     )
 
 
-LINE_ACTIONS = {
-    "reissue": (payments.disbursement_reissue, ()),
-    "cancel": (payments.disbursement_cancel, ("reason",)),
-    "reverse": (payments.disbursement_reverse, ("reason", "booked_on")),
-}
-
-
 @extend_schema_view(
     post=extend_schema(
         operation_id="v1_disbursements_action",
-        parameters=[action_parameter(LINE_ACTIONS)],
+        parameters=[action_parameter(payments.LINE_ACTIONS)],
         request=_DisbursementActionInput,
         responses=PaymentSerializer,
     )
@@ -430,7 +420,7 @@ class DisbursementActionApi(ActionApi):
     ``cancel`` (a line not sent, with a ``reason``) or ``reverse`` (a paid line, with a ``reason`` and optionally
     ``booked_on``): a finance officer of the line's unit, through the service."""
 
-    actions, InputSerializer, target_name = LINE_ACTIONS, _DisbursementActionInput, "line"
+    actions, InputSerializer, target_name = payments.LINE_ACTIONS, _DisbursementActionInput, "line"
 
     def target(self, request, pk):
         return _line(request, pk)

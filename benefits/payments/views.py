@@ -28,13 +28,6 @@ from .forms import BatchApproveForm, ExceptionResolveForm, LineActionForm, Resul
 BATCHES_PER_PAGE = 50
 LINES_PER_PAGE = 100
 
-BATCH_ACTIONS = {"approve": payments.batch_approve, "export": payments.batch_export}
-# action → (service, whether it takes the reason)
-LINE_ACTIONS = {
-    "reissue": (payments.disbursement_reissue, False),
-    "cancel": (payments.disbursement_cancel, True),
-    "reverse": (payments.disbursement_reverse, True),
-}
 # The change reasons the services write on a line's history rows, as the page says them.
 LINE_CHANGES = {
     "sent to the bank": gettext_lazy("Sent to the bank"),
@@ -127,20 +120,18 @@ class BatchDetailView(ConsoleView):
         action = request.POST.get("action", "")
         if action == "results":
             return self.import_results(request, batch)
-        if action == "approve":
-            form = BatchApproveForm(request.POST)
-            form.is_valid()
-            if run_service(form, payments.batch_approve, actor=request.user, batch=batch, **form.cleaned_data):
-                messages.success(request, _("Done."))
-                return HttpResponseRedirect(request.path)
-            return self.render_to_response(self.get_context_data(batch=batch, approve_form=form))
-        if action not in BATCH_ACTIONS:
+        if action not in payments.BATCH_ACTIONS:
             raise Http404
-        form = ActionForm({})
-        if run_service(form, BATCH_ACTIONS[action], actor=request.user, batch=batch):
+        service, fields = payments.BATCH_ACTIONS[action]
+        # the approval's acknowledgement has a field of its own; another action's refusal shows on the plain form
+        form_name, form = (
+            ("approve_form", BatchApproveForm(request.POST)) if fields else ("action_form", ActionForm({}))
+        )
+        form.is_valid()
+        if run_service(form, service, actor=request.user, batch=batch, **{f: form.cleaned_data[f] for f in fields}):
             messages.success(request, _("Done."))
             return HttpResponseRedirect(request.path)
-        return self.render_to_response(self.get_context_data(batch=batch, action_form=form))
+        return self.render_to_response(self.get_context_data(batch=batch, **{form_name: form}))
 
     def import_results(self, request, batch):
         form = ResultFileForm(request.POST, request.FILES)
@@ -259,12 +250,12 @@ class DisbursementDetailView(ConsoleView):
     def post(self, request, pk):
         line = self.line()
         action = request.POST.get("action", "")
-        if action not in LINE_ACTIONS:
+        if action not in payments.LINE_ACTIONS:
             raise Http404
-        service, takes_reason = LINE_ACTIONS[action]
+        service, fields = payments.LINE_ACTIONS[action]
         form = LineActionForm(request.POST)
-        extra = {"reason": form.cleaned_data["reason"]} if form.is_valid() and takes_reason else {}
-        if form.is_valid() and run_service(form, service, actor=request.user, line=line, **extra):
+        inputs = {f: form.cleaned_data[f] for f in fields if f in form.fields} if form.is_valid() else {}
+        if form.is_valid() and run_service(form, service, actor=request.user, line=line, **inputs):
             messages.success(request, _("Done."))
             back = request.POST.get("next", "")
             if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):

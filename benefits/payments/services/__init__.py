@@ -4,6 +4,7 @@ ledger). The public functions are re-exported here: ``from benefits.payments imp
 
 from .batches import (
     BANK_FILE_COLUMNS,
+    BATCH_ACTIONS,
     bank_file_download,
     batch_approve,
     batch_export,
@@ -16,6 +17,7 @@ from .chain import entry_hash, ledger_append, ledger_verify
 from .generation import GENERATION_LOCK, disbursements_generate, month_to_generate
 from .results import (
     BACK_PAY_DECISIONS,
+    LINE_ACTIONS,
     RESULT_COLUMNS,
     disbursement_cancel,
     disbursement_reissue,
@@ -27,7 +29,9 @@ from .results import (
 __all__ = [
     "BACK_PAY_DECISIONS",
     "BANK_FILE_COLUMNS",
+    "BATCH_ACTIONS",
     "GENERATION_LOCK",
+    "LINE_ACTIONS",
     "RESULT_COLUMNS",
     "bank_file_download",
     "batch_approve",

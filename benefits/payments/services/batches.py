@@ -257,6 +257,11 @@ def _xlsx_bytes(rows: list[list], title: str) -> bytes:
     return out.getvalue()
 
 
+# Finance's actions on a batch by name, with the inputs each takes beyond the actor and the batch: the API and the
+# console dispatch through this one table.
+BATCH_ACTIONS = {"approve": (batch_approve, ("acknowledge_unusual",)), "export": (batch_export, ())}
+
+
 def batches_waiting_remind(*, today: datetime.date) -> dict:
     """The finance officers of a batch's unit (or above) are told, once per batch and step, of a batch that has
     waited since before today for their approval or, approved, for its bank file."""

@@ -211,7 +211,7 @@ def _hold_back_pay(values: str, params: list, month: datetime.date) -> int:
         over = cursor.fetchall()
     held = []
     for entitlement_id, periods, total, first, last in over:
-        span = [day.isoformat()[:7] if isinstance(day, datetime.date) else str(day)[:7] for day in (first, last)]
+        span = [str(day)[:7] for day in (first, last)]  # YYYY-MM of a date, or of SQLite's ISO text
         content = {"periods": periods, "total_cny": f"{Decimal(str(total)):.2f}", "from": span[0], "to": span[1]}
         problem = _(
             "%(periods)s back periods due at once (%(first)s to %(last)s, %(total)s CNY), more than the %(limit)s "

@@ -211,6 +211,15 @@ def exception_resolve(*, actor, exception: PaymentException, resolution: str, ba
         grant._change_reason = change
         grant.save(update_fields=fields)
     exception.resolution, exception.resolved_by, exception.resolved_at = resolution.strip()[:255], actor, timezone.now()
-    exception._change_reason = f"resolved: back pay {change.split()[-1]}" if held else "resolved"
+    exception._change_reason = f"resolved: {change}" if held else "resolved"
     exception.save(update_fields=["resolution", "resolved_by", "resolved_at"])
     return exception
+
+
+# Finance's actions on a payment line by name, with the inputs each takes beyond the actor and the line: the API and
+# the console dispatch through this one table (the console asks no booking day: a reversal is booked today).
+LINE_ACTIONS = {
+    "reissue": (disbursement_reissue, ()),
+    "cancel": (disbursement_cancel, ("reason",)),
+    "reverse": (disbursement_reverse, ("reason", "booked_on")),
+}
