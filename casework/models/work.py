@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.audit import history_user
@@ -134,7 +135,7 @@ class CaseNote(models.Model):
 
 class Referral(models.Model):
     class Kind(models.TextChoices):
-        JOB = "job", _("Job")
+        JOB = "job", pgettext_lazy("referral to", "Job")  # a post to fill, not a task
         TRAINING = "training", _("Training")
         INCUBATOR = "incubator", _("Incubator")
         PUBLIC_WELFARE_POST = "public_welfare_post", _("Public-welfare post")

@@ -335,6 +335,8 @@ def test_a_person_moves_to_another_community_with_the_registers_they_are_on(worl
 
 def test_a_move_to_a_community_outside_the_area_is_refused(world, records, console_as):
     person = records["person"]
+    page = console_as(world.alice).get(reverse("casework:person-detail", args=[person.pk])).content.decode()
+    assert "由上级单位的工作人员登记" in page  # alice keeps one community: no community to choose, no form
     console_as(world.alice).post(
         reverse("casework:person-action", args=[person.pk, "move"]),
         {"residence_unit": world.furong.pk, "resident_since": "2026-11-01"},  # 济南: not hers
