@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from .audit import request_scope
+from core.actor import request_scope
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
 

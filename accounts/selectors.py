@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, Notification, ServiceUnit, User
+from .models import Membership, Notification, Role, ServiceUnit, User
 
 
 def unit_list(*, user, parent: ServiceUnit | None = None, level: str = "", search: str = ""):
@@ -59,6 +59,20 @@ def user_list(*, user, unit: ServiceUnit | None = None, role: str = "", search: 
     if unit is not None or role:
         users = users.distinct()
     return _with_memberships(users, viewer=user).order_by("username")
+
+
+def units_administered_by(*, user):
+    """The active units where ``user`` may grant and revoke roles: the subtrees of their administrator roles."""
+    units = ServiceUnit.objects.filter(is_active=True)
+    if user.is_superuser:
+        return units.order_by("path")
+    paths = Membership.objects.filter(user=user, role=Role.ADMIN, unit__is_active=True).values_list("unit__path")
+    if not paths:
+        return units.none()
+    scope = Q()
+    for (path,) in paths:
+        scope |= Q(path__startswith=path)
+    return units.filter(scope).order_by("path")
 
 
 def user_get_for_user(*, user, user_id) -> User:

@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from core.errors import PermissionDenied, TooSoon, require
 
 from . import verification
-from .models import Membership, Notification, PhoneCode, ServiceUnit, User, WorkerHeartbeat
+from .models import Membership, Notification, PhoneCode, Role, ServiceUnit, User, WorkerHeartbeat
 from .permissions import can_administer_unit
 from .security import totp_of
 from .sms import sms_backend
@@ -118,7 +118,11 @@ def membership_grant(*, user: User, unit: ServiceUnit, role: str, actor: User | 
 
 @transaction.atomic
 def membership_revoke(*, membership: Membership, actor: User | None = None) -> None:
+    """Take a role away (the history keeps who held it until when). Nobody removes their own administrator role:
+    another administrator does, so nobody locks a unit out of its administration by a slip."""
     _check_admin(actor, membership.unit)
+    if actor is not None and membership.user_id == actor.pk and membership.role == Role.ADMIN:
+        raise PermissionDenied(_("You cannot remove your own administrator role; another administrator can."))
     membership.delete()
 
 

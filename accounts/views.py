@@ -6,14 +6,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.shortcuts import get_object_or_404
 from django.utils.module_loading import import_string
 from django.views.generic import TemplateView
 
 from core.errors import require
+from core.forms import ActionForm, run_service
+from core.views import redirect_to, report_form_errors
 
-from . import selectors
-from .forms import LoginForm
-from .models import Role, ServiceUnit
+from . import selectors, services
+from .forms import LoginForm, MembershipGrantForm
+from .models import Role, ServiceUnit, User
 from .permissions import can_use_console
 from .services import notifications_read
 
@@ -35,6 +38,13 @@ class ConsoleView(LoginRequiredMixin, TemplateView):
         if request.user.is_authenticated:
             require(can_use_console(request.user), error=PermissionDenied)
         return super().dispatch(request, *args, **kwargs)
+
+
+class ConsolePage(ConsoleView):
+    """A console page that may also accept a POST (handled by ``post``)."""
+
+    def render_page(self, **context):
+        return self.render_to_response(self.get_context_data(**context))
 
 
 class HomeView(ConsoleView):
@@ -107,12 +117,41 @@ class UserListView(ConsoleView):
         )
 
 
-class UserDetailView(ConsoleView):
+class UserDetailView(ConsolePage):
+    """A staff user's roles; an administrator grants a role in the units they look after and revokes one there."""
+
     template_name = "accounts/user_detail.html"
 
     def get_context_data(self, **kwargs):
         shown = selectors.user_get_for_user(user=self.request.user, user_id=self.kwargs["pk"])
-        return super().get_context_data(shown=shown, **kwargs)
+        units = selectors.units_administered_by(user=self.request.user)
+        administered = set(units.values_list("pk", flat=True))
+        can_grant = bool(administered) and shown.kind == User.Kind.STAFF
+        if can_grant and "grant_form" not in kwargs:
+            kwargs["grant_form"] = MembershipGrantForm(units=units)
+        return super().get_context_data(
+            shown=shown,
+            memberships=[(m, m.unit_id in administered) for m in shown.memberships.all()],
+            can_grant=can_grant,
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        shown = selectors.user_get_for_user(user=request.user, user_id=pk)
+        if "revoke" in request.POST:
+            revoke = request.POST["revoke"]
+            membership = get_object_or_404(shown.memberships.all(), pk=int(revoke) if revoke.isdigit() else 0)
+            form = ActionForm({})
+            run_service(form, services.membership_revoke, membership=membership, actor=request.user)
+            report_form_errors(request, form)
+            return redirect_to("accounts:user-detail", shown.pk)
+        form = MembershipGrantForm(request.POST, units=selectors.units_administered_by(user=request.user))
+        if form.is_valid() and run_service(
+            form, services.membership_grant, user=shown, actor=request.user, **form.cleaned_data
+        ):
+            report_form_errors(request, form)
+            return redirect_to("accounts:user-detail", shown.pk)
+        return self.render_page(grant_form=form)
 
 
 class NotificationListView(ConsoleView):

@@ -23,7 +23,7 @@ from .models import Application, Entitlement, Program
 from .payments.services.generation import disbursements_generate
 from .reports.services import report_summaries_refresh
 
-GRANTS_PER_CITY = 3
+ENTITLEMENTS_PER_CITY = 3
 DEMO_OVERRIDE = "演示数据：条件未逐项核实（demo data: conditions not checked one by one）"
 
 
@@ -40,7 +40,7 @@ def _grants(city: ServiceUnit, today) -> int:
     supervisor = User.objects.filter(username=f"{city.city_code}.supervisor").first()
     if not (program and caseworker and supervisor) or Application.objects.filter(program=program).exists():
         return 0
-    people = list(Person.objects.visible_to(caseworker).order_by("pk")[:GRANTS_PER_CITY])
+    people = list(Person.objects.visible_to(caseworker).order_by("pk")[:ENTITLEMENTS_PER_CITY])
     made = 0
     for person in people:
         try:
@@ -60,24 +60,24 @@ def _grants(city: ServiceUnit, today) -> int:
 
 def _applicant(city: ServiceUnit) -> DemoLogin | None:
     """The city's demo portal account, linked to the person of the city's first demo grant (once)."""
-    grant = (
+    entitlement = (
         Entitlement.objects.filter(program__code=f"{city.city_code}_job_seeking_startup_subsidy", person__isnull=False)
         .select_related("person")
         .order_by("pk")
         .first()
     )
-    if grant is None:
+    if entitlement is None:
         return None
     user, created = User.objects.get_or_create(
         username=f"{city.city_code}.applicant",
-        defaults={"kind": User.Kind.APPLICANT, "full_name": grant.person.name},
+        defaults={"kind": User.Kind.APPLICANT, "full_name": entitlement.person.name},
     )
     if created:
         user.set_password(settings.CASEWORK_DEMO_PASSWORD)
         user.save(update_fields=["password"])
     if not Person.objects.filter(account=user).exists():
-        Person.objects.filter(pk=grant.person_id, account__isnull=True).update(account=user)
-    return DemoLogin(username=user.username, role=_("Applicant (portal)"), unit=grant.person.name)
+        Person.objects.filter(pk=entitlement.person_id, account__isnull=True).update(account=user)
+    return DemoLogin(username=user.username, role=_("Applicant (portal)"), unit=entitlement.person.name)
 
 
 def bootstrap(*, logins=()) -> dict:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ServiceUnit
 from accounts.validators import PAST
-from core.errors import DomainError
+from core.forms import DateInput
 
 from .models import (
     ContactChannel,
@@ -21,33 +21,6 @@ from .models import (
     Referral,
     Relation,
 )
-
-
-def run_service(form, service, **kwargs):
-    """Call ``service``; on a validation or domain error put its messages on the form and return None."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
-        else:
-            form.add_error(None, error.messages)
-    except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, str(error.message))
-    return None
-
-
-class ActionForm(forms.Form):
-    """No fields: carries a service's errors for a plain POST action. Bind it (``ActionForm({})``)."""
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 # Dates of a record that say when something already happened: not after today (accounts.validators).
 PAST_DATES = ("birth_date", "resident_since", "dibao_since", "registered_on")
@@ -246,6 +219,24 @@ class OrganizationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = ServiceUnit.objects.visible_to(user)
+
+
+class OrganizationEditForm(forms.Form):
+    """What a caseworker corrects on an organization; its credit code and unit never change here (the code is
+    its identity; a move to another unit is a matter for an administrator)."""
+
+    name = _model_field("name", model=Organization)
+    kind = forms.ChoiceField(label=_("kind"), choices=OrganizationKind.choices)
+    legal_representative = _model_field("legal_representative", model=Organization, required=False)
+    contact_phone = forms.CharField(label=_("contact phone"), max_length=20, required=False)
+    address = _model_field("address", model=Organization, required=False)
+    registered_on = forms.DateField(label=_("registered on"), widget=DateInput(), required=False, validators=[PAST])
+
+    def __init__(self, *args, masked_phone: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if masked_phone:
+            self.fields["contact_phone"].widget.attrs["placeholder"] = masked_phone
+            self.fields["contact_phone"].help_text = _("Leave empty to keep the number on file.")
 
 
 class HouseholdEditForm(forms.Form):

@@ -116,6 +116,16 @@ def organization_get_for_user(*, user, organization_id) -> Organization:
     return get_object_or_404(Organization.objects.visible_to(user).select_related("unit"), pk=organization_id)
 
 
+def organization_employees(*, user, organization: Organization):
+    """The people in the user's area whose current job is with ``organization``, by name."""
+    return (
+        Person.objects.visible_to(user)
+        .filter(employment__employer=organization, employment__ended_on__isnull=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
 def registers_for_user(*, user):
     """Registers of the cities the user works in, with the number of open entries in the user's area."""
     cities = user_city_codes(user=user)

@@ -38,6 +38,14 @@ from .registers import window_end
 PERSON_EDITABLE = frozenset(Person.EDITABLE_FIELDS)
 
 
+def _mobile_of(value: str, *, field: str) -> str:
+    """The mobile number in its stored form; a bad one is an error on ``field``."""
+    try:
+        return check_mobile(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
 def _check_edit(actor, unit):
     if actor is None:  # the system itself (jobs, demo data)
         return
@@ -54,10 +62,7 @@ def _clean_person_fields(fields: dict) -> dict:
     if unknown:
         raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
     if fields.get("phone"):
-        try:
-            fields["phone"] = check_mobile(fields["phone"])
-        except ValidationError as error:
-            raise ValidationError({"phone": error.messages}) from None
+        fields["phone"] = _mobile_of(fields["phone"], field="phone")
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
         if not fields["name"]:
@@ -304,7 +309,7 @@ def organization_create(*, actor, name: str, kind: str, uscc: str, unit: Service
             field="uscc",
         )
     if fields.get("contact_phone"):
-        fields["contact_phone"] = check_mobile(fields["contact_phone"])
+        fields["contact_phone"] = _mobile_of(fields["contact_phone"], field="contact_phone")
     organization = Organization(name=name.strip(), kind=kind, uscc=code, unit=unit, **fields)
     organization.full_clean()
     organization.save()
@@ -318,7 +323,7 @@ def organization_update(*, actor, organization: Organization, **changes) -> Orga
     if set(changes) - allowed:
         raise ValidationError({field: _("This field cannot be set here.") for field in sorted(set(changes) - allowed)})
     if changes.get("contact_phone"):
-        changes["contact_phone"] = check_mobile(changes["contact_phone"])
+        changes["contact_phone"] = _mobile_of(changes["contact_phone"], field="contact_phone")
     for field, value in changes.items():
         setattr(organization, field, value)
     organization.full_clean()

@@ -24,6 +24,7 @@ urlpatterns = [
     path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),
     path("organizations/new/", views.OrganizationCreateView.as_view(), name="organization-create"),
     path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
+    path("organizations/<int:pk>/edit/", views.OrganizationEditView.as_view(), name="organization-edit"),
     path("worklist/", views.WorklistView.as_view(), name="worklist"),
     path("worklist/<int:pk>/done/", views.FollowUpDoneView.as_view(), name="follow-up-done"),
     path("access-log/", views.AccessLogView.as_view(), name="access-log"),

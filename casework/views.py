@@ -6,18 +6,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import users_with_role_over
-from accounts.views import ConsoleView
+from accounts.views import ConsolePage, ConsoleView
 from core.errors import DomainError, require
+from core.forms import ActionForm, run_service
+from core.views import redirect_to, report_form_errors
 
 from . import forms, selectors, services, worklist
 from .identity import mask_id_number, mask_phone
@@ -25,27 +24,6 @@ from .models import FollowUp, Person, RegistryEntry
 from .permissions import can_edit_in_unit, can_read_access_log, can_unmask
 
 PAGE_SIZE = 50
-
-
-class ConsolePage(ConsoleView):
-    """A console page that may also accept a POST (handled by ``post``)."""
-
-    def render_page(self, **context):
-        return self.render_to_response(self.get_context_data(**context))
-
-
-def report_form_errors(request, form):
-    """After a POST action: the form's errors as messages naming the field, or "Saved."."""
-    if form.errors:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
-    else:
-        messages.success(request, _("Saved."))
-
-
-def redirect_to(name, *args, query=""):
-    return HttpResponseRedirect(reverse(name, args=args) + (f"?{query}" if query else ""))
 
 
 # --- Persons -----------------------------------------------------------------------------------------------
@@ -92,7 +70,7 @@ class PersonCreateView(ConsolePage):
         form = forms.PersonCreateForm(request.POST, user=request.user)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            person = forms.run_service(form, services.person_create, actor=request.user, **data)
+            person = run_service(form, services.person_create, actor=request.user, **data)
             if person:
                 messages.success(request, _("%(name)s is registered.") % {"name": person.name})
                 return redirect_to("casework:person-detail", person.pk)
@@ -126,7 +104,7 @@ class PersonEditView(ConsolePage):
         form = forms.PersonEditForm(request.POST, masked=self.masked(person))
         if form.is_valid():
             changes = {k: v for k, v in form.cleaned_data.items() if k not in forms.SECRET_FIELDS or v}
-            if forms.run_service(form, services.person_update, actor=request.user, person=person, **changes):
+            if run_service(form, services.person_update, actor=request.user, person=person, **changes):
                 messages.success(request, _("Saved."))
                 return redirect_to("casework:person-detail", person.pk)
         return self.render_page(form=form, person=person)
@@ -214,7 +192,7 @@ class PersonActionView(ConsoleView):
             if form.is_valid():
                 data = dict(form.cleaned_data)
                 register = selectors.register_get(code=data.pop("register"))
-                forms.run_service(
+                run_service(
                     form, services.registry_entry_add, actor=request.user, register=register, person=person, **data
                 )
         elif action == "name-conflict":
@@ -223,7 +201,7 @@ class PersonActionView(ConsoleView):
                 conflict = get_object_or_404(
                     person.name_conflicts.filter(resolved_at__isnull=True), pk=form.cleaned_data["conflict"]
                 )
-                forms.run_service(
+                run_service(
                     form,
                     services.name_conflict_resolve,
                     actor=request.user,
@@ -233,27 +211,23 @@ class PersonActionView(ConsoleView):
         elif action == "move":
             form, tab = forms.MoveForm(request.POST, user=request.user, person=person), "profile"
             if form.is_valid():
-                forms.run_service(form, services.person_move, actor=request.user, person=person, **form.cleaned_data)
+                run_service(form, services.person_move, actor=request.user, person=person, **form.cleaned_data)
         elif action == "referral-outcome":
             form, tab = forms.ReferralOutcomeForm(request.POST), "contacts"
             if form.is_valid():
                 referral = get_object_or_404(person.referrals, pk=form.cleaned_data.pop("referral"))
-                forms.run_service(
-                    form, services.referral_outcome, actor=request.user, referral=referral, **form.cleaned_data
-                )
+                run_service(form, services.referral_outcome, actor=request.user, referral=referral, **form.cleaned_data)
         elif action == "assistance":
             form, tab = forms.AssistanceForm(request.POST, caseworkers=_caseworkers_for(person)), "contacts"
             if form.is_valid():
-                forms.run_service(
-                    form, services.assistance_assign, actor=request.user, person=person, **form.cleaned_data
-                )
+                run_service(form, services.assistance_assign, actor=request.user, person=person, **form.cleaned_data)
         else:
             if action not in self.actions:
                 return redirect_to("casework:person-detail", person.pk)
             form_class, service, tab = self.actions[action]
             form = form_class(request.POST)
             if form.is_valid():
-                forms.run_service(form, service, actor=request.user, person=person, **form.cleaned_data)
+                run_service(form, service, actor=request.user, person=person, **form.cleaned_data)
         report_form_errors(request, form)
         return redirect_to("casework:person-detail", person.pk, query=f"tab={tab}")
 
@@ -264,7 +238,7 @@ class EntryExitView(ConsoleView):
     def post(self, request, pk):
         entry = get_object_or_404(RegistryEntry.objects.visible_to(request.user).select_related("person"), pk=pk)
         form = forms.ExitForm(request.POST)
-        if form.is_valid() and forms.run_service(
+        if form.is_valid() and run_service(
             form,
             services.registry_entry_exit,
             actor=request.user,
@@ -290,7 +264,7 @@ class PersonUnmaskView(ConsoleView):
         form = forms.UnmaskForm(request.POST)
         numbers = None
         if form.is_valid():
-            numbers = forms.run_service(
+            numbers = run_service(
                 form,
                 services.personal_data_unmask,
                 user=request.user,
@@ -353,7 +327,7 @@ class RegisterContactView(ConsoleView):
     def post(self, request, code, pk):
         entry = self._entry(request, code, pk)
         form = forms.ContactForm(request.POST)
-        if form.is_valid() and forms.run_service(
+        if form.is_valid() and run_service(
             form, services.contact_log, actor=request.user, person=entry.person, **form.cleaned_data
         ):
             entry.last_contacted_on = form.cleaned_data["contacted_on"]
@@ -400,7 +374,7 @@ class HouseholdCreateView(ConsolePage):
     def post(self, request):
         form = forms.HouseholdForm(request.POST, user=request.user)
         if form.is_valid():
-            household = forms.run_service(form, services.household_create, actor=request.user, **form.cleaned_data)
+            household = run_service(form, services.household_create, actor=request.user, **form.cleaned_data)
             if household:
                 messages.success(request, _("The household is registered."))
                 return redirect_to("casework:household-detail", household.pk)
@@ -420,7 +394,7 @@ class HouseholdDetailView(ConsolePage):
         if action == "edit":
             form = forms.HouseholdEditForm(request.POST)
             if form.is_valid():
-                forms.run_service(
+                run_service(
                     form, services.household_update, actor=request.user, household=household, **form.cleaned_data
                 )
         elif action == "add-member":
@@ -431,7 +405,7 @@ class HouseholdDetailView(ConsolePage):
                 if person is None:
                     form.add_error("id_number", _("No person with this ID number in your area."))
                 else:
-                    forms.run_service(
+                    run_service(
                         form,
                         services.household_member_add,
                         actor=request.user,
@@ -441,9 +415,9 @@ class HouseholdDetailView(ConsolePage):
                         able_to_work=data["able_to_work"],
                     )
         elif action == "remove-member":
-            form = forms.ActionForm({})
+            form = ActionForm({})
             member = get_object_or_404(household.members.all(), pk=request.POST.get("member"))
-            forms.run_service(form, services.household_member_remove, actor=request.user, member=member)
+            run_service(form, services.household_member_remove, actor=request.user, member=member)
         else:
             return redirect_to("casework:household-detail", household.pk)
         report_form_errors(request, form)
@@ -495,9 +469,7 @@ class OrganizationCreateView(ConsolePage):
     def post(self, request):
         form = forms.OrganizationForm(request.POST, user=request.user)
         if form.is_valid():
-            organization = forms.run_service(
-                form, services.organization_create, actor=request.user, **form.cleaned_data
-            )
+            organization = run_service(form, services.organization_create, actor=request.user, **form.cleaned_data)
             if organization:
                 messages.success(request, _("The organization is registered."))
                 return redirect_to("casework:organization-detail", organization.pk)
@@ -509,18 +481,49 @@ class OrganizationDetailView(ConsolePage):
 
     def get_context_data(self, **kwargs):
         organization = selectors.organization_get_for_user(user=self.request.user, organization_id=self.kwargs["pk"])
-        employees = (
-            Person.objects.visible_to(self.request.user)
-            .filter(Q(employment__employer=organization) & Q(employment__ended_on__isnull=True))
-            .distinct()
-            .order_by("name")[:200]
-        )
+        employees = selectors.organization_employees(user=self.request.user, organization=organization)[:200]
         panels = [
             panel
             for path in settings.CASEWORK_ORGANIZATION_PANELS.values()
             if (panel := import_string(path)(self.request, organization))
         ]
-        return super().get_context_data(organization=organization, employees=employees, panels=panels, **kwargs)
+        can_edit, _reason = can_edit_in_unit(self.request.user, organization.unit)
+        return super().get_context_data(
+            organization=organization, employees=employees, panels=panels, can_edit=can_edit, **kwargs
+        )
+
+
+class OrganizationEditView(ConsolePage):
+    """Correct an organization's name, kind, representative, phone, address or registration date."""
+
+    template_name = "casework/organization_form.html"
+
+    def organization(self):
+        organization = selectors.organization_get_for_user(user=self.request.user, organization_id=self.kwargs["pk"])
+        require(can_edit_in_unit(self.request.user, organization.unit), error=PermissionDenied)
+        return organization
+
+    def get(self, request, pk):
+        organization = self.organization()
+        fields = [name for name in forms.OrganizationEditForm.base_fields if name != "contact_phone"]
+        form = forms.OrganizationEditForm(
+            initial={name: getattr(organization, name) for name in fields},
+            masked_phone=organization.masked_contact_phone,
+        )
+        return self.render_page(form=form, organization=organization)
+
+    def post(self, request, pk):
+        organization = self.organization()
+        form = forms.OrganizationEditForm(request.POST, masked_phone=organization.masked_contact_phone)
+        if form.is_valid():
+            changes = {k: v for k, v in form.cleaned_data.items() if k != "contact_phone" or v}
+            changes = {k: v for k, v in changes.items() if v != getattr(organization, k)}
+            if not changes or run_service(
+                form, services.organization_update, actor=request.user, organization=organization, **changes
+            ):
+                messages.success(request, _("Saved."))
+                return redirect_to("casework:organization-detail", organization.pk)
+        return self.render_page(form=form, organization=organization)
 
 
 # --- Worklist ---------------------------------------------------------------------------------------------

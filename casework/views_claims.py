@@ -6,11 +6,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.views import ConsoleView
+from accounts.views import ConsolePage, ConsoleView
+from core.forms import ActionForm, run_service
+from core.views import redirect_to, report_form_errors
 
-from . import forms, selectors, services_claims
+from . import selectors, services_claims
 from .models import OrganizationClaim
-from .views import ConsolePage, redirect_to, report_form_errors
 
 
 class PersonClaimCodeView(ConsoleView):
@@ -20,8 +21,8 @@ class PersonClaimCodeView(ConsoleView):
 
     def post(self, request, pk):
         person = selectors.person_get_for_user(user=request.user, person_id=pk)
-        form = forms.ActionForm({})
-        issued = forms.run_service(form, services_claims.claim_code_issue, actor=request.user, person=person)
+        form = ActionForm({})
+        issued = run_service(form, services_claims.claim_code_issue, actor=request.user, person=person)
         if issued is None:
             report_form_errors(request, form)
             return redirect_to("casework:person-detail", person.pk)
@@ -54,8 +55,8 @@ class OrganizationClaimDecideView(ConsoleView):
         if action not in ("confirm", "reject"):
             raise Http404
         claim = selectors.organization_claim_get_for_user(user=request.user, claim_id=pk)
-        form = forms.ActionForm({})
-        decided = forms.run_service(
+        form = ActionForm({})
+        decided = run_service(
             form,
             services_claims.organization_claim_decide,
             actor=request.user,

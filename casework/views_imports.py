@@ -15,10 +15,10 @@ from accounts.security import reauth_redirect, recently_authenticated
 from accounts.views import ConsoleView
 from core.errors import DomainError
 from core.errors import PermissionDenied as DomainPermissionDenied
+from core.forms import run_service
 from core.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import exports, imports, selectors
-from .forms import run_service
 from .forms_imports import ExportForm, ImportCommitForm, ImportUploadForm, person_registers
 from .models import ImportRun
 from .permissions import can_edit_in_unit, can_unmask

@@ -132,8 +132,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(EntitlementSerializer(allow_null=True))
     def get_entitlement(self, application) -> dict | None:
-        grant = getattr(application, "entitlement", None)
-        return EntitlementSerializer(grant).data if grant else None
+        entitlement = getattr(application, "entitlement", None)
+        return EntitlementSerializer(entitlement).data if entitlement else None
 
 
 class ApplicationListApi(FilteredListApi):

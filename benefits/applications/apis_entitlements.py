@@ -11,8 +11,7 @@ from accounts.validators import MULTILINE
 from core.api_base import ActionApi, FilteredListApi, action_parameter
 
 from ..models import Entitlement
-from . import entitlements as grants
-from . import selectors
+from . import entitlements, selectors
 from .apis import EntitlementSerializer, PartySerializer, UserRefSerializer, party_data
 
 
@@ -39,8 +38,8 @@ class EntitlementDetailSerializer(EntitlementSerializer):
         ]
 
     @extend_schema_field(PartySerializer)
-    def get_party(self, grant) -> dict:
-        return party_data(grant)
+    def get_party(self, entitlement) -> dict:
+        return party_data(entitlement)
 
 
 class EntitlementListApi(FilteredListApi):
@@ -64,8 +63,8 @@ class EntitlementListApi(FilteredListApi):
 class EntitlementDetailApi(APIView):
     @extend_schema(responses=EntitlementDetailSerializer)
     def get(self, request, pk):
-        grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
-        return Response(EntitlementDetailSerializer(grant).data)
+        entitlement = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
+        return Response(EntitlementDetailSerializer(entitlement).data)
 
 
 class _ReasonInput(serializers.Serializer):
@@ -78,7 +77,7 @@ class _ReasonInput(serializers.Serializer):
 @extend_schema_view(
     post=extend_schema(
         operation_id="v1_entitlements_transition",
-        parameters=[action_parameter(grants.GRANT_ACTIONS)],
+        parameters=[action_parameter(entitlements.ENTITLEMENT_ACTIONS)],
         request=_ReasonInput,
         responses=EntitlementDetailSerializer,
     )
@@ -87,7 +86,7 @@ class EntitlementTransitionApi(ActionApi):
     """``POST …/entitlements/<id>/<action>/`` with action one of suspend, resume, terminate and a ``reason``: a
     supervisor of the grant's unit changes its status through the service."""
 
-    actions, InputSerializer, target_name = grants.GRANT_ACTIONS, _ReasonInput, "entitlement"
+    actions, InputSerializer, target_name = entitlements.ENTITLEMENT_ACTIONS, _ReasonInput, "entitlement"
 
     def target(self, request, pk):
         return selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)

@@ -92,8 +92,8 @@ class MyApplicationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MyEntitlementSerializer(allow_null=True))
     def get_entitlement(self, application) -> dict | None:
-        grant = getattr(application, "entitlement", None)
-        return MyEntitlementSerializer(grant).data if grant else None
+        entitlement = getattr(application, "entitlement", None)
+        return MyEntitlementSerializer(entitlement).data if entitlement else None
 
     @extend_schema_field(_TimelineStep(many=True))
     def get_timeline(self, application) -> list[dict]:

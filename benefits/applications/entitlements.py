@@ -94,18 +94,22 @@ def entitlements_suspend_off_register(*, today: datetime.date) -> int:
             if not batch:
                 return suspended
             after = batch[-1].pk
-            people = {grant.person_id for grant in batch}
-            codes = {code for grant in batch for code in grant.holds_while_on}
+            people = {entitlement.person_id for entitlement in batch}
+            codes = {code for entitlement in batch for code in entitlement.holds_while_on}
             on = set(
                 RegistryEntry.objects.active(on=today)
                 .filter(person_id__in=people, register__code__in=codes)
                 .values_list("person_id", "register__code")
             )
-            off = [grant for grant in batch if not any((grant.person_id, c) in on for c in grant.holds_while_on)]
-            last_exits = _last_exits({grant.person_id for grant in off}, codes, today)
-            for grant in off:
-                grant.status = Entitlement.Status.SUSPENDED
-                grant.status_reason = _off_register_reason(grant, last_exits)[:255]
+            off = [
+                entitlement
+                for entitlement in batch
+                if not any((entitlement.person_id, c) in on for c in entitlement.holds_while_on)
+            ]
+            last_exits = _last_exits({entitlement.person_id for entitlement in off}, codes, today)
+            for entitlement in off:
+                entitlement.status = Entitlement.Status.SUSPENDED
+                entitlement.status_reason = _off_register_reason(entitlement, last_exits)[:255]
             bulk_update_with_history(
                 off,
                 Entitlement,
@@ -126,8 +130,8 @@ def _last_exits(people: set[int], codes: set[str], today: datetime.date) -> dict
     return {(entry.person_id, entry.register.code): entry for entry in exits}
 
 
-def _off_register_reason(grant: Entitlement, last_exits: dict) -> str:
-    keys = [(grant.person_id, code) for code in grant.holds_while_on]
+def _off_register_reason(entitlement: Entitlement, last_exits: dict) -> str:
+    keys = [(entitlement.person_id, code) for code in entitlement.holds_while_on]
     exits = [last_exits[key] for key in keys if key in last_exits]
     if not exits:
         return _("Not on the register this grant rests on: suspended until a supervisor reviews it")
@@ -149,34 +153,34 @@ def can_change_entitlement(actor, entitlement: Entitlement) -> tuple[bool, str]:
     return False, _("Only a supervisor of this unit or a unit above it can suspend, resume or end a grant.")
 
 
-def _locked_grant(actor, entitlement: Entitlement, reason: str, *allowed: str) -> Entitlement:
+def _locked_entitlement(actor, entitlement: Entitlement, reason: str, *allowed: str) -> Entitlement:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
-    grant = Entitlement.objects.select_for_update().select_related("unit", "program").get(pk=entitlement.pk)
-    require(can_change_entitlement(actor, grant))
-    if grant.status not in allowed:
+    entitlement = Entitlement.objects.select_for_update().select_related("unit", "program").get(pk=entitlement.pk)
+    require(can_change_entitlement(actor, entitlement))
+    if entitlement.status not in allowed:
         raise Conflict(
-            _("This grant is %(status)s: it cannot be changed that way.") % {"status": grant.get_status_display()}
+            _("This grant is %(status)s: it cannot be changed that way.") % {"status": entitlement.get_status_display()}
         )
-    return grant
+    return entitlement
 
 
-def _save_status(grant: Entitlement, status: str, reason: str, change: str) -> Entitlement:
-    grant.status, grant.status_reason = status, reason.strip()[:255]
-    grant._change_reason = change
+def _save_status(entitlement: Entitlement, status: str, reason: str, change: str) -> Entitlement:
+    entitlement.status, entitlement.status_reason = status, reason.strip()[:255]
+    entitlement._change_reason = change
     try:
         with transaction.atomic():
-            grant.save(update_fields=["status", "status_reason", "pay_from"])
+            entitlement.save(update_fields=["status", "status_reason", "pay_from"])
     except IntegrityError as error:
         raise Conflict(_("This person already has an active grant of this kind: end that one first.")) from error
-    return grant
+    return entitlement
 
 
 @transaction.atomic
 def entitlement_suspend(*, actor, entitlement: Entitlement, reason: str) -> Entitlement:
     """Active → suspended (payments stop) while something is checked."""
-    grant = _locked_grant(actor, entitlement, reason, Entitlement.Status.ACTIVE)
-    return _save_status(grant, Entitlement.Status.SUSPENDED, reason, "suspended by hand")
+    entitlement = _locked_entitlement(actor, entitlement, reason, Entitlement.Status.ACTIVE)
+    return _save_status(entitlement, Entitlement.Status.SUSPENDED, reason, "suspended by hand")
 
 
 @transaction.atomic
@@ -188,35 +192,37 @@ def entitlement_resume(
     started while it was suspended are not paid, unless the supervisor grants ``back_pay`` (it was suspended in
     error)."""
     today = today or timezone.localdate()
-    grant = _locked_grant(actor, entitlement, reason, Entitlement.Status.SUSPENDED)
-    if grant.holds_while_on and grant.person_id:
+    entitlement = _locked_entitlement(actor, entitlement, reason, Entitlement.Status.SUSPENDED)
+    if entitlement.holds_while_on and entitlement.person_id:
         on = RegistryEntry.objects.active(on=today).filter(
-            person_id=grant.person_id, register__code__in=grant.holds_while_on
+            person_id=entitlement.person_id, register__code__in=entitlement.holds_while_on
         )
         if not on.exists():
-            names = Register.objects.filter(code__in=grant.holds_while_on).values_list("name_zh", flat=True)
+            names = Register.objects.filter(code__in=entitlement.holds_while_on).values_list("name_zh", flat=True)
             raise Conflict(
                 _("The person is not on the register this grant rests on (%(names)s): put them back on it first.")
                 % {"names": "、".join(names)}
             )
     if not back_pay:
-        grant.pay_from = max(today.replace(day=1), grant.pay_from or today.replace(day=1))
-    if grant.end is not None and grant.end < today:
-        return _save_status(grant, Entitlement.Status.EXPIRED, reason, "resumed after its end: expired")
-    return _save_status(grant, Entitlement.Status.ACTIVE, reason, "resumed")
+        entitlement.pay_from = max(today.replace(day=1), entitlement.pay_from or today.replace(day=1))
+    if entitlement.end is not None and entitlement.end < today:
+        return _save_status(entitlement, Entitlement.Status.EXPIRED, reason, "resumed after its end: expired")
+    return _save_status(entitlement, Entitlement.Status.ACTIVE, reason, "resumed")
 
 
 @transaction.atomic
 def entitlement_terminate(*, actor, entitlement: Entitlement, reason: str) -> Entitlement:
     """Active or suspended → terminated for good (granted in error, the person no longer qualifies …). A
     terminated one-time grant no longer counts as granted."""
-    grant = _locked_grant(actor, entitlement, reason, Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED)
-    return _save_status(grant, Entitlement.Status.TERMINATED, reason, "terminated")
+    entitlement = _locked_entitlement(
+        actor, entitlement, reason, Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED
+    )
+    return _save_status(entitlement, Entitlement.Status.TERMINATED, reason, "terminated")
 
 
 # A supervisor's actions on a grant by name, with the inputs each takes beyond the actor and the grant: the API and
 # the console dispatch through this one table.
-GRANT_ACTIONS = {
+ENTITLEMENT_ACTIONS = {
     "suspend": (entitlement_suspend, ("reason",)),
     "resume": (entitlement_resume, ("reason", "back_pay")),
     "terminate": (entitlement_terminate, ("reason",)),
@@ -231,17 +237,17 @@ def reminders_send(*, today: datetime.date) -> dict:
         status=Entitlement.Status.ACTIVE, end__gte=today, end__lte=today + datetime.timedelta(days=30)
     ).select_related("application__created_by", "program", "person", "organization")
     told = 0
-    for grant in ending:
+    for entitlement in ending:
         told += len(
             notify_staff(
-                users=caseworkers_of(grant.application),
+                users=caseworkers_of(entitlement.application),
                 subject=_("Ends on %(date)s: %(name)s")
                 % {
-                    "date": grant.end.isoformat(),
-                    "name": f"{grant.person or grant.organization} · {grant.program.name_zh}",
+                    "date": entitlement.end.isoformat(),
+                    "name": f"{entitlement.person or entitlement.organization} · {entitlement.program.name_zh}",
                 },
-                link=reverse("benefits:application-detail", args=[grant.application_id]),
-                key=f"ending:{grant.pk}",
+                link=reverse("benefits:application-detail", args=[entitlement.application_id]),
+                key=f"ending:{entitlement.pk}",
             )
         )
     limits = processing_limits(on=today)

@@ -1,11 +1,11 @@
 """Console forms of applications and grants. They only collect and type-check; the services validate what
-matters and their errors come back onto these forms (``casework.forms.run_service``)."""
+matters and their errors come back onto these forms (``core.forms.run_service``)."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.forms import DateInput
+from core.forms import DateInput
 
 
 class ApplicationForm(forms.Form):

@@ -69,16 +69,16 @@ def entitlement_list(
 ):
     """The grants of the user's area, those ending first on top (a fixed number of queries whatever the page
     size). ``ending_by``: active grants whose last day is on or before that day."""
-    grants = Entitlement.objects.visible_to(user).select_related(*_ENTITLEMENT_RELATED)
+    entitlements = Entitlement.objects.visible_to(user).select_related(*_ENTITLEMENT_RELATED)
     if status:
-        grants = grants.filter(status=status)
+        entitlements = entitlements.filter(status=status)
     if program:
-        grants = grants.filter(program__code=program)
+        entitlements = entitlements.filter(program__code=program)
     if unit is not None:
-        grants = grants.filter(unit__path__startswith=unit.path)
+        entitlements = entitlements.filter(unit__path__startswith=unit.path)
     if ending_by:
-        grants = grants.filter(status=Entitlement.Status.ACTIVE, end__lte=ending_by)
-    return grants.order_by(F("end").asc(nulls_last=True), "-pk")
+        entitlements = entitlements.filter(status=Entitlement.Status.ACTIVE, end__lte=ending_by)
+    return entitlements.order_by(F("end").asc(nulls_last=True), "-pk")
 
 
 def entitlement_get_for_user(*, user, entitlement_id: int) -> Entitlement:

@@ -277,7 +277,7 @@ def _approved_amount(decision: Decision, amount_cny: Decimal | None) -> Decimal 
     return amount_cny
 
 
-def grant_exposure(
+def entitlement_exposure(
     *,
     amount: Decimal | None,
     period: str | None,
@@ -314,7 +314,7 @@ CONFIRMED_TERMS = ("amount_cny", "start", "period", "max_periods", "periods", "e
 def _approval_terms(
     application: Application, decision: Decision, amount: Decimal | None, override_reason: str, on: datetime.date
 ) -> dict:
-    periods, exposure = grant_exposure(
+    periods, exposure = entitlement_exposure(
         amount=amount,
         period=decision.period,
         max_periods=decision.max_periods,
@@ -382,7 +382,7 @@ def application_approve(
         ["state", "decided_by", "decided_on", "decision", "override_reason", "decision_note"],
         "approved with an override" if application.override_reason else "approved",
     )
-    _entitlement_grant(application, decision, amount, actor, on)
+    _entitlement_create(application, decision, amount, actor, on)
     return application
 
 
@@ -416,49 +416,49 @@ def entitlement_end(start: datetime.date, period: str | None, max_periods: int |
 YEARLY_CAPS = {"dalian_startup_leader_si_subsidy": "dalian.startup_leader_si_cap_per_entity_per_year_cny"}
 
 
-def _per_year(grant: Entitlement) -> dict[int, Decimal]:
+def _per_year(entitlement: Entitlement) -> dict[int, Decimal]:
     """What a grant pays in each calendar year: one-time in its start year; per month, quarter or year for the
     periods starting in that year (a grant without an end counts up to the end of its start year)."""
-    amount = grant.amount_per_period or Decimal("0")
-    if grant.period in ("", "once") or not amount:
-        return {grant.start.year: amount} if amount else {}
-    step = PERIOD_MONTHS.get(grant.period, 1)
-    last = grant.end or datetime.date(grant.start.year, 12, 31)
+    amount = entitlement.amount_per_period or Decimal("0")
+    if entitlement.period in ("", "once") or not amount:
+        return {entitlement.start.year: amount} if amount else {}
+    step = PERIOD_MONTHS.get(entitlement.period, 1)
+    last = entitlement.end or datetime.date(entitlement.start.year, 12, 31)
     years: dict[int, Decimal] = {}
-    day, index = grant.start, 0
-    while day <= last and (grant.max_periods is None or index < grant.max_periods):
+    day, index = entitlement.start, 0
+    while day <= last and (entitlement.max_periods is None or index < entitlement.max_periods):
         years[day.year] = years.get(day.year, Decimal("0")) + amount
         index += 1
-        day = add_months(grant.start, step * index)
+        day = add_months(entitlement.start, step * index)
     return years
 
 
-def _use_yearly_cap(grant: Entitlement, on: datetime.date) -> None:
+def _use_yearly_cap(entitlement: Entitlement, on: datetime.date) -> None:
     """Add the grant to its organization's yearly totals; refuse when a year would pass the cap. The conditional
     UPDATE takes the row's lock, so of two approvals at the same moment the second sees the first's total."""
-    code = YEARLY_CAPS.get(grant.program.code)
-    if code is None or grant.organization_id is None:
+    code = YEARLY_CAPS.get(entitlement.program.code)
+    if code is None or entitlement.organization_id is None:
         return
-    cap = params_for_city(city=grant.program.city).value(code, on)
+    cap = params_for_city(city=entitlement.program.city).value(code, on)
     if cap is None:
         message = _("The yearly cap “%(code)s” has not been set: an administrator sets it first.")
         raise Conflict(message % {"code": code})
-    for year, amount in _per_year(grant).items():
+    for year, amount in _per_year(entitlement).items():
         YearlyCapUsage.objects.get_or_create(
-            organization_id=grant.organization_id, cap_code=code, year=year, defaults={"cap_cny": cap}
+            organization_id=entitlement.organization_id, cap_code=code, year=year, defaults={"cap_cny": cap}
         )
         added = YearlyCapUsage.objects.filter(
-            organization_id=grant.organization_id, cap_code=code, year=year, used_cny__lte=F("cap_cny") - amount
+            organization_id=entitlement.organization_id, cap_code=code, year=year, used_cny__lte=F("cap_cny") - amount
         ).update(used_cny=F("used_cny") + amount)
         if not added:
-            usage = YearlyCapUsage.objects.get(organization_id=grant.organization_id, cap_code=code, year=year)
+            usage = YearlyCapUsage.objects.get(organization_id=entitlement.organization_id, cap_code=code, year=year)
             raise Conflict(
                 _("This grant would pass the yearly cap of %(cap)s CNY for %(year)s (already granted: %(used)s CNY).")
                 % {"cap": usage.cap_cny, "year": year, "used": usage.used_cny}
             )
 
 
-def _entitlement_grant(
+def _entitlement_create(
     application: Application, decision: Decision, amount: Decimal | None, actor, on: datetime.date
 ) -> Entitlement:
     program = application.program
@@ -466,7 +466,7 @@ def _entitlement_grant(
     start = application.requested_start
     try:
         with transaction.atomic():  # a savepoint: a constraint refused here leaves the approval undone
-            grant = Entitlement.objects.create(
+            entitlement = Entitlement.objects.create(
                 application=application,
                 program=program,
                 family=program.family,
@@ -489,8 +489,8 @@ def _entitlement_grant(
         else:
             message = _("This person already has an active grant of this kind.")
         raise Conflict(message) from error
-    _use_yearly_cap(grant, on)
-    return grant
+    _use_yearly_cap(entitlement, on)
+    return entitlement
 
 
 # The workflow's transitions by name, each with the inputs its service takes beyond the actor and the application:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.views import ConsoleView
-from casework.forms import run_service
 from casework.selectors import person_get_for_user
+from core.forms import run_service
 
 from ..models import Application, Period, Program
 from . import selectors

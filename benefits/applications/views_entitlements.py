@@ -12,15 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.views import ConsoleView
-from casework.forms import run_service
+from core.forms import run_service
 
 from ..loans import services as loans
 from ..loans.forms import InterestStatementForm, LoanForm
 from ..loans.selectors import loan_of
 from ..models import Entitlement
 from ..rules.interest import LOAN_PROGRAMS
-from . import entitlements as grants
-from . import selectors
+from . import entitlements, selectors
 from .forms import EntitlementActionForm
 
 CHANGES = {
@@ -66,13 +65,13 @@ class EntitlementDetailView(ConsoleView):
         return selectors.entitlement_get_for_user(user=self.request.user, entitlement_id=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        grant = kwargs.pop("entitlement", None) or self.entitlement()
-        loan = loan_of(entitlement=grant, with_statements=True)
+        entitlement = kwargs.pop("entitlement", None) or self.entitlement()
+        loan = loan_of(entitlement=entitlement, with_statements=True)
         user = self.request.user
-        names = selectors.register_names(codes=grant.holds_while_on)
+        names = selectors.register_names(codes=entitlement.holds_while_on)
         return super().get_context_data(
-            grant=grant,
-            registers=[names.get(code, code) for code in grant.holds_while_on],
+            entitlement=entitlement,
+            registers=[names.get(code, code) for code in entitlement.holds_while_on],
             history=[
                 (
                     row.history_date,
@@ -80,13 +79,15 @@ class EntitlementDetailView(ConsoleView):
                     CHANGES.get(row.history_change_reason, row.history_change_reason),
                     row,
                 )
-                for row in grant.history.select_related("history_user").order_by("history_date", "history_id")
+                for row in entitlement.history.select_related("history_user").order_by("history_date", "history_id")
             ],
             form=kwargs.pop("form", None) or EntitlementActionForm(),
-            can_change=grants.can_change_entitlement(user, grant)[0],
+            can_change=entitlements.can_change_entitlement(user, entitlement)[0],
             loan=loan,
             loan_form=kwargs.pop("loan_form", None)
-            if grant.program.code in LOAN_PROGRAMS and loan is None and loans.can_record_loan(user, grant)[0]
+            if entitlement.program.code in LOAN_PROGRAMS
+            and loan is None
+            and loans.can_record_loan(user, entitlement)[0]
             else None,
             statement_form=kwargs.pop("statement_form", None)
             if loan is not None and loans.can_record_statement(user, loan)[0]
@@ -95,34 +96,34 @@ class EntitlementDetailView(ConsoleView):
         )
 
     def post(self, request, pk):
-        grant = self.entitlement()
+        entitlement = self.entitlement()
         action = request.POST.get("action", "")
         if action == "loan":
-            return self.record_loan(request, grant)
+            return self.record_loan(request, entitlement)
         if action == "statement":
-            return self.record_statement(request, grant)
-        if action not in grants.GRANT_ACTIONS:
+            return self.record_statement(request, entitlement)
+        if action not in entitlements.ENTITLEMENT_ACTIONS:
             raise Http404
         form = EntitlementActionForm(request.POST)
-        service, fields = grants.GRANT_ACTIONS[action]
+        service, fields = entitlements.ENTITLEMENT_ACTIONS[action]
         if form.is_valid() and run_service(
-            form, service, actor=request.user, entitlement=grant, **{f: form.cleaned_data[f] for f in fields}
+            form, service, actor=request.user, entitlement=entitlement, **{f: form.cleaned_data[f] for f in fields}
         ):
             messages.success(request, _("Done."))
             return HttpResponseRedirect(request.path)
-        return self.render_to_response(self.get_context_data(entitlement=grant, form=form))
+        return self.render_to_response(self.get_context_data(entitlement=entitlement, form=form))
 
-    def record_loan(self, request, grant):
+    def record_loan(self, request, entitlement):
         form = LoanForm(request.POST)
         if form.is_valid() and run_service(
-            form, loans.loan_record, actor=request.user, entitlement=grant, **form.cleaned_data
+            form, loans.loan_record, actor=request.user, entitlement=entitlement, **form.cleaned_data
         ):
             messages.success(request, _("The loan is recorded."))
             return HttpResponseRedirect(request.path)
-        return self.render_to_response(self.get_context_data(entitlement=grant, loan_form=form))
+        return self.render_to_response(self.get_context_data(entitlement=entitlement, loan_form=form))
 
-    def record_statement(self, request, grant):
-        loan = loan_of(entitlement=grant)
+    def record_statement(self, request, entitlement):
+        loan = loan_of(entitlement=entitlement)
         if loan is None:
             raise Http404
         form = InterestStatementForm(request.POST)
@@ -136,4 +137,4 @@ class EntitlementDetailView(ConsoleView):
                 % {"amount": statement.subsidy_cny},
             )
             return HttpResponseRedirect(request.path)
-        return self.render_to_response(self.get_context_data(entitlement=grant, statement_form=form))
+        return self.render_to_response(self.get_context_data(entitlement=entitlement, statement_form=form))

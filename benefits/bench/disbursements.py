@@ -66,7 +66,7 @@ def _communities() -> list[ServiceUnit]:
         ]
 
 
-def _generate(grants: int, communities) -> dict:
+def _generate(entitlements: int, communities) -> dict:
     if connection.vendor != "postgresql":
         raise RuntimeError("The disbursement benchmark generates its rows with PostgreSQL SQL; set DATABASE_URL.")
     units = [unit.pk for unit in communities]
@@ -75,10 +75,10 @@ def _generate(grants: int, communities) -> dict:
     started = time.perf_counter()
     params = insert_params(units)
     offset = 8_000_000  # row numbers of their own: never the search or proactive benchmarks' people
-    for start in range(have, grants, CHUNK):
+    for start in range(have, entitlements, CHUNK):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                insert_sql(), {**params, "start": offset + start, "stop": offset + min(start + CHUNK, grants)}
+                insert_sql(), {**params, "start": offset + start, "stop": offset + min(start + CHUNK, entitlements)}
             )
     user, _created = User.objects.get_or_create(username="bench.disbursements", defaults={"full_name": "基准"})
     programs = list(Program.objects.filter(code__in=PROGRAMS).order_by("code"))
@@ -165,9 +165,9 @@ def _process() -> dict:
     }
 
 
-def run(*, grants=200_000, rounds=3, **options) -> dict:
+def run(*, entitlements=200_000, rounds=3, **options) -> dict:
     result = {"benchmark": NAME, "database": connection.vendor, "month": MONTH.isoformat()[:7]}
-    result.update(_generate(grants, _communities()))
+    result.update(_generate(entitlements, _communities()))
     baseline, service = [], []
     for _round in range(rounds):
         _clear()

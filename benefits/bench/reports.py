@@ -218,7 +218,7 @@ def _generate(persons: int, units: list[int], users: dict) -> dict:
         ],
     )
     monthly = [programs[code] for code in MONTHLY_PROGRAMS]
-    grants = {
+    entitlements = {
         **common,
         "programs": [p.pk for p in monthly],
         "families": [p.family for p in monthly],
@@ -227,7 +227,7 @@ def _generate(persons: int, units: list[int], users: dict) -> dict:
     _step(
         result,
         "grants",
-        lambda: _exists("SELECT 1 FROM benefits_entitlement WHERE unit_id = ANY(%(units)s)", grants),
+        lambda: _exists("SELECT 1 FROM benefits_entitlement WHERE unit_id = ANY(%(units)s)", entitlements),
         [
             (
                 f"""
@@ -256,7 +256,7 @@ def _generate(persons: int, units: list[int], users: dict) -> dict:
                             ELSE 'expired' END, '', '[]', %(system)s, decided_on
                 FROM made
                 """,  # noqa: S608
-                grants,
+                entitlements,
             ),
             (
                 f"""
@@ -279,11 +279,11 @@ def _generate(persons: int, units: list[int], users: dict) -> dict:
                                   ELSE 'withdrawn' END AS state
                       FROM casework_person WHERE {in_city} AND id %% 25 = 2) AS drawn
                 """,  # noqa: S608
-                grants,
+                entitlements,
             ),
         ],
     )
-    payment_lines(result, grants)
+    payment_lines(result, entitlements)
     _step(
         result,
         "worklists",
@@ -318,7 +318,7 @@ def _generate(persons: int, units: list[int], users: dict) -> dict:
                        %(last_day)s, 1000, 'once', '[]', NULL, ''
                 FROM casework_person WHERE {in_city} AND id %% 5 = 3
                 """,  # noqa: S608
-                grants,
+                entitlements,
             ),
             (
                 f"""
@@ -355,17 +355,17 @@ def _generate(persons: int, units: list[int], users: dict) -> dict:
     return result
 
 
-def payment_lines(result: dict, grants: dict) -> None:
+def payment_lines(result: dict, entitlements: dict) -> None:
     """20 monthly lines per grant, in one batch per community, program and month; 0.5 percent reversed."""
-    grants["units"]
-    if _exists("SELECT 1 FROM benefits_disbursement WHERE unit_id = ANY(%(units)s)", grants):
+    entitlements["units"]
+    if _exists("SELECT 1 FROM benefits_disbursement WHERE unit_id = ANY(%(units)s)", entitlements):
         result["lines_seconds"] = "kept"
         return
     started = time.perf_counter()
     now = datetime.datetime.now(datetime.UTC)
     run = DisbursementRun.objects.create(
         month=LAST_DAY.replace(day=1),
-        run_by_id=grants["system"],
+        run_by_id=entitlements["system"],
         started_at=now,
         finished_at=now,
         created=0,
@@ -393,12 +393,12 @@ def payment_lines(result: dict, grants: dict) -> None:
                    CASE WHEN {status} <> 'approved' THEN period + time '14:00' END, '', %(run)s
             FROM ({lines}) AS lines GROUP BY unit_id, program_id, period
             """,  # noqa: S608
-            {**grants, "run": run.pk},
+            {**entitlements, "run": run.pk},
         )
     result["batches_seconds"] = round(time.perf_counter() - started, 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE benefits_disbursementbatch; ANALYZE benefits_entitlement")
-        cursor.execute("SELECT min(id), max(id) FROM benefits_entitlement WHERE unit_id = ANY(%(units)s)", grants)
+        cursor.execute("SELECT min(id), max(id) FROM benefits_entitlement WHERE unit_id = ANY(%(units)s)", entitlements)
         low, high = cursor.fetchone()
     step = max(1, (high - low + 1) // 10)
     for first in range(low, high + 1, step):
@@ -421,7 +421,7 @@ def payment_lines(result: dict, grants: dict) -> None:
                                 WHEN {_h("l.id * 31 + l.k", 61)} %% 100 < 3 THEN 'failed'
                                 ELSE 'paid' END AS status) AS s
                 """,  # noqa: S608
-                {**grants, "first": first, "stop": first + step},
+                {**entitlements, "first": first, "stop": first + step},
             )
     result["lines_seconds"] = round(time.perf_counter() - started, 1)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -437,7 +437,7 @@ def payment_lines(result: dict, grants: dict) -> None:
             FROM benefits_disbursement d
             WHERE d.unit_id = ANY(%(units)s) AND d.status = 'paid' AND {_h("d.id", 62)} %% 1000 < 5
             """,  # noqa: S608
-            {**grants, "base": base},
+            {**entitlements, "base": base},
         )
         cursor.execute(
             """

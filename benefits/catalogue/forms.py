@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casework.forms import DateInput
+from core.forms import DateInput
 
 CITIES = [("dalian", "大连"), ("daqing", "大庆"), ("jinan", "济南"), ("chaoyang", "朝阳"), ("yiyang", "益阳")]
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import user_city_codes
 from accounts.views import ConsoleView
-from casework.forms import run_service
+from core.forms import run_service
 
 from ..models import Parameter
 from . import selectors, services

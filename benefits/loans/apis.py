@@ -68,8 +68,8 @@ class LoanSerializer(serializers.ModelSerializer):
         extra_kwargs = {"first_drawdown": {"required": False}}
 
 
-def _loan_of(grant) -> Loan:
-    loan = Loan.objects.filter(entitlement=grant).prefetch_related("statements__disbursement").first()
+def _loan_of(entitlement) -> Loan:
+    loan = Loan.objects.filter(entitlement=entitlement).prefetch_related("statements__disbursement").first()
     if loan is None:
         raise NotFound()
     return loan
@@ -81,16 +81,16 @@ class LoanApi(APIView):
 
     @extend_schema(operation_id="v1_entitlements_loan_retrieve", responses=LoanSerializer)
     def get(self, request, pk):
-        grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
-        return Response(LoanSerializer(_loan_of(grant)).data)
+        entitlement = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
+        return Response(LoanSerializer(_loan_of(entitlement)).data)
 
     @extend_schema(operation_id="v1_entitlements_loan_create", request=LoanSerializer, responses={201: LoanSerializer})
     def post(self, request, pk):
-        grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
+        entitlement = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
         data = LoanSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        loans.loan_record(actor=request.user, entitlement=grant, **data.validated_data)
-        return Response(LoanSerializer(_loan_of(grant)).data, status=status.HTTP_201_CREATED)
+        loans.loan_record(actor=request.user, entitlement=entitlement, **data.validated_data)
+        return Response(LoanSerializer(_loan_of(entitlement)).data, status=status.HTTP_201_CREATED)
 
 
 class InterestStatementApi(APIView):
@@ -103,8 +103,8 @@ class InterestStatementApi(APIView):
         responses={201: InterestStatementSerializer},
     )
     def post(self, request, pk):
-        grant = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
+        entitlement = selectors.entitlement_get_for_user(user=request.user, entitlement_id=pk)
         data = InterestStatementSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        statement = loans.loan_interest_record(actor=request.user, loan=_loan_of(grant), **data.validated_data)
+        statement = loans.loan_interest_record(actor=request.user, loan=_loan_of(entitlement), **data.validated_data)
         return Response(InterestStatementSerializer(statement).data, status=status.HTTP_201_CREATED)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from casework.forms import DateInput
+from core.forms import DateInput
 
 
 class LoanForm(forms.Form):

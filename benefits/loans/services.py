@@ -168,8 +168,8 @@ def loan_interest_record(
     )
     line = None
     if amount > 0:
-        grant, month = loan.entitlement, period_start.replace(day=1)
-        if Disbursement.objects.filter(entitlement=grant, period=month).exists():
+        entitlement, month = loan.entitlement, period_start.replace(day=1)
+        if Disbursement.objects.filter(entitlement=entitlement, period=month).exists():
             raise ValidationError(
                 {
                     "period_start": _("A statement starting in %(month)s is already paid: one statement per month.")
@@ -177,13 +177,13 @@ def loan_interest_record(
                 }
             )
         line = Disbursement.objects.create(
-            entitlement=grant,
+            entitlement=entitlement,
             program=loan.program,
             person=loan.person,
             organization=loan.organization,
             unit=loan.unit,
             period=month,
-            reference=f"{grant.pk}-{month:%Y%m}",
+            reference=f"{entitlement.pk}-{month:%Y%m}",
             amount_cny=amount,
             created_at=timezone.now(),
         )

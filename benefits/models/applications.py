@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.audit import history_user
 from casework.models import ScopedQuerySet
+from core.actor import history_user
 
 from .base import PartyRecord, workflow_actor
 from .catalogue import Program

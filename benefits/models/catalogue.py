@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.audit import history_user
+from core.actor import history_user
 
 
 class Beneficiary(models.TextChoices):

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.audit import history_user
 from casework.models import ScopedQuerySet
+from core.actor import history_user
 
 from .catalogue import Program
 

@@ -1,5 +1,5 @@
 """Console forms of the payment pages. They only collect and type-check; ``benefits.payments.services``
-validates what matters and its errors come back onto these forms (``casework.forms.run_service``)."""
+validates what matters and its errors come back onto these forms (``core.forms.run_service``)."""
 
 from django import forms
 from django.conf import settings

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from accounts.security import reauth_redirect, recently_authenticated
 from accounts.views import ConsoleView
-from casework.forms import ActionForm, run_service
 from core.dates import parse_month
 from core.errors import Conflict, DomainError, require
+from core.forms import ActionForm, run_service
 from core.spreadsheets import XLSX_CONTENT_TYPE
 
 from ..models import Disbursement, DisbursementBatch, LedgerEntry

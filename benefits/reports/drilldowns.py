@@ -24,16 +24,16 @@ from ..models import Application, Entitlement, Lead
 from .context import ReportContext
 from .figures import (
     COVERAGE,
-    GRANT_MEASURES,
+    ENTITLEMENT_MEASURES,
     HOUSEHOLD_MEASURES,
     MONEY_MEASURES,
     coverage_entries,
     payment_lines,
     q_applications,
     q_coverage,
+    q_entitlements,
     q_entries,
     q_followups,
-    q_grants,
     q_households,
     q_lines,
     register_entries,
@@ -85,8 +85,8 @@ def drill_down(ctx: ReportContext, figure: str, params) -> DrillDown | None:
             rows = rows.filter(created_by_id=_int(params["caseworker"]))
         rows = rows.select_related("program", "person", "organization", "unit")
         return DrillDown("applications", rows.order_by("-created_at", "-pk"), title)
-    if group == "grants" and measure in GRANT_MEASURES:
-        rows = Entitlement.objects.filter(ctx.where()).filter(q_grants(ctx, measure, params.get("program", "")))
+    if group == "grants" and measure in ENTITLEMENT_MEASURES:
+        rows = Entitlement.objects.filter(ctx.where()).filter(q_entitlements(ctx, measure, params.get("program", "")))
         rows = rows.select_related("program", "person", "organization", "unit")
         return DrillDown("grants", rows.order_by(F("end").asc(nulls_last=True), "-pk"), title)
     if group == "lines" and measure in MONEY_MEASURES:

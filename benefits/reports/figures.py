@@ -434,7 +434,7 @@ def _days(value) -> str:
     return "–" if value is None else f"{value:.1f}"
 
 
-def q_grants(ctx: ReportContext, measure: str, program: str = "") -> Q:
+def q_entitlements(ctx: ReportContext, measure: str, program: str = "") -> Q:
     if measure == "active":
         q = Q(status=Entitlement.Status.ACTIVE)
     elif measure == "ending":
@@ -444,15 +444,15 @@ def q_grants(ctx: ReportContext, measure: str, program: str = "") -> Q:
     return q & Q(program__code=program) if program else q
 
 
-GRANT_MEASURES = ("active", "ending", "started")
+ENTITLEMENT_MEASURES = ("active", "ending", "started")
 
 
 def report_entitlements(ctx: ReportContext) -> Report:
-    measures = {m: count_figure(q_grants(ctx, m)) for m in GRANT_MEASURES}
-    measures["monthly"] = Sum("amount_per_period", filter=q_grants(ctx, "active") & Q(period="month"))
+    measures = {m: count_figure(q_entitlements(ctx, m)) for m in ENTITLEMENT_MEASURES}
+    measures["monthly"] = Sum("amount_per_period", filter=q_entitlements(ctx, "active") & Q(period="month"))
     rows = (
         Entitlement.objects.filter(ctx.where())
-        .filter(q_grants(ctx, "active") | q_grants(ctx, "started"))
+        .filter(q_entitlements(ctx, "active") | q_entitlements(ctx, "started"))
         .values("unit_id", "program_id")
         .annotate(**measures)
         .order_by()
@@ -464,7 +464,10 @@ def report_entitlements(ctx: ReportContext) -> Report:
         code = programs[program_id].code
         table_rows.append(
             [Cell(programs[program_id].display_name)]
-            + [Cell(values[m], ctx.link(f"grants.{m}", program=code) if values[m] else "") for m in GRANT_MEASURES]
+            + [
+                Cell(values[m], ctx.link(f"grants.{m}", program=code) if values[m] else "")
+                for m in ENTITLEMENT_MEASURES
+            ]
             + [Cell(_money(values["monthly"]))]
         )
     columns = [_("Active now"), _("Ending within 30 days"), _("Started in the period")]
@@ -480,7 +483,7 @@ def report_entitlements(ctx: ReportContext) -> Report:
                 chart=(1, 2, 3),
                 horizontal=True,
             ),
-            table_by_unit(ctx, "entitlements", by_unit, measure_columns("grants", GRANT_MEASURES, columns)),
+            table_by_unit(ctx, "entitlements", by_unit, measure_columns("grants", ENTITLEMENT_MEASURES, columns)),
         ],
     )
 

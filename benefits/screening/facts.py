@@ -25,7 +25,7 @@ def _register_rows(rows) -> list[dict]:
 
 
 def _facts_document(
-    person: Person, *, as_of, registers, employment, household, household_registers, hukou_local, grants=()
+    person: Person, *, as_of, registers, employment, household, household_registers, hukou_local, entitlements=()
 ) -> dict:
     """The one place stored records become a facts document (docs/facts.md)."""
     document_person = {
@@ -68,15 +68,15 @@ def _facts_document(
         ):
             rows.append({"code": "dibao_households", "since": _iso(dibao_since), "until": None})
         document["household"] = {"registers": rows}
-    if grants:
-        document["grants"] = list(grants)
+    if entitlements:
+        document["grants"] = list(entitlements)
     return document
 
 
-GRANT_FIELDS = ("program__code", "family", "start", "end", "amount_per_period")
+ENTITLEMENT_FIELDS = ("program__code", "family", "start", "end", "amount_per_period")
 
 
-def _granted(as_of: datetime.date, **party):
+def _entitlements_on(as_of: datetime.date, **party):
     """The entitlements of a party approved by ``as_of`` and not terminated: the facts' ``grants``."""
     return (
         Entitlement.objects.filter(approved_on__lte=as_of, **party)
@@ -85,7 +85,7 @@ def _granted(as_of: datetime.date, **party):
     )
 
 
-def _grant_row(program: str, family: str, start, end, amount) -> dict:
+def _entitlement_fact(program: str, family: str, start, end, amount) -> dict:
     row = {"program": program, "family": family, "from": start.isoformat(), "to": _iso(end)}
     if amount is not None:
         row["amount_cny"] = f"{amount:.2f}"
@@ -98,15 +98,17 @@ def application_facts(*, application, as_of: datetime.date) -> dict:
     person the records win; business, training, lease, organization … come from the application)."""
     verified = application.facts or {}
     if application.person_id is None:
-        grants = _granted(as_of, organization_id=application.organization_id).values_list(*GRANT_FIELDS)
+        entitlements = _entitlements_on(as_of, organization_id=application.organization_id).values_list(
+            *ENTITLEMENT_FIELDS
+        )
         document = {
             **{key: value for key, value in verified.items() if key not in ("as_of", "city", "subject", "grants")},
             "as_of": as_of.isoformat(),
             "city": application.organization.unit.city_code,
             "subject": "organization",
         }
-        if grants:
-            document["grants"] = [_grant_row(*row) for row in grants]
+        if entitlements:
+            document["grants"] = [_entitlement_fact(*row) for row in entitlements]
         return document
     document = person_facts(person=application.person, as_of=as_of)
     for section, value in verified.items():
@@ -151,9 +153,9 @@ def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dic
         household_id__any=[h for h, _ in household_of.values()], entered_on__lte=as_of
     ).values_list("household_id", "register__code", "entered_on", "exited_on"):
         household_registers[household_id].append(row)
-    grants = defaultdict(list)
-    for person_id, *row in _granted(as_of, person_id__any=ids).values_list("person_id", *GRANT_FIELDS):
-        grants[person_id].append(_grant_row(*row))
+    entitlements = defaultdict(list)
+    for person_id, *row in _entitlements_on(as_of, person_id__any=ids).values_list("person_id", *ENTITLEMENT_FIELDS):
+        entitlements[person_id].append(_entitlement_fact(*row))
     names = city_local_names()
     documents = {}
     for person in people:
@@ -166,7 +168,7 @@ def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dic
             household=household,
             household_registers=household_registers.get(household_id, []),
             hukou_local=hukou_is_local(person, names=names),
-            grants=grants[person.pk],
+            entitlements=entitlements[person.pk],
         )
     return documents
 
@@ -180,7 +182,7 @@ def my_facts(*, user, as_of: datetime.date) -> dict | None:
     if isinstance(party, Person):
         return person_facts(person=party, as_of=as_of)
     document = {"as_of": as_of.isoformat(), "city": party.unit.city_code, "subject": "organization"}
-    grants = _granted(as_of, organization_id=party.pk).values_list(*GRANT_FIELDS)
-    if grants:
-        document["grants"] = [_grant_row(*row) for row in grants]
+    entitlements = _entitlements_on(as_of, organization_id=party.pk).values_list(*ENTITLEMENT_FIELDS)
+    if entitlements:
+        document["grants"] = [_entitlement_fact(*row) for row in entitlements]
     return document

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import PAST
-from casework.forms import DateInput
 from casework.models import Education, HukouType
+from core.forms import DateInput
 
 from ..catalogue.forms import CITIES
 

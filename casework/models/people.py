@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.audit import history_user
 from accounts.models import ServiceUnit
+from core.actor import history_user
 
 from ..identity import mask_account, mask_id_number, mask_phone
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from accounts.audit import history_user
 from accounts.models import ServiceUnit
+from core.actor import history_user
 
 from .people import Household, Organization, Person, ScopedQuerySet
 

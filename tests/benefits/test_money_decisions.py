@@ -16,7 +16,7 @@ from benefits.applications.services import (
     application_create,
     application_recommend,
     application_submit,
-    grant_exposure,
+    entitlement_exposure,
     requested_start_bounds,
 )
 from benefits.models import (
@@ -87,14 +87,16 @@ def approve(user, application, amount=None, reason=OVERRIDE) -> Application:
     ],
 )
 def test_the_exposure_counts_every_period_back_pay_and_the_horizon(amount, period, max_periods, start, on, periods):
-    exposure = grant_exposure(
+    exposure = entitlement_exposure(
         amount=M(amount), period=period, max_periods=max_periods, start=start, on=on, horizon_months=36
     )
     assert exposure == (periods, M(amount) * periods)
 
 
 def test_a_grant_without_an_amount_exposes_nothing():
-    assert grant_exposure(amount=None, period="month", max_periods=None, start=TODAY, on=TODAY, horizon_months=36) == (
+    assert entitlement_exposure(
+        amount=None, period="month", max_periods=None, start=TODAY, on=TODAY, horizon_months=36
+    ) == (
         0,
         M(0),
     )

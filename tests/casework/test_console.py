@@ -11,7 +11,7 @@ from django.utils import timezone
 from casework import services
 from casework.models import Contact, Person, PersonalDataAccess, Register
 
-from ..factories import make_id_number, make_person
+from ..factories import UserFactory, make_id_number, make_person
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -360,3 +360,56 @@ def test_a_referrals_outcome_is_recorded_once_it_is_known(world, records, consol
     client.post(action, {"referral": referral.pk, "outcome": "placed", "outcome_on": "2026-11-20"})
     referral.refresh_from_db()
     assert (referral.outcome, referral.outcome_on) == ("placed", D(2026, 11, 20))
+
+
+def test_an_organization_is_corrected_on_its_page_and_the_phone_kept_unless_typed(world, records, console_as):
+    organization = records["organization"]
+    phone, uscc = organization.contact_phone, organization.uscc
+    client = console_as(world.alice)
+    detail = client.get(reverse("casework:organization-detail", args=[organization.pk])).content.decode()
+    edit = reverse("casework:organization-edit", args=[organization.pk])
+    assert edit in detail
+    form = client.get(edit).content.decode()
+    assert phone not in form and organization.masked_contact_phone in form  # the number never reaches the browser
+    response = client.post(
+        edit,
+        {"name": "大连友好商贸有限公司", "kind": organization.kind, "contact_phone": "", "address": "友好路1号"},
+    )
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert (organization.name, organization.address, organization.contact_phone, organization.uscc) == (
+        "大连友好商贸有限公司",
+        "友好路1号",
+        phone,
+        uscc,
+    )
+    assert organization.history.first().history_user == world.alice
+
+
+def test_an_organization_edit_names_the_bad_field_and_stores_nothing(world, records, console_as):
+    organization = records["organization"]
+    name = organization.name
+    client = console_as(world.alice)
+    edit = reverse("casework:organization-edit", args=[organization.pk])
+    for field, value in [("registered_on", "9999-01-01"), ("contact_phone", "12345")]:
+        response = client.post(edit, {"name": "新名称", "kind": organization.kind, field: value})
+        assert response.status_code == 200
+        assert list(response.context["form"].errors) == [field]
+    organization.refresh_from_db()
+    assert organization.name == name
+
+
+def test_an_organization_outside_the_area_or_for_a_reader_cannot_be_edited(world, records, console_as):
+    from accounts.services import membership_grant
+
+    organization = records["organization"]
+    edit = reverse("casework:organization-edit", args=[organization.pk])
+    assert console_as(world.carol).get(edit).status_code == 404
+    auditor = UserFactory(username="audrey")
+    membership_grant(user=auditor, unit=world.dalian, role="auditor")
+    client = console_as(auditor)
+    assert edit not in client.get(reverse("casework:organization-detail", args=[organization.pk])).content.decode()
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, {"name": "改名", "kind": organization.kind}).status_code == 403
+    organization.refresh_from_db()
+    assert organization.name != "改名"

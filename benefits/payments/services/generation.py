@@ -51,7 +51,7 @@ _STEP_SQL = " ".join(f"WHEN '{period}' THEN {step}" for period, step in PERIOD_M
 # makes every line due up to its month, so a grant's lines are a prefix of its schedule: only the periods after
 # ``paid_to`` can be missing.
 # A grant whose back pay finance holds (an open back-pay exception) makes no line until it is settled.
-_GRANTS = """
+_ENTITLEMENTS = """
     SELECT e.id, e.program_id, e.person_id, e.organization_id, e.unit_id, e.start, e."end", e.period,
            e.max_periods, e.amount_per_period, e.pay_from, e.back_pay_released_by_id,
            (SELECT MAX(d.period) FROM benefits_disbursement d WHERE d.entitlement_id = e.id) AS paid_to
@@ -108,7 +108,7 @@ _LAST = """SELECT unit_id, program_id, MAX(sequence) AS sequence FROM benefits_d
 # that many, so the due lines are computed for those few alone.
 _OVER = f"""
     WITH months(idx, first_day, next_day, label) AS (VALUES {{values}}),
-         every AS ({_GRANTS}),
+         every AS ({_ENTITLEMENTS}),
          grants AS (SELECT * FROM every WHERE back_pay_released_by_id IS NULL AND start < %s
                     AND (paid_to IS NULL OR paid_to < %s)),
          due AS ({_DUE})
@@ -227,16 +227,16 @@ def _hold_back_pay(values: str, params: list, month: datetime.date) -> int:
             )
         )
     PaymentException.objects.bulk_create(held)
-    grants = Entitlement.objects.filter(pk__in=[row.entitlement_id for row in held]).select_related(
+    entitlements = Entitlement.objects.filter(pk__in=[row.entitlement_id for row in held]).select_related(
         "unit", "program", "person", "organization"
     )
-    for grant in grants:
-        name = f"{grant.person or grant.organization} · {grant.program.name_zh}"
+    for entitlement in entitlements:
+        name = f"{entitlement.person or entitlement.organization} · {entitlement.program.name_zh}"
         notify_staff(
-            users=users_with_role_over(unit=grant.unit, role=Role.FINANCE),
+            users=users_with_role_over(unit=entitlement.unit, role=Role.FINANCE),
             subject=_("Back pay held for a look: %(name)s") % {"name": name},
             link=reverse("benefits:payment-exception-list"),
-            key=f"back-pay:{grant.pk}:{month:%Y%m}",
+            key=f"back-pay:{entitlement.pk}:{month:%Y%m}",
         )
     return len(held)
 
@@ -256,7 +256,7 @@ def _insert(run: DisbursementRun, values: str, params: list, month: datetime.dat
             cursor.execute(
                 f"""
                 WITH months(idx, first_day, next_day, label) AS (VALUES {values}),
-                     grants AS MATERIALIZED ({_GRANTS}),
+                     grants AS MATERIALIZED ({_ENTITLEMENTS}),
                      due AS MATERIALIZED ({_DUE}),
                      last AS ({_LAST}),
                      made AS ({_BATCHES} RETURNING id, unit_id, program_id)
@@ -267,7 +267,7 @@ def _insert(run: DisbursementRun, values: str, params: list, month: datetime.dat
         else:
             head = (
                 f"WITH months(idx, first_day, next_day, label) AS (VALUES {values}), "
-                f"grants AS ({_GRANTS}), due AS ({_DUE})"
+                f"grants AS ({_ENTITLEMENTS}), due AS ({_DUE})"
             )
             cursor.execute(
                 f"{head}, last AS ({_LAST}) {_BATCHES}",

@@ -202,14 +202,14 @@ def exception_resolve(*, actor, exception: PaymentException, resolution: str, ba
     if held and back_pay not in BACK_PAY_DECISIONS:
         raise ValidationError({"back_pay": _("Say whether the back periods are paid or skipped.")})
     if held:
-        grant = Entitlement.objects.select_for_update().get(pk=exception.entitlement_id)
+        entitlement = Entitlement.objects.select_for_update().get(pk=exception.entitlement_id)
         if back_pay == "release":
-            grant.back_pay_released_by, fields, change = actor, ["back_pay_released_by"], "back pay released"
+            entitlement.back_pay_released_by, fields, change = actor, ["back_pay_released_by"], "back pay released"
         else:
-            grant.pay_from = max(exception.month, grant.pay_from or exception.month)
+            entitlement.pay_from = max(exception.month, entitlement.pay_from or exception.month)
             fields, change = ["pay_from"], "back pay skipped"
-        grant._change_reason = change
-        grant.save(update_fields=fields)
+        entitlement._change_reason = change
+        entitlement.save(update_fields=fields)
     exception.resolution, exception.resolved_by, exception.resolved_at = resolution.strip()[:255], actor, timezone.now()
     exception._change_reason = f"resolved: {change}" if held else "resolved"
     exception.save(update_fields=["resolution", "resolved_by", "resolved_at"])
