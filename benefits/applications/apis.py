@@ -15,7 +15,7 @@ from casework.selectors import organization_get_for_user, person_get_for_user
 from core.api_base import ActionApi, FilteredListApi, action_parameter
 
 from ..catalogue.selectors import program_get
-from ..models import Application, Entitlement, Evidence
+from ..models import Application, ApplicationNote, Entitlement, Evidence
 from . import selectors
 from . import services as workflow
 from .evidence import evidence_download
@@ -65,6 +65,16 @@ class EntitlementSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "status_label", "start", "end", "amount_per_period", "period", "max_periods", "once"]
 
 
+class ApplicationNoteSerializer(serializers.ModelSerializer):
+    """One note of the application's timeline: at which step, by whom, and whether the applicant sees it."""
+
+    author = serializers.CharField(source="author.full_name", default="", read_only=True)
+
+    class Meta:
+        model = ApplicationNote
+        fields = ["id", "step", "text", "for_applicant", "author", "created_at"]
+
+
 class _FirstApproval(serializers.Serializer):
     """The terms the first of two supervisors approved, which the second confirms (docs/policy-decisions.md)."""
 
@@ -90,6 +100,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     first_approved_by = UserRefSerializer(allow_null=True)
     first_approval = _FirstApproval(allow_null=True, read_only=True)
     decided_by = UserRefSerializer(allow_null=True)
+    notes = ApplicationNoteSerializer(many=True, read_only=True, help_text="every note, oldest first; none overwritten")
     entitlement = serializers.SerializerMethodField()
     checklist = serializers.SerializerMethodField()
 
@@ -118,6 +129,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "decision",
             "override_reason",
             "decision_note",
+            "notes",
             "entitlement",
             "checklist",
         ]

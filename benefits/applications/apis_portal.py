@@ -38,6 +38,7 @@ class _TimelineStep(serializers.Serializer):
     date = serializers.DateTimeField()
     status = serializers.CharField()
     label = serializers.CharField()
+    note = serializers.CharField(help_text="what the job centre wrote to the applicant at this step; may be empty")
 
 
 class MyEntitlementSerializer(EntitlementSerializer):

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
 
+from .services import NOTE_MAX_LENGTH
+
 
 class ApplicationForm(forms.Form):
     """A new application for a person of the caseworker's area (the program among their city's)."""
@@ -21,8 +23,16 @@ class ApplicationForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    label = forms.CharField(label=_("document"), max_length=255)
-    file = forms.FileField(label=_("file"), help_text=_("PDF, JPEG or PNG."))
+    label = forms.CharField(
+        label=_("which document"), max_length=255, help_text=_("What the document is, e.g. the graduation certificate.")
+    )
+    file = forms.FileField(label=_("file to attach"), help_text=_("PDF, JPEG or PNG."))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH, strip=True
+    )
 
 
 class DecisionForm(forms.Form):

@@ -4,9 +4,10 @@ the time limits to decide, and an application's documents."""
 import datetime
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import ServiceUnit
 from casework.models import Register
@@ -16,6 +17,7 @@ from ..models import (
     PUBLIC_CODE,
     PUBLIC_STATUS,
     Application,
+    ApplicationNote,
     Entitlement,
     Evidence,
     ParameterValue,
@@ -35,11 +37,14 @@ _APPLICATION_RELATED = (
 )
 
 
+_NOTES = Prefetch("notes", queryset=ApplicationNote.objects.select_related("author").order_by("created_at", "pk"))
+
+
 def application_list(*, user, state: str = "", program: str = "", unit: ServiceUnit | None = None):
     """The applications of the user's area (a fixed number of queries whatever the page size); ``unit``: its
     subtree only."""
     applications = (
-        Application.objects.visible_to(user).select_related(*_APPLICATION_RELATED).prefetch_related("evidence")
+        Application.objects.visible_to(user).select_related(*_APPLICATION_RELATED).prefetch_related("evidence", _NOTES)
     )
     if state:
         applications = applications.filter(state=state)
@@ -52,7 +57,8 @@ def application_list(*, user, state: str = "", program: str = "", unit: ServiceU
 
 def application_get_for_user(*, user, application_id: int) -> Application:
     return get_object_or_404(
-        Application.objects.visible_to(user).select_related(*_APPLICATION_RELATED), pk=application_id
+        Application.objects.visible_to(user).select_related(*_APPLICATION_RELATED).prefetch_related(_NOTES),
+        pk=application_id,
     )
 
 
@@ -116,6 +122,52 @@ def my_entitlement_list(*, user):
     return own_records(Entitlement.objects.all(), user).select_related("program").order_by("-start", "-pk")
 
 
+# The workflow's steps as the history records them (``services._save``'s change reasons), in the staff's words.
+STEPS = {
+    "created": gettext_lazy("Created"),
+    "submitted": gettext_lazy("Submitted"),
+    "recommended": gettext_lazy("Recommended"),
+    "returned": gettext_lazy("Returned for more evidence"),
+    "withdrawn": gettext_lazy("Withdrawn"),
+    "first approval": gettext_lazy("First approval"),
+    "first approval replaced: other terms": gettext_lazy(
+        "First approval void: approved again on other terms, which a different supervisor must confirm"
+    ),
+    "approved": gettext_lazy("Approved"),
+    "approved with an override": gettext_lazy("Approved with an override"),
+    "rejected": gettext_lazy("Rejected"),
+    "note": gettext_lazy("Note"),
+}
+
+
+def application_timeline(application: Application) -> list[dict]:
+    """Every step of the application (from its history) and every note, oldest first: a note written at a step
+    goes under that step (the latest of its kind before the note); a note on its own is a step of its own."""
+    steps = [
+        {
+            "when": row.history_date,
+            "who": row.history_user,
+            "step": STEPS.get(reason, reason),
+            "reason": reason,
+            "notes": [],
+        }
+        for row in application.history.select_related("history_user").order_by("history_date", "history_id")
+        for reason in [row.history_change_reason or ""]
+    ]
+    for note in application.notes.all():
+        step = next(
+            (s for s in reversed(steps) if s["reason"] == note.step and s["when"] <= note.created_at),
+            None,
+        )
+        if step is None or note.step == "note":
+            steps.append(
+                {"when": note.created_at, "who": note.author, "step": STEPS["note"], "reason": "note", "notes": []}
+            )
+            step = steps[-1]
+        step["notes"].append(note)
+    return sorted(steps, key=lambda s: s["when"])
+
+
 def public_timeline(application: Application) -> list[dict]:
     """The application's steps in the applicant's words: internal steps (recommended, a first approval) are one
     "under review", so a step shows only when what the applicant is told changes."""
@@ -123,8 +175,12 @@ def public_timeline(application: Application) -> list[dict]:
     for when, state in application.history.order_by("history_date", "history_id").values_list("history_date", "state"):
         label = PUBLIC_STATUS[state]
         if label != last:
-            rows.append({"date": when, "status": PUBLIC_CODE[state], "label": str(label)})
+            rows.append({"date": when, "status": PUBLIC_CODE[state], "label": str(label), "note": ""})
             last = label
+    for note in application.notes.filter(for_applicant=True).order_by("created_at", "pk"):
+        row = next((row for row in reversed(rows) if row["date"] <= note.created_at), None)
+        if row is not None:  # what the job centre told the applicant at that step (a return's, a decision's)
+            row["note"] = f"{row['note']}\n{note.text}".strip()
     return rows
 
 

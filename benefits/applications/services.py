@@ -33,7 +33,7 @@ from core.dates import PERIOD_MONTHS, add_months
 from core.errors import Conflict, PermissionDenied, require
 
 from ..catalogue.selectors import UNDATED_POLICY_FROM, params_for_city, policy_dates, program_infos
-from ..models import Application, Entitlement, Evidence, Lead, Program, YearlyCapUsage
+from ..models import Application, ApplicationNote, Entitlement, Evidence, Lead, Program, YearlyCapUsage
 from ..rules.engine import Decision
 from ..rules.facts import Facts, FactsError, validate
 from ..rules.registry import decide
@@ -46,6 +46,18 @@ def _save(application: Application, fields: list[str], reason: str) -> None:
     application._change_reason = reason  # the timeline reads the history's change reasons
     application.save(update_fields=fields)
     _tell(application)
+
+
+# The longest note kept (a page of text); the forms and the API say so before the service does.
+NOTE_MAX_LENGTH = 2000
+
+
+def _note(application: Application, actor, step: str, text: str, *, for_applicant: bool = False) -> None:
+    """Keep a note written at ``step`` as its own entry of the timeline (nothing is overwritten); no text, no note."""
+    if text and text.strip():
+        ApplicationNote.objects.create(
+            application=application, step=step, text=text.strip(), for_applicant=for_applicant, author=actor
+        )
 
 
 def _tell(application: Application) -> None:
@@ -191,6 +203,7 @@ def application_create(
     )
     application._change_reason = "created"
     application.save()
+    _note(application, actor, "created", note)
     if person is not None:
         Lead.objects.filter(person=person, program=program, closed_on__isnull=True).update(
             closed_on=timezone.localdate(), close_reason=Lead.CloseReason.APPLIED
@@ -214,9 +227,8 @@ def application_recommend(*, actor, application: Application, note: str = "") ->
     application = _locked(application, State.SUBMITTED)
     _check_edit(actor, application.unit)
     application.state, application.recommended_by = State.RECOMMENDED, actor
-    if note:
-        application.note = note
-    _save(application, ["state", "recommended_by", "note"], "recommended")
+    _save(application, ["state", "recommended_by"], "recommended")
+    _note(application, actor, "recommended", note)
     return application
 
 
@@ -230,6 +242,7 @@ def application_return(*, actor, application: Application, note: str) -> Applica
     application.state, application.decision_note = State.RETURNED, note
     application.recommended_by = application.first_approved_by = application.first_approval = None
     _save(application, ["state", "decision_note", "recommended_by", "first_approved_by", "first_approval"], "returned")
+    _note(application, actor, "returned", note, for_applicant=True)
     return application
 
 
@@ -247,8 +260,12 @@ def can_decide(actor, application: Application) -> tuple[bool, str]:
     """A supervisor of the application's unit or a unit above it, who did not create, submit or recommend it."""
     if not has_role(actor, Role.SUPERVISOR, application.unit):
         return False, _("Only a supervisor of this unit or a unit above it can decide applications.")
-    if actor.pk in {application.created_by_id, application.submitted_by_id, application.recommended_by_id}:
-        return False, _("Nobody decides an application they created, submitted or recommended.")
+    if actor.pk == application.recommended_by_id:
+        return False, _("You recommended this application: another supervisor must decide it.")
+    if actor.pk == application.submitted_by_id:
+        return False, _("You submitted this application: another supervisor must decide it.")
+    if actor.pk == application.created_by_id:
+        return False, _("You created this application: another supervisor must decide it.")
     if actor.pk == application.first_approved_by_id:
         return False, _("The second approval must come from a different supervisor.")
     return True, ""
@@ -373,15 +390,14 @@ def application_approve(
         application.first_approved_by, application.first_approval = actor, terms
         step = "first approval" if first is None else "first approval replaced: other terms"
         _save(application, ["first_approved_by", "first_approval"], step)
+        _note(application, actor, step, note)
         return application
     application.state, application.decided_by, application.decided_on = State.APPROVED, actor, on
     application.decision = decision.as_dict()
     application.override_reason, application.decision_note = override_reason, note
-    _save(
-        application,
-        ["state", "decided_by", "decided_on", "decision", "override_reason", "decision_note"],
-        "approved with an override" if application.override_reason else "approved",
-    )
+    step = "approved with an override" if application.override_reason else "approved"
+    _save(application, ["state", "decided_by", "decided_on", "decision", "override_reason", "decision_note"], step)
+    _note(application, actor, step, note, for_applicant=True)
     _entitlement_create(application, decision, amount, actor, on)
     return application
 
@@ -397,7 +413,20 @@ def application_reject(*, actor, application: Application, note: str, on: dateti
     application.state, application.decided_by, application.decided_on = State.REJECTED, actor, on
     application.decision, application.decision_note = decision_for(application, on).as_dict(), note
     _save(application, ["state", "decided_by", "decided_on", "decision", "decision_note"], "rejected")
+    _note(application, actor, "rejected", note, for_applicant=True)
     return application
+
+
+@transaction.atomic
+def application_note_add(*, actor, application: Application, note: str) -> ApplicationNote:
+    """A note on its own, in any state: what a caseworker or supervisor learnt (a phone call, a document seen at
+    the desk). Staff who may work on the application's records write it; the applicant does not see it."""
+    if not note.strip():
+        raise ValidationError({"note": _("Write the note.")})
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": _("A note has at most %(count)s characters.") % {"count": NOTE_MAX_LENGTH}})
+    _check_edit(actor, application.unit)
+    return ApplicationNote.objects.create(application=application, step="note", text=note.strip(), author=actor)
 
 
 def entitlement_end(start: datetime.date, period: str | None, max_periods: int | None) -> datetime.date | None:
@@ -502,6 +531,7 @@ TRANSITIONS = {
     "withdraw": (application_withdraw, ()),
     "approve": (application_approve, ("note", "override_reason", "amount_cny")),
     "reject": (application_reject, ("note",)),
+    "note": (application_note_add, ("note",)),
 }
 
 

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.views import ConsoleView
+from casework.permissions import can_edit_in_unit
 from casework.selectors import person_get_for_user
 from core.forms import run_service
 
@@ -20,22 +20,7 @@ from ..models import Application, Period, Program
 from . import selectors
 from . import services as workflow
 from .evidence import evidence_download
-from .forms import ApplicationForm, DecisionForm, EvidenceForm
-
-STEPS = {
-    "created": gettext_lazy("Created"),
-    "submitted": gettext_lazy("Submitted"),
-    "recommended": gettext_lazy("Recommended"),
-    "returned": gettext_lazy("Returned for more evidence"),
-    "withdrawn": gettext_lazy("Withdrawn"),
-    "first approval": gettext_lazy("First approval"),
-    "first approval replaced: other terms": gettext_lazy(
-        "First approval void: approved again on other terms, which a different supervisor must confirm"
-    ),
-    "approved": gettext_lazy("Approved"),
-    "approved with an override": gettext_lazy("Approved with an override"),
-    "rejected": gettext_lazy("Rejected"),
-}
+from .forms import ApplicationForm, DecisionForm, EvidenceForm, NoteForm
 
 
 class ApplicationListView(ConsoleView):
@@ -112,19 +97,20 @@ class ApplicationDetailView(ConsoleView):
         application = kwargs.pop("application", None) or self.application()
         today = timezone.localdate()
         preview = None
+        can_decide, why_not = workflow.can_decide(self.request.user, application)
         if application.state in (Application.State.SUBMITTED, Application.State.RECOMMENDED):
             preview = workflow.decision_for(application, today).as_dict()
         return super().get_context_data(
             application=application,
             preview=preview,
             evidence=application.evidence.select_related("uploaded_by"),
-            timeline=[
-                (row.history_date, row.history_user, STEPS.get(row.history_change_reason, row.history_change_reason))
-                for row in application.history.select_related("history_user").order_by("history_date")
-            ],
+            timeline=selectors.application_timeline(application),
+            note_form=kwargs.pop("note_form", None) or NoteForm(),
             evidence_form=kwargs.pop("evidence_form", None) or EvidenceForm(),
             decision_form=kwargs.pop("decision_form", None) or DecisionForm(),
-            can_decide=workflow.can_decide(self.request.user, application)[0],
+            can_decide=can_decide,
+            cannot_decide_because=why_not,
+            can_write=can_edit_in_unit(self.request.user, application.unit)[0],
             first_terms=_first_terms(application),
             today=today,
             **kwargs,
@@ -146,6 +132,14 @@ class ApplicationDetailView(ConsoleView):
                 messages.success(request, _("Document attached."))
                 return HttpResponseRedirect(request.path)
             return self.render_to_response(self.get_context_data(application=application, evidence_form=form))
+        if action == "note":
+            form = NoteForm(request.POST)
+            if form.is_valid() and run_service(
+                form, workflow.application_note_add, actor=request.user, application=application, **form.cleaned_data
+            ):
+                messages.success(request, _("Note added."))
+                return HttpResponseRedirect(request.path)
+            return self.render_to_response(self.get_context_data(application=application, note_form=form))
         if action not in workflow.TRANSITIONS:
             raise Http404
         service, fields = workflow.TRANSITIONS[action]

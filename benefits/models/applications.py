@@ -243,6 +243,38 @@ class Evidence(models.Model):
         return f"{self.application_id} · {self.label}"
 
 
+class ApplicationNote(models.Model):
+    """One note written on an application: at a step of the workflow (the note of a recommendation, a return, a
+    decision) or on its own. Notes are only ever added, never changed or overwritten: the application's timeline
+    lists them with who wrote them and when; those meant for the applicant (a return's, a decision's) also show in
+    the portal."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="notes"
+    )
+    step = models.CharField(_("step"), max_length=64, help_text=_("the workflow step the note was written at"))
+    text = models.TextField(_("note"))
+    for_applicant = models.BooleanField(_("shown to the applicant"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application note")
+        verbose_name_plural = _("application notes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["application", "created_at"], name="application_note_time")]
+
+    def __str__(self):
+        return f"{self.application_id} · {self.step}"
+
+
 class YearlyCapUsage(models.Model):
     """How much of a per-beneficiary, per-calendar-year cap the entitlements granted so far use (大连（六）: 对创业实体
     的社保补贴每户每年最多给予10万元). Approvals add to ``used_cny`` with a conditional update; the check constraint

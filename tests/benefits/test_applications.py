@@ -69,12 +69,27 @@ def test_an_approved_application_grants_its_entitlement(world, graduate):
 def test_nobody_decides_what_they_created_submitted_or_recommended(world, graduate):
     application = recommended(world, graduate, by=world.bob)  # the supervisor took the case himself
     for decide in (application_approve, application_reject):
-        with pytest.raises(PermissionDenied, match="本人创建、提交或推荐"):
+        with pytest.raises(PermissionDenied, match="您推荐了此申请，须由另一位审核人员审批"):
             decide(actor=world.bob, application=application, note="no")
     with pytest.raises(PermissionDenied, match="审核人员"):
         application_approve(actor=world.alice, application=application)  # a caseworker never decides
     application.refresh_from_db()
     assert application.state == "recommended" and not Entitlement.objects.exists()
+
+
+def test_the_refusal_says_which_part_the_supervisor_took(world, graduate, people):
+    program = Program.objects.get(code=JOB_SEEKING)
+    by_bob = application_create(actor=world.bob, program=program, person=graduate, requested_start=TODAY)
+    application_submit(actor=world.alice, application=by_bob)
+    application_recommend(actor=world.alice, application=by_bob)
+    with pytest.raises(PermissionDenied, match="您创建了此申请，须由另一位审核人员审批"):
+        application_approve(actor=world.bob, application=by_bob)
+    application_withdraw(actor=world.alice, application=by_bob)
+    submitted = application_create(actor=world.alice, program=program, person=graduate, requested_start=TODAY)
+    application_submit(actor=world.bob, application=submitted)
+    application_recommend(actor=world.alice, application=submitted)
+    with pytest.raises(PermissionDenied, match="您提交了此申请，须由另一位审核人员审批"):
+        application_reject(actor=world.bob, application=submitted, note="no")
 
 
 def test_no_state_is_skipped(world, graduate):
@@ -275,7 +290,7 @@ def test_the_command_goes_through_the_same_checks(world, graduate):
     from django.core.management import CommandError, call_command
 
     own = recommended(world, graduate, by=world.bob)
-    with pytest.raises(CommandError, match="本人创建、提交或推荐"):
+    with pytest.raises(CommandError, match="须由另一位审核人员审批"):
         call_command("application", "approve", str(own.pk), "--as", "bob")
     assert Application.objects.get(pk=own.pk).state == "recommended"
     theirs = recommended(world, graduate)

@@ -89,7 +89,7 @@ def test_the_console_bulk_approval_checks_each_item(world, graduate, console_as)
     assert f'value="{own.pk}"' in queue and f'value="{theirs.pk}"' in queue
     response = bob.post(reverse("benefits:application-bulk-approve"), {"application": [own.pk, theirs.pk]}, follow=True)
     page = response.content.decode()
-    assert f"#{own.pk}" in page and "本人创建、提交或推荐" in page  # refused, with the reason
+    assert f"#{own.pk}" in page and "须由另一位审核人员审批" in page  # refused, with the reason
     assert Application.objects.get(pk=own.pk).state == "recommended"
     assert Application.objects.get(pk=theirs.pk).state == "approved"
     assert console_as(world.carol).post(reverse("benefits:application-bulk-approve"), {"application": [own.pk]})

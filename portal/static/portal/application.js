@@ -35,6 +35,12 @@ function show(application) {
       label.className = "step";
       label.textContent = step.label;
       item.append(time, " ", label);
+      if (step.note) {
+        const note = document.createElement("p");
+        note.className = "step-note";
+        note.textContent = step.note;
+        item.append(note);
+      }
       return item;
     }),
   );
