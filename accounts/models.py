@@ -244,9 +244,17 @@ class Notification(models.Model):
         blank=True,
         help_text=_("Set for reminders: one per recipient and key, however often a job runs."),
     )
+    pending = models.CharField(
+        _("waits for"),
+        max_length=96,
+        blank=True,
+        db_index=True,
+        help_text=_("Set for a notice about a step someone must take: resolved as soon as the step is done."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

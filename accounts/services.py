@@ -168,10 +168,13 @@ def periodic_tasks_sync() -> list[str]:
 # --- Notifications -------------------------------------------------------------------------------------------
 
 
-def notify_staff(*, users, subject: str, body: str = "", link: str = "", key: str = "") -> list[Notification]:
+def notify_staff(
+    *, users, subject: str, body: str = "", link: str = "", key: str = "", pending: str = ""
+) -> list[Notification]:
     """An in-console notification for each of ``users`` and, for those with an email address, an email sent after
     the surrounding transaction commits (never if it rolls back). With a ``key`` (reminders), a user who already
-    has that key gets nothing more."""
+    has that key gets nothing more. With ``pending`` (the step it asks for, e.g. ``application:7:decide``), it is
+    resolved for everyone as soon as someone takes that step (``notifications_resolve``)."""
     users = list(users)
     if key:
         told = set(Notification.objects.filter(key=key, recipient__in=users).values_list("recipient_id", flat=True))
@@ -180,7 +183,13 @@ def notify_staff(*, users, subject: str, body: str = "", link: str = "", key: st
     for user in users:
         rows.append(
             Notification(
-                channel=Notification.Channel.IN_APP, recipient=user, subject=subject, body=body, link=link, key=key
+                channel=Notification.Channel.IN_APP,
+                recipient=user,
+                subject=subject,
+                body=body,
+                link=link,
+                key=key,
+                pending=pending,
             )
         )
         if user.email:
@@ -193,6 +202,7 @@ def notify_staff(*, users, subject: str, body: str = "", link: str = "", key: st
                     body=body,
                     link=link,
                     key=key,
+                    pending=pending,
                 )
             )
     created = Notification.objects.bulk_create(rows)
@@ -269,6 +279,12 @@ def notification_deliver(*, notification_id: int) -> bool:
             notification.subject, f"{notification.body}\n{notification.link}".strip(), None, [notification.address]
         )
     return True
+
+
+def notifications_resolve(*, pending: str) -> int:
+    """The step ``pending`` names is done: every notification that asked for it is resolved now (in the
+    transaction of the step), so nobody is still told to do what someone already did."""
+    return Notification.objects.filter(pending=pending, resolved_at__isnull=True).update(resolved_at=timezone.now())
 
 
 def notifications_read(*, user, ids=None) -> int:

@@ -4,11 +4,13 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import check_date
 
-from .payments.selectors import can_read_batches, ledger_net, payment_history
+from .payments.selectors import can_read_batches, exception_list, ledger_net, payment_history
 from .rules.facts import FactsError
 from .screening.screen import screen_person
 
@@ -92,4 +94,35 @@ def leads_summary(request) -> dict | None:
         "template": "benefits/_leads_panel.html",
         "count": leads.count(),
         "people": leads.values("person").distinct().count(),
+    }
+
+
+def payments_to_do(request) -> dict | None:
+    """Home page of a finance officer: the batches waiting for each finance step and the open payment exceptions,
+    each count a link to the list it counts (one batch: the batch itself)."""
+    from accounts.models import Role
+
+    from .models import DisbursementBatch
+
+    user = request.user
+    if not (user.is_superuser or Role.FINANCE in user.roles()):
+        return None
+    counts = dict(DisbursementBatch.objects.visible_to(user).values_list("status").annotate(n=Count("id")).order_by())
+    steps = [
+        (DisbursementBatch.Status.DRAFT, _("waiting for approval")),
+        (DisbursementBatch.Status.APPROVED, _("approved, to send to the bank")),
+        (DisbursementBatch.Status.EXPORTED, _("sent, waiting for the bank's result")),
+    ]
+    rows = []
+    for status, label in steps:
+        count = counts.get(status, 0)
+        link = reverse("benefits:batch-list") + f"?status={status}"
+        if count == 1:
+            only = DisbursementBatch.objects.visible_to(user).filter(status=status).values_list("pk", flat=True)
+            link = reverse("benefits:batch-detail", args=[only.get()])
+        rows.append({"label": label, "count": count, "link": link})
+    return {
+        "template": "benefits/_finance_panel.html",
+        "rows": rows,
+        "exceptions": exception_list(user=user).count(),
     }

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ServiceUnit
 from accounts.validators import PAST
-from core.forms import DateInput
+from core.forms import DateInput, only_one
 
 from .models import (
     ContactChannel,
@@ -64,9 +64,9 @@ class PersonCreateForm(PersonEditForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["residence_unit"].queryset = ServiceUnit.objects.visible_to(user).filter(
-            level=ServiceUnit.Level.COMMUNITY
-        )
+        communities = ServiceUnit.objects.visible_to(user).filter(level=ServiceUnit.Level.COMMUNITY)
+        self.fields["residence_unit"].queryset = communities
+        only_one(self.fields["residence_unit"], communities)
 
 
 class NameConflictForm(forms.Form):

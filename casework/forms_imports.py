@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ServiceUnit
+from core.forms import only_one
 
 from .imports import EXTENSIONS, file_extension, import_units_for_user
 from .models import ImportRun, Register
@@ -25,9 +26,15 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, user, registers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.registers = {register.code: register for register in person_registers(registers)}
+        # The registers with a contact duty first (the graduates' list a job centre imports most), the first chosen.
+        ordered = sorted(person_registers(registers), key=lambda register: not register.needs_contact)
+        self.registers = {register.code: register for register in ordered}
         self.fields["register"].choices = [(code, r.display_name) for code, r in self.registers.items()]
-        self.fields["unit"].queryset = import_units_for_user(user=user)
+        if ordered:
+            self.fields["register"].initial = ordered[0].code
+        units = import_units_for_user(user=user)
+        self.fields["unit"].queryset = units
+        only_one(self.fields["unit"], units)
 
     def clean_register(self) -> Register:
         return self.registers[self.cleaned_data["register"]]

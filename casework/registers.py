@@ -2,6 +2,7 @@
 window arithmetic that decides how long a person stays on one."""
 
 import datetime
+import functools
 from pathlib import Path
 
 import yaml
@@ -14,6 +15,23 @@ POLICY_DIR = Path(settings.BASE_DIR) / "fixtures" / "policy"
 
 def _load_yaml(name: str):
     return yaml.safe_load((POLICY_DIR / name).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def city_names() -> dict[str, str]:
+    """City code → the city's Chinese name (大连市), from the catalogue."""
+    return {city["code"]: city["name_zh"] for city in _load_yaml("catalogue.yaml")["cities"]}
+
+
+def register_clauses(register: Register, *, cities=None) -> list[tuple[str, str]]:
+    """Where the policies speak of ``register``, in Chinese: (city name, its clauses), for the given city codes
+    (all the register's cities when None)."""
+    names = city_names()
+    return [
+        (names.get(code, code), "、".join(clauses))
+        for code, clauses in register.clause_refs.items()
+        if clauses and (cities is None or code in cities)
+    ]
 
 
 def residence_rules() -> dict:

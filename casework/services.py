@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 from accounts.models import ServiceUnit
 from core.errors import Conflict, PermissionDenied, require
 
+from . import follow_ups
 from .identity import check_id_number, check_mobile, check_uscc
 from .models import (
     WORKING_STATUSES,
@@ -129,10 +130,10 @@ def person_update(*, actor, person: Person, **changes) -> Person:
         setattr(person, field, value)
     person.full_clean(exclude=["id_number_reversed", "birth_date", "sex"])
     person.save(update_fields=[*sorted(changes), "updated_at"])
+    follow_ups.refresh(person_ids=[person.pk])  # a new residence date or hukou place may make them due
     return person
 
 
-@transaction.atomic
 @transaction.atomic
 def person_move(*, actor, person: Person, residence_unit: ServiceUnit, resident_since: datetime.date) -> Person:
     """Record a move to another community (both ends must be in the actor's area); the registers the person is on
@@ -146,6 +147,7 @@ def person_move(*, actor, person: Person, residence_unit: ServiceUnit, resident_
     for entry in person.registry_entries.filter(exited_on__isnull=True):
         entry.unit = residence_unit
         entry.save(update_fields=["unit"])
+    follow_ups.refresh(person_ids=[person.pk])  # their worklist items follow them to the new community
     return person
 
 
@@ -219,6 +221,7 @@ def household_member_add(
     )
     if recompute:
         household_recompute(household=household)
+        follow_ups.refresh(household_ids=[household.pk])
     return member
 
 
@@ -228,6 +231,7 @@ def household_member_remove(*, actor, member: HouseholdMember) -> None:
     household = member.household
     member.delete()
     household_recompute(household=household)
+    follow_ups.refresh(household_ids=[household.pk])
 
 
 def _working_exists(on: datetime.date):
@@ -371,7 +375,7 @@ def registry_entry_add(
         raise ValidationError(
             {"entered_on": _("The register's window closed on %(date)s for this person.") % {"date": ends.isoformat()}}
         )
-    return RegistryEntry.objects.create(
+    entry = RegistryEntry.objects.create(
         register=register,
         person=person,
         household=household,
@@ -381,6 +385,9 @@ def registry_entry_add(
         source=source,
         note=note,
     )
+    if person is not None:  # a register with a contact duty shows the duty on the worklist at once
+        follow_ups.refresh(person_ids=[person.pk])
+    return entry
 
 
 @transaction.atomic
@@ -398,6 +405,8 @@ def registry_entry_exit(
     if note:
         entry.note = note
     entry.save(update_fields=["exited_on", "exit_reason", "note"])
+    if entry.person_id:
+        follow_ups.refresh(person_ids=[entry.person_id], reason="closed: off the register")
     return entry
 
 
@@ -434,7 +443,7 @@ def employment_record_add(
     record = EmploymentRecord(person=person, status=status, started_on=started_on, **fields)
     record.full_clean()
     record.save()
-    _recompute_household_of(person)
+    _after_employment_change(person)
     return record
 
 
@@ -445,13 +454,16 @@ def employment_record_end(*, actor, record: EmploymentRecord, ended_on: datetime
         raise ValidationError({"ended_on": _("The end cannot be before the start.")})
     record.ended_on = ended_on
     record.save(update_fields=["ended_on"])
+    _after_employment_change(record.person)
     return record
 
 
-def _recompute_household_of(person: Person):
+def _after_employment_change(person: Person):
+    """A job found or ended: the household's zero-employment flag and the worklist follow at once."""
     membership = HouseholdMember.objects.filter(person=person).select_related("household").first()
     if membership:
         household_recompute(household=membership.household)
+    follow_ups.refresh(person_ids=[person.pk], household_ids=[membership.household_id] if membership else [])
 
 
 @transaction.atomic
@@ -481,6 +493,7 @@ def contact_log(
     )
     contact.full_clean()
     contact.save()
+    follow_ups.refresh(person_ids=[person.pk], reason="closed: contacted")  # the "contact due" item closes now
     return contact
 
 

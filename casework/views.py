@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.selectors import users_with_role_over
+from accounts.selectors import user_city_codes, users_with_role_over
 from accounts.views import ConsolePage, ConsoleView
 from core.errors import DomainError, require
 from core.forms import ActionForm, run_service
@@ -22,6 +22,7 @@ from . import forms, selectors, services, worklist
 from .identity import mask_id_number, mask_phone
 from .models import FollowUp, Person, RegistryEntry
 from .permissions import can_edit_in_unit, can_read_access_log, can_unmask
+from .registers import register_clauses
 
 PAGE_SIZE = 50
 
@@ -308,6 +309,7 @@ class RegisterDetailView(ConsolePage):
         )
         return super().get_context_data(
             register=register,
+            clauses=register_clauses(register, cities=user_city_codes(user=self.request.user) or None),
             page=page,
             status=status,
             q=query,

@@ -6,10 +6,12 @@ only once that transaction commits, and never if it rolls back.
 A task carries the request id of the request that queued it (a message header), and its log lines carry it.
 """
 
+import logging
 import os
+import socket
 
 from celery import Celery
-from celery.signals import before_task_publish, task_postrun, task_prerun
+from celery.signals import before_task_publish, task_postrun, task_prerun, worker_ready
 
 from . import logs
 
@@ -49,3 +51,15 @@ def _end_system_actor(task=None, **kwargs):
     token = getattr(task.request, "casework_log_token", None) if task is not None else None
     if token is not None:
         logs.request_id.reset(token)
+
+
+@worker_ready.connect
+def _beat_once_at_start(sender=None, **kwargs):
+    """A worker that has just started says so at once: /healthz reports "ok" from the first moment the worker
+    consumes, not only after beat's first heartbeat task (up to its interval later)."""
+    from accounts.services import worker_heartbeat_record
+
+    try:
+        worker_heartbeat_record(worker=getattr(sender, "hostname", None) or socket.gethostname())
+    except Exception:  # a database not reachable yet: the scheduled heartbeat records it later
+        logging.getLogger(__name__).warning("could not record the worker's first heartbeat", exc_info=True)

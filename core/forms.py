@@ -31,3 +31,10 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def only_one(field: forms.ModelChoiceField, choices) -> None:
+    """Where there is only one choice (a caseworker of one community), it is chosen already."""
+    first_two = list(choices[:2])
+    if len(first_two) == 1:
+        field.initial, field.empty_label = first_two[0].pk, None

@@ -82,3 +82,16 @@ def code_of(device) -> str:
     device.last_t, device.throttling_failure_count = -1, 0
     device.save(update_fields=["last_t", "throttling_failure_count"])
     return current_code(device)
+
+
+def on_day(day):
+    """Run the block as if it were noon of ``day`` in the job centre's time zone: a write made on its own day (a
+    contact logged, a job ended) updates the worklist as of that day, as it does in real use."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.conf import settings
+
+    noon = datetime.datetime.combine(day, datetime.time(12), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return time_machine.travel(noon, tick=False)

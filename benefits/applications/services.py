@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.selectors import users_with_role_over
-from accounts.services import notify_by_sms, notify_staff
+from accounts.services import notifications_resolve, notify_by_sms, notify_staff
 from casework.permissions import can_edit_in_unit
 from core.dates import PERIOD_MONTHS, add_months
 from core.errors import Conflict, PermissionDenied, require
@@ -66,17 +66,24 @@ def _tell(application: Application) -> None:
     words, not the internal state), of a decision or a return. Sent only if the step commits."""
     link = reverse("benefits:application-detail", args=[application.pk])
     name = f"{application.party} · {application.program.name_zh}"
+    check, decide = f"application:{application.pk}:check", f"application:{application.pk}:decide"
+    if application.state != State.SUBMITTED:  # checked: "to check" notices are done with
+        notifications_resolve(pending=check)
+    if application.state != State.RECOMMENDED:  # decided, returned or withdrawn: nobody waits to decide it
+        notifications_resolve(pending=decide)
     if application.state == State.SUBMITTED and application.submitted_by.is_applicant:
         notify_staff(
             users=caseworkers_of(application),
             subject=_("Submitted in the portal, to check: %(name)s") % {"name": name},
             link=link,
+            pending=check,
         )
-    elif application.state == State.RECOMMENDED:
+    elif application.state == State.RECOMMENDED and not application.first_approved_by_id:
         notify_staff(
             users=users_with_role_over(unit=application.unit, role=Role.SUPERVISOR),
             subject=_("Waiting for your decision: %(name)s") % {"name": name},
             link=link,
+            pending=decide,
         )
     elif application.state in (State.APPROVED, State.REJECTED, State.RETURNED):
         notify_staff(

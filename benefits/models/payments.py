@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from casework.models import ScopedQuerySet
@@ -106,7 +107,7 @@ class Disbursement(PartyRecord):
     in a later batch; a paid line is frozen by a database trigger (a correction is a reversal in the ledger)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("payment line", "Pending")
         SENT = "sent", _("Sent to the bank")
         PAID = "paid", _("Paid")
         FAILED = "failed", _("Failed")

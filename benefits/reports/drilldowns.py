@@ -9,6 +9,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from casework.models import (
     Assistance,
@@ -154,7 +155,7 @@ def _party(row) -> tuple[str, str, str]:
 
 
 def list_columns(kind: str) -> list[str]:
-    name, number = _("Name"), _("ID number")
+    name, number = pgettext("of a person", "Name"), _("ID number")
     return {
         "entries": [name, number, _("Register"), _("Community"), _("Entered on"), _("Exited on"), _("Exit reason")],
         "coverage": [name, number, _("Register"), _("Community"), _("Entered on"), _("Last contacted")],

@@ -98,6 +98,12 @@ def drill_down_workbook(*, user, title: str, columns: list[str], rows, unmasked:
     return saved_workbook(workbook)
 
 
-def file_name(ctx: ReportContext, what: str) -> str:
-    where = f"-{ctx.unit.pk}" if ctx.unit is not None else ""
-    return f"report-{what}{where}-{ctx.start:%Y%m}-{ctx.end:%Y%m}.xlsx"
+def file_name(ctx: ReportContext, title: str) -> str:
+    """A name a person reads in their downloads: the area, what it is and the months, e.g.
+    ``中山区-就业服务统计月报-2026年12月.xlsx`` (no characters a file system refuses)."""
+    where = ctx.unit.name if ctx.unit is not None else _("whole area")
+    months = f"{ctx.start:%Y}年{ctx.start.month}月"
+    if (ctx.start.year, ctx.start.month) != (ctx.end.year, ctx.end.month):
+        months += f"至{ctx.end:%Y}年{ctx.end.month}月"
+    name = "-".join(str(part) for part in (where, title, months))
+    return "".join("_" if char in '\\/:*?"<>|' or ord(char) < 32 else char for char in name)[:120] + ".xlsx"

@@ -109,7 +109,10 @@ class ReportPage(ConsoleView):
     def get(self, request, *args, **kwargs):
         ctx, form = context_from_request(request, download=request.GET.get("format") == "xlsx")
         if request.GET.get("format") == "xlsx":
-            return _workbook_response(ctx, self.names(), "-".join(self.names()))
+            names = self.names()
+            return _workbook_response(
+                ctx, names, REPORTS[names[0]] if len(names) == 1 else _("Employment service reports")
+            )
         reports = reports_build(ctx, self.names())
         return self.render_to_response(
             self.get_context_data(
@@ -145,17 +148,17 @@ class ReportMonthlyView(ConsoleView):
             raise InvalidQuery(f"{_('Month')}：{' '.join(error.messages)}") from None
         ctx, _form = context_from_request(request, download=True)
         ctx = report_context(user=request.user, unit_id=ctx.unit.pk if ctx.unit else None, start=month, end=month)
-        return _workbook_response(ctx, list(REPORTS), f"monthly-{month:%Y%m}")
+        return _workbook_response(ctx, list(REPORTS), _("Monthly employment service statistics"))
 
 
-def _workbook_response(ctx, names: list[str], what: str):
-    """The reports as a workbook, built in Chinese whatever the page's language (it goes up to the bureau)."""
+def _workbook_response(ctx, names: list[str], title):
+    """The reports as a workbook, built in Chinese whatever the page's language (it goes up to the bureau), under a
+    Chinese file name."""
     with translation.override(exports.EXPORT_LANGUAGE):
         reports = reports_build(ctx, names)
         content = exports.reports_workbook(ctx=ctx, reports=reports)
-    return FileResponse(
-        content, as_attachment=True, filename=exports.file_name(ctx, what), content_type=XLSX_CONTENT_TYPE
-    )
+        filename = exports.file_name(ctx, str(title))
+    return FileResponse(content, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 class ReportListView(ConsoleView):
@@ -201,20 +204,17 @@ class ReportListView(ConsoleView):
     def workbook(self, ctx, found, *, unmasked: bool, reason: str = ""):
         mask = _identity if unmasked else mask_id_number
         with translation.override(exports.EXPORT_LANGUAGE):
+            title = _figure_title(self.kwargs["figure"])
             content = exports.drill_down_workbook(
                 user=self.request.user,
-                title=_figure_title(self.kwargs["figure"]),
+                title=title,
                 columns=list_columns(found.kind),
                 rows=(list_row(found.kind, row, mask=mask) for row in found.rows.iterator(chunk_size=2000)),
                 unmasked=unmasked,
                 reason=reason,
             )
-        return FileResponse(
-            content,
-            as_attachment=True,
-            filename=exports.file_name(ctx, self.kwargs["figure"].replace(".", "-")),
-            content_type=XLSX_CONTENT_TYPE,
-        )
+            filename = exports.file_name(ctx, str(title))
+        return FileResponse(content, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 def _identity(number: str) -> str:

@@ -44,7 +44,7 @@ COLUMNS = [
         "身份证号码",
         True,
         gettext_lazy("18-character resident ID number. Keep the column formatted as text."),
-        "210202199001010015",
+        "210202199001010010",
         width=22,
         kind="code",
     ),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import ServiceUnit
@@ -109,7 +110,7 @@ class Person(models.Model):
         "bank_account",
     )
 
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("of a person", "name"), max_length=64)
     id_number = models.CharField(_("ID number"), max_length=18, unique=True)
     # The ID number reversed, so "last 4 to 6 digits" is an indexed prefix search.
     id_number_reversed = models.CharField(max_length=18, db_index=True, editable=False)

@@ -255,7 +255,11 @@ CASEWORK_LEDGER_CHECKPOINT_FILE = Path(
 CASEWORK_HEARTBEAT_STALE_SECONDS = env.int("CASEWORK_HEARTBEAT_STALE_SECONDS", default=60)
 
 # Panels of the console home page, resolved by dotted path so that accounts never imports a higher app.
-CASEWORK_HOME_PANELS = ["casework.panels.register_duties", "benefits.panels.leads_summary"]
+CASEWORK_HOME_PANELS = [
+    "casework.panels.register_duties",
+    "benefits.panels.leads_summary",
+    "benefits.panels.payments_to_do",
+]
 # Tabs that higher apps add to the person page: key → dotted path of a function(request, person) -> dict.
 CASEWORK_PERSON_PANELS = {
     "eligibility": "benefits.panels.person_eligibility",

@@ -47,3 +47,36 @@ def test_a_step_that_rolls_back_leaves_no_notification(world, graduate):
         notify_by_sms(number="13800001111", text="x")
         raise RuntimeError("roll back")
     assert Notification.objects.count() == before
+
+
+def test_a_waiting_for_decision_notice_is_resolved_for_every_supervisor_once_one_decides(world, graduate, console_as):
+    from accounts.services import membership_grant
+    from tests.factories import UserFactory
+
+    other = UserFactory(username="zhou", full_name="周主管")
+    membership_grant(user=other, unit=world.dalian, role="supervisor")
+    application = recommended(world, graduate)
+    waiting = Notification.objects.filter(channel="in_app", pending=f"application:{application.pk}:decide")
+    assert {n.recipient for n in waiting} == {world.bob, other} and not waiting.filter(resolved_at__isnull=False)
+    application_approve(actor=world.bob, application=application)
+    assert waiting.filter(resolved_at__isnull=True).count() == 0  # resolved in the step's own transaction
+    page = console_as(other).get(reverse("accounts:notification-list")).content.decode()
+    assert 'class="resolved"' in page and "已于" in page and "新" not in page.split('class="resolved"')[1][:200]
+
+
+def test_a_portal_submission_to_check_is_resolved_when_a_caseworker_takes_the_next_step(world, graduate):
+    from benefits.applications.services import application_create, application_recommend, application_submit
+    from benefits.models import Program
+    from casework.models import Person
+    from tests.benefits.workflow import JOB_SEEKING, TODAY
+
+    Person.objects.filter(pk=graduate.pk).update(account=world.dan)
+    graduate.refresh_from_db()
+    application = application_create(
+        actor=world.dan, program=Program.objects.get(code=JOB_SEEKING), person=graduate, requested_start=TODAY
+    )
+    application_submit(actor=world.dan, application=application)
+    to_check = Notification.objects.get(recipient=world.alice, pending=f"application:{application.pk}:check")
+    application_recommend(actor=world.alice, application=application)
+    to_check.refresh_from_db()
+    assert to_check.resolved_at is not None

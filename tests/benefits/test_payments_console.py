@@ -308,3 +308,16 @@ def test_the_batch_page_queries_do_not_grow_with_the_lines(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.context["page"].paginator.count == 15 and "Q-11" in response.content.decode()
+
+
+def test_the_finance_home_page_links_each_waiting_step_to_its_list(world, batch, finance, console_as):
+    client = console_as(finance)
+    home = client.get(reverse("accounts:home"))
+    panel = next(p for p in home.context["panels"] if p["template"] == "benefits/_finance_panel.html")
+    waiting = panel["rows"][0]
+    assert waiting["count"] == 1 and waiting["link"] == batch_url(batch)  # one batch: straight to it
+    assert batch_url(batch) in home.content.decode() and "待审批" in home.content.decode()
+    for row in panel["rows"][1:]:
+        listed = client.get(row["link"])
+        assert listed.context["page"].paginator.count == row["count"] == 0  # the number is the list it opens
+    assert "待办发放" not in console_as(world.alice).get(reverse("accounts:home")).content.decode()

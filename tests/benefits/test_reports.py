@@ -8,6 +8,7 @@ import io
 import itertools
 import time
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -492,6 +493,8 @@ def test_the_monthly_workbook_has_a_sheet_per_report_with_the_month_s_numbers(wo
     response = client.get(reverse("benefits:report-monthly") + f"?month={month}")
     sheets = _sheet_rows(load_workbook(io.BytesIO(b"".join(response.streaming_content))))
     assert len(sheets) == len(REPORTS)
+    name = f"全辖区-就业服务统计月报-{LAST_MONTH.year}年{LAST_MONTH.month}月.xlsx"
+    assert quote(name) in response["Content-Disposition"]  # a name a person reads, in Chinese
     money = list(sheets.values())[list(REPORTS).index("payments")]
     written = next(row for row in money if row[0] == month)
     assert written[: len(paid[0])] == [month, *[cell.value for cell in paid[0][1:]]]

@@ -413,3 +413,24 @@ def test_an_organization_outside_the_area_or_for_a_reader_cannot_be_edited(world
     assert client.post(edit, {"name": "改名", "kind": organization.kind}).status_code == 403
     organization.refresh_from_db()
     assert organization.name != "改名"
+
+
+def test_the_register_page_says_where_the_policies_speak_of_it_in_chinese(world, records, console_as):
+    url = reverse("casework:register-detail", args=["unemployed_graduates_after_leaving"])
+    page = console_as(world.alice).get(url).content.decode()
+    assert "政策出处" in page and "大连市：（三）、（十二）" in page
+    assert "济南市" not in page  # her city's clauses only
+    assert "Not defined uniformly" not in page  # the catalogue's working notes are not shown on a Chinese page
+
+
+def test_a_caseworker_of_one_community_finds_it_chosen_and_the_graduates_register_first(world, console_as):
+    client = console_as(world.alice)  # 友好社区 only
+    person_form = client.get(reverse("casework:person-create")).context["form"]
+    assert person_form["residence_unit"].value() == world.youhao.pk
+    upload_form = client.get(reverse("casework:imports:upload")).context["form"]
+    assert upload_form["unit"].value() == world.youhao.pk
+    registers = Register.objects.filter(code__in=[code for code, _label in upload_form.fields["register"].choices])
+    first = upload_form["register"].value()
+    assert Register.objects.get(code=first).needs_contact and registers.filter(needs_contact=False).exists()
+    wider = console_as(world.bob).get(reverse("casework:person-create")).context["form"]  # two communities
+    assert wider["residence_unit"].value() is None

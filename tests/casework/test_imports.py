@@ -473,3 +473,19 @@ def test_an_open_entry_is_reused_before_any_window_check_as_the_service_does(wor
     assert (run.error_rows, run.existing_count) == (0, 1)
     run = preview(world, xlsx(rows[1:]))
     assert [e["column"] for e in errors_by_row(run)[2]] == ["手机号码"]  # no window error
+
+
+def test_the_templates_own_example_row_imports_without_an_error(world, console_as):
+    """Every example the template gives is valid: copied onto the first sheet, the example row imports."""
+    client = console_as(world.alice)
+    workbook = load_workbook(io.BytesIO(b"".join(client.get(url("template", GRADUATES)).streaming_content)))
+    sheet, notes = workbook.worksheets
+    examples = {row[0].value: row[3].value for row in notes.iter_rows(min_row=5) if row[0].value and len(row) > 3}
+    headers = [cell.value for cell in sheet[1]]
+    for index, header in enumerate(headers, start=1):
+        sheet.cell(row=2, column=index, value=examples[header] or None)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload_as(client, world, SimpleUploadedFile("示例.xlsx", buffer.getvalue()))
+    run = ImportRun.objects.get()
+    assert (run.total_rows, run.error_rows, run.created_count) == (1, 0, 1)

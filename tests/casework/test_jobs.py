@@ -16,7 +16,7 @@ from casework.models import EmploymentStatus, ExitReason, FollowUp, Household, R
 from casework.worklist import followups_for_user
 from config.celery import app
 
-from ..factories import make_id_number, make_person, make_unit
+from ..factories import make_id_number, make_person, make_unit, on_day
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -59,40 +59,44 @@ def scene(world, yiyang_community):
     - 张三's household: he worked until 2026-06-02, his wife never → fell back on 2026-06-03;
     - 外来 (济南 芙蓉社区): hukou in 河北, living there since 2025-10-01, no employment record → may register
       there from 2026-04-01; 外来乙 (益阳) likewise from 2026-05-20."""
-    graduate = make_person(world.youhao, "毕业生", graduation_date=D(2024, 6, 30))
-    services.registry_entry_add(
-        actor=None, register=register("unemployed_graduates_after_leaving"), person=graduate, entered_on=D(2024, 8, 1)
-    )
-    past_window = make_person(world.youhao, "往届生", graduation_date=D(2023, 6, 30))
-    services.registry_entry_add(
-        actor=None,
-        register=register("unemployed_graduates_after_leaving"),
-        person=past_window,
-        entered_on=D(2023, 8, 1),
-    )
-    zhang = make_person(world.youhao, "张三")
-    wife = make_person(world.youhao, "李四", id_number=make_id_number(sex="F", sequence=401))
-    household = services.household_create(
-        actor=None, unit=world.youhao, members=[(zhang, "head", True), (wife, "spouse", True)]
-    )
-    job = services.employment_record_add(
-        actor=None, person=zhang, status=EmploymentStatus.EMPLOYED, started_on=D(2020, 3, 1)
-    )
-    services.employment_record_end(actor=None, record=job, ended_on=D(2026, 6, 2))
-    migrant = make_person(
-        world.furong,
-        "外来",
-        id_number=make_id_number("130102"),
-        hukou_place="河北省衡水市桃城区",
-        resident_since=D(2025, 10, 1),
-    )
-    migrant_yiyang = make_person(
-        yiyang_community,
-        "外来乙",
-        id_number=make_id_number("430721"),
-        hukou_place="湖南省常德市武陵区",
-        resident_since=D(2025, 11, 20),
-    )
+    with on_day(D(2026, 6, 1)):  # the records as they stood when the jobs' days begin
+        graduate = make_person(world.youhao, "毕业生", graduation_date=D(2024, 6, 30))
+        services.registry_entry_add(
+            actor=None,
+            register=register("unemployed_graduates_after_leaving"),
+            person=graduate,
+            entered_on=D(2024, 8, 1),
+        )
+        past_window = make_person(world.youhao, "往届生", graduation_date=D(2023, 6, 30))
+        services.registry_entry_add(
+            actor=None,
+            register=register("unemployed_graduates_after_leaving"),
+            person=past_window,
+            entered_on=D(2023, 8, 1),
+        )
+        zhang = make_person(world.youhao, "张三")
+        wife = make_person(world.youhao, "李四", id_number=make_id_number(sex="F", sequence=401))
+        household = services.household_create(
+            actor=None, unit=world.youhao, members=[(zhang, "head", True), (wife, "spouse", True)]
+        )
+        job = services.employment_record_add(
+            actor=None, person=zhang, status=EmploymentStatus.EMPLOYED, started_on=D(2020, 3, 1)
+        )
+        services.employment_record_end(actor=None, record=job, ended_on=D(2026, 6, 2))
+        migrant = make_person(
+            world.furong,
+            "外来",
+            id_number=make_id_number("130102"),
+            hukou_place="河北省衡水市桃城区",
+            resident_since=D(2025, 10, 1),
+        )
+        migrant_yiyang = make_person(
+            yiyang_community,
+            "外来乙",
+            id_number=make_id_number("430721"),
+            hukou_place="湖南省常德市武陵区",
+            resident_since=D(2025, 11, 20),
+        )
     return {
         "graduate": graduate,
         "past_window": past_window,
@@ -145,14 +149,16 @@ def test_running_a_job_twice_changes_nothing_the_second_time(scene, job):
 
 def test_running_late_gives_what_running_daily_gives(world, scene):
     """Records dated inside the missed days (a job ending, a contact, a window closing) are caught up in one run."""
-    services.contact_log(
-        actor=world.alice,
-        person=scene["graduate"],
-        contacted_on=D(2026, 6, 5),
-        channel="phone",
-        outcome="seeking",
-        next_follow_up_on=D(2026, 6, 9),
-    )
+    with on_day(D(2026, 6, 5)):
+        services.contact_log(
+            actor=world.alice,
+            person=scene["graduate"],
+            contacted_on=D(2026, 6, 5),
+            channel="phone",
+            outcome="seeking",
+            next_follow_up_on=D(2026, 6, 9),
+        )
+    before = FollowUp.objects.count()  # what the writes themselves raised and closed, on their days
     start, end = D(2026, 6, 1), D(2026, 6, 20)
     with transaction.atomic():
         day = start
@@ -161,7 +167,7 @@ def test_running_late_gives_what_running_daily_gives(world, scene):
             day += datetime.timedelta(days=1)
         daily = open_items()
         transaction.set_rollback(True)
-    assert FollowUp.objects.count() == 0
+    assert FollowUp.objects.count() == before
     jobs.daily_jobs_run(today=end)
     assert open_items() == daily
     assert {kind for kind, *_ in daily} == set(K.values)
@@ -206,20 +212,22 @@ def test_a_household_that_falls_back_again_gets_a_new_follow_up(world, scene):
 def test_contact_due_is_raised_after_30_days_and_closed_by_a_contact(world):
     graduate = make_person(world.youhao, "毕业生", graduation_date=D(2025, 6, 30))
     graduates = register("unemployed_graduates_after_leaving")
-    entry = services.registry_entry_add(actor=None, register=graduates, person=graduate, entered_on=D(2026, 1, 5))
+    with on_day(D(2026, 1, 5)):
+        entry = services.registry_entry_add(actor=None, register=graduates, person=graduate, entered_on=D(2026, 1, 5))
     jobs.contacts_due_sync(today=D(2026, 2, 4))  # 30 days on the register, never contacted: not yet overdue
     assert open_items(K.CONTACT_DUE) == set()
     jobs.contacts_due_sync(today=D(2026, 2, 5))
     assert open_items(K.CONTACT_DUE) == {(K.CONTACT_DUE, graduate.pk, None, world.youhao.pk, D(2026, 2, 4))}
 
-    services.contact_log(
-        actor=world.alice,
-        person=graduate,
-        contacted_on=D(2026, 2, 10),
-        channel="phone",
-        outcome="seeking",
-        next_follow_up_on=D(2026, 3, 1),
-    )
+    with on_day(D(2026, 2, 10)):
+        services.contact_log(
+            actor=world.alice,
+            person=graduate,
+            contacted_on=D(2026, 2, 10),
+            channel="phone",
+            outcome="seeking",
+            next_follow_up_on=D(2026, 3, 1),
+        )
     jobs.contacts_due_sync(today=D(2026, 2, 11))
     assert open_items(K.CONTACT_DUE) == set()
     assert FollowUp.objects.get(kind=K.CONTACT_DUE).done_at is not None
@@ -229,22 +237,32 @@ def test_contact_due_is_raised_after_30_days_and_closed_by_a_contact(world):
     jobs.contacts_due_sync(today=D(2026, 3, 1))  # the follow-up date the caseworker set
     assert open_items(K.CONTACT_DUE) == {(K.CONTACT_DUE, graduate.pk, None, world.youhao.pk, D(2026, 3, 1))}
 
-    services.registry_entry_exit(actor=world.alice, entry=entry, exited_on=D(2026, 3, 2), reason=ExitReason.EMPLOYED)
+    with on_day(D(2026, 3, 2)):
+        services.registry_entry_exit(
+            actor=world.alice, entry=entry, exited_on=D(2026, 3, 2), reason=ExitReason.EMPLOYED
+        )
     jobs.contacts_due_sync(today=D(2026, 3, 3))
     assert open_items(K.CONTACT_DUE) == set()
 
 
 def test_contact_due_when_the_last_contact_is_older_than_30_days_and_only_for_contact_duty_registers(world):
     graduate = make_person(world.youhao, "毕业生", graduation_date=D(2025, 6, 30))
-    services.registry_entry_add(
-        actor=None, register=register("unemployed_graduates_after_leaving"), person=graduate, entered_on=D(2025, 9, 1)
-    )
     hard = make_person(world.youhao, "困难人员")
     assert not register("hard_to_employ").needs_contact
-    services.registry_entry_add(actor=None, register=register("hard_to_employ"), person=hard, entered_on=D(2025, 9, 1))
-    services.contact_log(
-        actor=world.alice, person=graduate, contacted_on=D(2026, 4, 1), channel="phone", outcome="seeking"
-    )
+    with on_day(D(2025, 9, 1)):
+        services.registry_entry_add(
+            actor=None,
+            register=register("unemployed_graduates_after_leaving"),
+            person=graduate,
+            entered_on=D(2025, 9, 1),
+        )
+        services.registry_entry_add(
+            actor=None, register=register("hard_to_employ"), person=hard, entered_on=D(2025, 9, 1)
+        )
+    with on_day(D(2026, 4, 1)):
+        services.contact_log(
+            actor=world.alice, person=graduate, contacted_on=D(2026, 4, 1), channel="phone", outcome="seeking"
+        )
     jobs.contacts_due_sync(today=D(2026, 5, 1))
     assert open_items(K.CONTACT_DUE) == set()
     jobs.contacts_due_sync(today=D(2026, 5, 2))
@@ -367,6 +385,7 @@ def test_the_tasks_are_registered_under_their_names_and_every_schedule_names_a_r
 
 
 def test_a_task_runs_its_job_for_the_day_it_is_given(world, scene):
+    FollowUp.objects.all().delete()  # what the scene's writes raised on their day: the task raises it again here
     result = tasks.contacts_due_sync.apply(kwargs={"today": "2026-06-10"})
     assert result.successful(), result.traceback
     assert result.result["raised"] == 1

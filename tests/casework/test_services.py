@@ -10,7 +10,7 @@ from casework import services
 from casework.models import ExitReason, Household, NameConflict, Person, PersonalDataAccess, Register, RegistryEntry
 from core.errors import Conflict, PermissionDenied
 
-from ..factories import make_id_number, make_person
+from ..factories import make_id_number, make_person, on_day
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -146,7 +146,8 @@ def test_zero_employment_household_is_flagged_when_the_only_worker_loses_the_job
     )
     assert household.is_zero_employment is False
 
-    services.employment_record_end(actor=world.alice, record=job, ended_on=D(2026, 10, 31))
+    with on_day(D(2026, 10, 31)):  # recorded on his last day at work
+        services.employment_record_end(actor=world.alice, record=job, ended_on=D(2026, 10, 31))
     assert services.households_recompute(on=D(2026, 11, 2)) == {"flagged": 1, "cleared": 0}
     household.refresh_from_db()
     assert household.is_zero_employment and household.fell_back_on == D(2026, 11, 1)

@@ -26,6 +26,15 @@ def test_a_task_enqueued_in_a_committed_transaction_is_sent_once_after_commit(br
 
 
 @pytest.mark.worker
+def test_a_worker_records_a_heartbeat_as_soon_as_it_starts(broker_queue, tmp_path):
+    with worker_process(tmp_path, beat=False):  # no beat, no task sent: the start itself beats
+        started = wait_for(
+            lambda: WorkerHeartbeat.objects.filter(worker__startswith="test-worker-").first(), timeout=60
+        )
+        assert started is not None, (tmp_path / "worker.log").read_text()[-3000:]
+    assert queued() == 0
+
+
 def test_a_real_worker_runs_committed_work_and_beat_keeps_healthz_ok(broker_queue, tmp_path, client):
     with worker_process(tmp_path, beat=True) as process:
         with transaction.atomic():

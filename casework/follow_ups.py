@@ -1,0 +1,256 @@
+"""Worklist items (``FollowUp``) that mirror the records: what is due for whom, and the one function that makes the
+open items match it. The nightly jobs (``casework.jobs``) run it over everyone; a write that changes what is due
+for some people or households (a contact logged, a register entry, a job found or ended, a move) runs it for those
+alone, in its own transaction, so the worklist and the home page show the change at once.
+
+Follow-ups mirror the records: the open items of a kind are exactly the subjects that are due, one per subject (the
+partial unique constraints on ``FollowUp``), and an item closed for a subject and due date (done by a caseworker, or
+closed because it is no longer due) is never raised again for that same date.
+"""
+
+import datetime
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core.dates import add_months
+
+from .models import Contact, EmploymentRecord, FollowUp, Household, Person, RegistryEntry
+from .registers import residence_rules
+from .selectors import CONTACT_DUE_DAYS
+
+WINDOW_CLOSING_DAYS = 30
+_CHUNK = 500
+
+
+def _only(people, person_ids):
+    return people if person_ids is None else people.filter(pk__in=list(person_ids))
+
+
+@dataclass(frozen=True)
+class Due:
+    """What should be open for one subject: the community whose worklist shows it and the date it is due."""
+
+    unit_id: int
+    due_on: datetime.date
+    detail: str = ""
+
+
+def sync(
+    *,
+    kind: str,
+    subject: str,
+    wanted: dict[int, Due],
+    now: datetime.datetime,
+    only: Collection[int] | None = None,
+    reason: str = "closed by job: no longer due",
+) -> dict:
+    """Make the open follow-ups of ``kind`` mirror ``wanted`` (subject id → Due): close the open ones whose
+    subject is no longer due or is now due on another date, move the others to the subject's current community,
+    and raise the missing ones unless one was already raised (and closed) for the same subject and date.
+    ``only``: the subjects ``wanted`` was computed for (a write that touched them); the others stay as they are."""
+    field = f"{subject}_id"
+    open_items = FollowUp.objects.select_for_update().filter(kind=kind, done_at__isnull=True)
+    if only is not None:
+        open_items = open_items.filter(**{f"{field}__in": list(only)})
+    to_close, to_move, kept = [], [], set()
+    for item in open_items.filter(**{f"{subject}__isnull": False}):
+        due = wanted.get(getattr(item, field))
+        if due is None or due.due_on != item.due_on:
+            item.done_at = now
+            to_close.append(item)
+            continue
+        kept.add(getattr(item, field))
+        if (item.unit_id, item.detail) != (due.unit_id, due.detail):
+            item.unit_id, item.detail = due.unit_id, due.detail
+            to_move.append(item)
+    if to_close:
+        bulk_update_with_history(to_close, FollowUp, ["done_at"], batch_size=1000, default_change_reason=reason)
+    if to_move:
+        bulk_update_with_history(
+            to_move, FollowUp, ["unit", "detail"], batch_size=1000, default_change_reason="moved by job"
+        )
+
+    missing = [subject_id for subject_id in wanted if subject_id not in kept]
+    raised_before = set()
+    for start in range(0, len(missing), _CHUNK):
+        chunk = missing[start : start + _CHUNK]
+        raised_before |= set(FollowUp.objects.filter(kind=kind, **{f"{field}__in": chunk}).values_list(field, "due_on"))
+    new = []
+    for subject_id in missing:
+        due = wanted[subject_id]
+        if (subject_id, due.due_on) not in raised_before:
+            new.append(
+                FollowUp(kind=kind, unit_id=due.unit_id, due_on=due.due_on, detail=due.detail, **{field: subject_id})
+            )
+    raised = _insert(new)
+    return {"raised": raised, "closed": len(to_close), "open": len(kept) + raised}
+
+
+def _insert(items: list[FollowUp]) -> int:
+    """Insert with history in one statement; if a concurrent run raised some of them first (the unique
+    constraint refuses a second open item), insert one by one and skip those."""
+    if not items:
+        return 0
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(items, FollowUp, batch_size=1000, default_change_reason="raised by job")
+        return len(items)
+    except IntegrityError:
+        inserted = 0
+        for item in items:
+            item.pk = None
+            item._state.adding = True
+            try:
+                with transaction.atomic():
+                    item.save()
+                inserted += 1
+            except IntegrityError:
+                continue
+        return inserted
+
+
+def _on_register(today: datetime.date):
+    """Entries that put a person on a register on ``today`` (entered, not exited, window not yet past)."""
+    return (
+        RegistryEntry.objects.active(today)
+        .filter(person__isnull=False)
+        .filter(Q(window_ends_on__isnull=True) | Q(window_ends_on__gte=today))
+    )
+
+
+def contacts_due(*, today: datetime.date, person_ids: Collection[int] | None = None) -> dict[int, Due]:
+    """People on a register with a contact duty (``needs_contact``) whose contact is due on ``today``:
+
+    - the latest contact set a next follow-up on or before ``today``; or
+    - nobody has contacted them for more than CONTACT_DUE_DAYS days since they entered the register (never
+      contacted, or the last contact is older; the register page calls these "overdue").
+
+    The due date is the earlier of the two dates, never before the day they entered the register. One query."""
+    cutoff = today - datetime.timedelta(days=CONTACT_DUE_DAYS)
+    entries = _on_register(today).filter(register__needs_contact=True, person=OuterRef("pk")).order_by("entered_on")
+    latest = Contact.objects.filter(person=OuterRef("pk"), contacted_on__lte=today).order_by(
+        "-contacted_on", "-created_at"
+    )
+    people = (
+        _only(Person.objects.filter(Exists(entries)), person_ids)
+        .annotate(
+            entered=Subquery(entries.values("entered_on")[:1]),
+            entry_unit=Subquery(entries.values("unit")[:1]),
+            last_on=Subquery(latest.values("contacted_on")[:1]),
+            next_on=Subquery(latest.values("next_follow_up_on")[:1]),
+        )
+        .filter(Q(next_on__lte=today) | Q(entered__lt=cutoff) & (Q(last_on__isnull=True) | Q(last_on__lt=cutoff)))
+        .values_list("pk", "entry_unit", "entered", "last_on", "next_on")
+    )
+    due = {}
+    for pk, unit_id, entered, last_on, next_on in people.iterator(chunk_size=2000):
+        candidates = [max(entered, last_on or entered) + datetime.timedelta(days=CONTACT_DUE_DAYS)]
+        if next_on is not None:
+            candidates.append(next_on)
+        due[pk] = Due(unit_id, max(min(candidates), entered))
+    return due
+
+
+def residence_eligible(
+    *, today: datetime.date, rules: dict | None = None, person_ids: Collection[int] | None = None
+) -> dict[int, Due]:
+    """People who may now register where they live under a continuous-residence rule (residence_rules.yaml):
+    living in a city with a rule, resident there since at least the rule's months before ``today``, with a hukou
+    place that names another place, and with no current employment record (neither working nor registered
+    unemployed). Due on the day the months are complete. One query per city with a rule."""
+    rules = residence_rules() if rules is None else rules
+    recorded = EmploymentRecord.objects.filter(person=OuterRef("pk")).current(today)
+    due = {}
+    for city_code, rule in rules.items():
+        months = int(rule["months"])
+        # add_months clamps month ends, so filter loosely in SQL and exactly below
+        latest_start = add_months(today, -months) + datetime.timedelta(days=4)
+        people = (
+            _only(Person.objects.all(), person_ids)
+            .filter(residence_unit__city_code=city_code, resident_since__lte=latest_start)
+            .exclude(hukou_place="")
+            .exclude(Exists(recorded))
+        )
+        for name in rule["local_names"]:
+            people = people.exclude(hukou_place__contains=name)
+        detail = f"{rule['clause']}：{rule['quote']}"[:255]
+        for pk, unit_id, since in people.values_list("pk", "residence_unit", "resident_since").iterator(2000):
+            if (due_on := add_months(since, months)) <= today:
+                due[pk] = Due(unit_id, due_on, detail)
+    return due
+
+
+def windows_closing(*, today: datetime.date, person_ids: Collection[int] | None = None) -> dict[int, Due]:
+    """People with an open register entry whose window ends within WINDOW_CLOSING_DAYS days of ``today``
+    (the earliest such entry per person), due on the window's last day."""
+    horizon = today + datetime.timedelta(days=WINDOW_CLOSING_DAYS)
+    rows = (
+        RegistryEntry.objects.filter(
+            **({"person_id__in": list(person_ids)} if person_ids is not None else {}),
+            exited_on__isnull=True,
+            person__isnull=False,
+            entered_on__lte=today,
+            window_ends_on__gte=today,
+            window_ends_on__lte=horizon,
+        )
+        .order_by("person_id", "window_ends_on", "pk")
+        .values_list("person_id", "unit_id", "window_ends_on", "register__name_zh")
+    )
+    due = {}
+    for person_id, unit_id, ends_on, register_name in rows.iterator(chunk_size=2000):
+        due.setdefault(person_id, Due(unit_id, ends_on, register_name))
+    return due
+
+
+def households_fallen_back(*, today: datetime.date, household_ids: Collection[int] | None = None) -> dict[int, Due]:
+    """Zero-employment households that fell back (a member's job ended), due on the day they fell back."""
+    fallen = Household.objects.filter(is_zero_employment=True, fell_back_on__isnull=False, fell_back_on__lte=today)
+    if household_ids is not None:
+        fallen = fallen.filter(pk__in=list(household_ids))
+    return {
+        pk: Due(unit_id, fell_back_on)
+        for pk, unit_id, fell_back_on in fallen.values_list("pk", "unit_id", "fell_back_on")
+    }
+
+
+# The worklist kinds about a person, each with what makes it due.
+PERSON_KINDS = {
+    FollowUp.Kind.CONTACT_DUE: contacts_due,
+    FollowUp.Kind.RESIDENCE_ELIGIBLE: residence_eligible,
+    FollowUp.Kind.WINDOW_CLOSING: windows_closing,
+}
+
+
+def refresh(
+    *,
+    person_ids: Collection[int] = (),
+    household_ids: Collection[int] = (),
+    today: datetime.date | None = None,
+    reason: str = "closed: no longer due",
+) -> dict:
+    """After a write about these people and households: raise what became due and close what no longer is, now,
+    in the caller's transaction (the nightly jobs stay the catch-up for what time alone changes)."""
+    today, now = today or timezone.localdate(), timezone.now()
+    counts = {}
+    person_ids, household_ids = set(person_ids) - {None}, set(household_ids) - {None}
+    with transaction.atomic():
+        if person_ids:
+            for kind, due in PERSON_KINDS.items():
+                wanted = due(today=today, person_ids=person_ids)
+                counts[kind] = sync(kind=kind, subject="person", wanted=wanted, now=now, only=person_ids, reason=reason)
+        if household_ids:
+            wanted = households_fallen_back(today=today, household_ids=household_ids)
+            counts[FollowUp.Kind.FELL_BACK] = sync(
+                kind=FollowUp.Kind.FELL_BACK,
+                subject="household",
+                wanted=wanted,
+                now=now,
+                only=household_ids,
+                reason=reason,
+            )
+    return counts
