@@ -50,6 +50,11 @@ urlpatterns = [
     path("payments/lines/<int:pk>/", views_payments.DisbursementDetailView.as_view(), name="disbursement-detail"),
     path("payments/<int:pk>/", views_payments.BatchDetailView.as_view(), name="batch-detail"),
     path("payments/<int:pk>/file.<slug:fmt>", views_payments.BatchFileView.as_view(), name="batch-file"),
+    path(
+        "payments/<int:pk>/result-template.<slug:fmt>",
+        views_payments.ResultTemplateView.as_view(),
+        name="batch-result-template",
+    ),
     path("reports/", views_reports.ReportDashboardView.as_view(), name="report-dashboard"),
     path("reports/monthly.xlsx", views_reports.ReportMonthlyView.as_view(), name="report-monthly"),
     path("reports/list/<str:figure>/", views_reports.ReportListView.as_view(), name="report-list"),

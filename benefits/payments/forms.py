@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 class ResultFileForm(forms.Form):
     file = forms.FileField(
         label=_("bank result file"),
-        help_text=_("The CSV file the bank returned for this batch (UTF-8)."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text=_("The file the bank returned for this batch: the result-file template filled in (Excel or CSV)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
     def clean_file(self):

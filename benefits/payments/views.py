@@ -6,9 +6,9 @@ service of ``benefits.payments.services``; its refusal shows on the form."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +21,7 @@ from core.forms import ActionForm, run_service
 from core.spreadsheets import XLSX_CONTENT_TYPE
 
 from ..models import Disbursement, DisbursementBatch, LedgerEntry
-from . import selectors
+from . import exports, selectors
 from . import services as payments
 from .forms import BatchApproveForm, ExceptionResolveForm, LineActionForm, ResultFileForm
 
@@ -100,6 +100,7 @@ class BatchDetailView(ConsoleView):
         lines = Paginator(selectors.batch_lines(batch=batch, status=line_status), LINES_PER_PAGE)
         result_id = self.request.GET.get("result", "")
         return super().get_context_data(
+            result_columns=[(exports.RESULT_HEADINGS[key], exports.RESULT_HELP[key]) for key in exports.RESULT_COLUMNS],
             batch=batch,
             mismatch=_mismatch(batch),
             is_finance=_is_finance(user, batch.unit),
@@ -181,6 +182,27 @@ class BatchFileView(ConsoleView):
         response = HttpResponse(content, content_type=self.FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{batch.reference}.{fmt}"'
         return response
+
+
+class ResultTemplateView(ConsoleView):
+    """The result-file template of an exported batch, for the bank (CSV or Excel): references and amounts only,
+    no account number, so no second sign-in; finance officers and the other readers of batches."""
+
+    def get(self, request, pk, fmt):
+        if fmt not in BatchFileView.FORMATS:
+            raise Http404
+        _check_can_read_batches(request.user)
+        batch = selectors.batch_get_for_user(user=request.user, batch_id=pk)
+        if batch.status not in (DisbursementBatch.Status.EXPORTED, DisbursementBatch.Status.SETTLED):
+            raise Http404
+        name = f"{batch.reference}-发放结果.{fmt}"
+        if fmt == "csv":
+            response = HttpResponse(exports.result_template_csv(batch), content_type=BatchFileView.FORMATS[fmt])
+            response["Content-Disposition"] = content_disposition_header(True, name)
+            return response
+        return FileResponse(
+            exports.result_template_xlsx(batch), as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE
+        )
 
 
 class PaymentExceptionListView(ConsoleView):

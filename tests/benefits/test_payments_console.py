@@ -321,3 +321,59 @@ def test_the_finance_home_page_links_each_waiting_step_to_its_list(world, batch,
         listed = client.get(row["link"])
         assert listed.context["page"].paginator.count == row["count"] == 0  # the number is the list it opens
     assert "待办发放" not in console_as(world.alice).get(reverse("accounts:home")).content.decode()
+
+
+def test_the_bank_fills_the_result_template_in_excel_and_the_lines_are_paid(batch, sent, finance, console_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = console_as(finance)
+    page = client.get(batch_url(batch)).content.decode()
+    template_url = reverse("benefits:batch-result-template", args=[batch.pk, "xlsx"])
+    assert template_url in page and "发放结果" in page  # the columns explained in Chinese beside the import
+    workbook = load_workbook(io.BytesIO(b"".join(client.get(template_url).streaming_content)))
+    sheet = workbook.worksheets[0]
+    assert [cell.value for cell in sheet[1]] == [
+        "批次编号",
+        "明细编号",
+        "发放结果",
+        "金额（元）",
+        "银行流水号",
+        "失败原因",
+    ]
+    references = sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert references == sorted(line.reference for line in sent)
+    assert "填写说明" in workbook.sheetnames
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=3, value="成功")
+        sheet.cell(row=row, column=5, value=f"BANK{row}")
+    filled = io.BytesIO()
+    workbook.save(filled)
+    client.post(batch_url(batch), {"action": "results", "file": SimpleUploadedFile("结果.xlsx", filled.getvalue())})
+    assert {line.status for line in batch.lines.all()} == {Disbursement.Status.PAID}
+    assert status_of(batch) == DisbursementBatch.Status.SETTLED
+
+
+def test_the_csv_template_filled_with_failures_fails_the_lines_with_the_reason(batch, sent, finance, console_as):
+    import csv
+    import io
+
+    client = console_as(finance)
+    response = client.get(reverse("benefits:batch-result-template", args=[batch.pk, "csv"]))
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["批次编号", "明细编号", "发放结果"] and len(rows) == len(sent) + 1
+    for row in rows[1:]:
+        row[2], row[5] = "失败", "账户已注销"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    client.post(
+        batch_url(batch), {"action": "results", "file": SimpleUploadedFile("结果.csv", out.getvalue().encode())}
+    )
+    assert {(line.status, line.failure_reason) for line in batch.lines.all()} == {("failed", "账户已注销")}
+
+
+def test_a_draft_batch_has_no_result_template(batch, finance, console_as):
+    response = console_as(finance).get(reverse("benefits:batch-result-template", args=[batch.pk, "xlsx"]))
+    assert response.status_code == 404

@@ -29,6 +29,17 @@ from .chain import ledger_append
 
 Line, Batch = Disbursement.Status, DisbursementBatch.Status
 RESULT_COLUMNS = ["batch_reference", "line_reference", "result", "amount_cny", "bank_reference", "reason"]
+# The Chinese heading of each column (the result-file template's), read as well as the key.
+RESULT_HEADINGS = {
+    "batch_reference": "批次编号",
+    "line_reference": "明细编号",
+    "result": "发放结果",
+    "amount_cny": "金额（元）",
+    "bank_reference": "银行流水号",
+    "reason": "失败原因",
+}
+# The results a row may give, in either language.
+RESULT_VALUES = {"paid": "paid", "failed": "failed", "成功": "paid", "失败": "failed"}
 
 
 @transaction.atomic
@@ -46,7 +57,7 @@ def results_import(*, actor, batch: DisbursementBatch, content: bytes, name: str
         )
     if existing is not None:
         return existing
-    rows = _result_rows(content)
+    rows = _result_rows(content, name)
     result = BankResultFile.objects.create(batch=batch, sha256=digest, name=name[:255], imported_by=actor)
     lines = {line.reference: line for line in batch.lines.select_for_update()}
     seen, paid, failed, problems = set(), [], [], []
@@ -57,7 +68,7 @@ def results_import(*, actor, batch: DisbursementBatch, content: bytes, name: str
             problems.append(PaymentException(result_file=result, row=number, content=row, problem=problem))
             continue
         seen.add(line.reference)
-        if row["result"] == "paid":
+        if RESULT_VALUES[row["result"]] == "paid":
             line.status, line.bank_reference = Line.PAID, row.get("bank_reference", "")[:64]
             paid.append(line)
         else:
@@ -90,18 +101,51 @@ def results_import(*, actor, batch: DisbursementBatch, content: bytes, name: str
     return result
 
 
-def _result_rows(content: bytes) -> list[tuple[int, dict]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError({"file": _("The result file is not UTF-8 text.")}) from error
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [column for column in ("line_reference", "result") if column not in (reader.fieldnames or [])]
+def _result_rows(content: bytes, name: str = "") -> list[tuple[int, dict]]:
+    """The rows of a result file, CSV (UTF-8) or Excel (.xlsx, the first sheet), as (row number, {column key:
+    text}); a heading may be the column's key or its Chinese heading."""
+    if name.lower().endswith(".xlsx"):
+        headings, body = _xlsx_rows(content)
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError({"file": _("The result file is not UTF-8 text.")}) from error
+        reader = csv.reader(io.StringIO(text))
+        headings, body = next(reader, []), reader
+    keys = {heading: key for key, heading in RESULT_HEADINGS.items()} | {key: key for key in RESULT_COLUMNS}
+    columns = [keys.get((heading or "").strip(), "") for heading in headings]
+    missing = [RESULT_HEADINGS[key] for key in ("line_reference", "result") if key not in columns]
     if missing:
         raise ValidationError(
-            {"file": _("The result file lacks the column(s) %(columns)s.") % {"columns": ", ".join(missing)}}
+            {"file": _("The result file lacks the column(s) %(columns)s.") % {"columns": "、".join(missing)}}
         )
-    return [(number, {k: (v or "").strip() for k, v in row.items() if k}) for number, row in enumerate(reader, 2)]
+    rows = []
+    for number, values in enumerate(body, 2):
+        if not any(values):
+            continue
+        row = {key: _text(value) for key, value in zip(columns, values, strict=False) if key}
+        rows.append((number, row))
+    return rows
+
+
+def _xlsx_rows(content: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+    except Exception as error:  # not a workbook: openpyxl raises several kinds
+        raise ValidationError({"file": _("This file could not be read as an Excel workbook (.xlsx).")}) from error
+    rows = sheet.iter_rows(values_only=True)
+    return [str(value or "") for value in next(rows, ())], rows
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _problem(batch, row: dict, line, seen: set) -> str:
@@ -111,11 +155,11 @@ def _problem(batch, row: dict, line, seen: set) -> str:
         return _("No line %(reference)s in this batch.") % {"reference": row.get("line_reference", "")}
     if line.reference in seen:
         return _("The line appears twice in the file.")
-    if row.get("result") not in ("paid", "failed"):
-        return _("The result must be “paid” or “failed”.")
+    if row.get("result") not in RESULT_VALUES:
+        return _("The result must be “成功” (paid) or “失败” (failed).")
     if line.status != Line.SENT:
         return _("The line is %(status)s, not waiting for a result.") % {"status": line.get_status_display()}
-    if row["result"] == "paid":
+    if RESULT_VALUES[row["result"]] == "paid":
         try:
             amount = Decimal(row.get("amount_cny") or "")
         except ArithmeticError:
