@@ -18,7 +18,7 @@ from ..catalogue.selectors import program_get
 from ..models import Application, ApplicationNote, Entitlement, Evidence
 from . import selectors
 from . import services as workflow
-from .evidence import evidence_download
+from .evidence import checklist, evidence_download
 
 
 @extend_schema_serializer(component_name="_UserRef")  # the name clients know
@@ -37,15 +37,10 @@ class PartySerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="_ChecklistItem")  # the name clients know
 class ChecklistItemSerializer(serializers.Serializer):
-    document = serializers.CharField()
+    item = serializers.CharField(help_text="the item's key: send it as ``checklist_item`` with a document")
+    document = serializers.CharField(help_text="what the document is called, in the interface language")
     attached = serializers.BooleanField()
-
-
-def checklist(application) -> list[dict]:
-    """The program's evidence list (catalogue ``conditions_on_evidence``), each with whether a document of that
-    name is attached."""
-    attached = {evidence.label for evidence in application.evidence.all()}
-    return [{"document": item, "attached": item in attached} for item in application.program.evidence or []]
+    files = serializers.ListField(child=serializers.CharField(), help_text="the names of the documents that satisfy it")
 
 
 def party_data(record) -> dict:
@@ -235,7 +230,7 @@ class ApplicationTransitionApi(ActionApi):
 class EvidenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evidence
-        fields = ["id", "label", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+        fields = ["id", "label", "checklist_item", "original_name", "content_type", "size", "sha256", "uploaded_at"]
 
 
 class EvidenceListApi(APIView):
@@ -245,7 +240,8 @@ class EvidenceListApi(APIView):
 
     class EvidenceInputSerializer(serializers.Serializer):
         file = serializers.FileField()
-        label = serializers.CharField(max_length=255)
+        label = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+        checklist_item = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
 
     def application(self, request, pk) -> Application:
         """The application, through the caller's scoping selector (404 for anyone who may not see it)."""
@@ -264,6 +260,7 @@ class EvidenceListApi(APIView):
             application=self.application(request, pk),
             upload=data.validated_data["file"],
             label=data.validated_data["label"],
+            checklist_item=data.validated_data["checklist_item"],
         )
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 

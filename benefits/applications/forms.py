@@ -23,10 +23,22 @@ class ApplicationForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
+    checklist_item = forms.ChoiceField(label=_("item of the evidence list"), required=False)
     label = forms.CharField(
-        label=_("which document"), max_length=255, help_text=_("What the document is, e.g. the graduation certificate.")
+        label=_("which document"),
+        max_length=255,
+        required=False,
+        help_text=_("Leave empty to take the item's name; for another document, say what it is."),
     )
     file = forms.FileField(label=_("file to attach"), help_text=_("PDF, JPEG or PNG."))
+
+    def __init__(self, *args, checklist=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        missing = [row for row in checklist if not row["attached"]] + [row for row in checklist if row["attached"]]
+        self.fields["checklist_item"].choices = [
+            ("", _("— suggest from the file name —")),
+            *[(row["item"], row["document"]) for row in missing],
+        ]
 
 
 class NoteForm(forms.Form):

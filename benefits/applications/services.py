@@ -32,12 +32,19 @@ from casework.permissions import can_edit_in_unit
 from core.dates import PERIOD_MONTHS, add_months
 from core.errors import Conflict, PermissionDenied, require
 
-from ..catalogue.selectors import UNDATED_POLICY_FROM, params_for_city, policy_dates, program_infos
+from ..catalogue.selectors import (
+    UNDATED_POLICY_FROM,
+    evidence_labels_zh,
+    params_for_city,
+    policy_dates,
+    program_infos,
+)
 from ..models import Application, ApplicationNote, Entitlement, Evidence, Lead, Program, YearlyCapUsage
 from ..rules.engine import Decision
 from ..rules.facts import Facts, FactsError, validate
 from ..rules.registry import decide
 from ..screening.facts import application_facts
+from .evidence import checklist_item_for
 
 State = Application.State
 
@@ -568,10 +575,17 @@ def _sniffed_type(upload) -> str:
 
 
 @transaction.atomic
-def evidence_add(*, actor, application: Application, upload, label: str) -> Evidence:
+def evidence_add(*, actor, application: Application, upload, label: str = "", checklist_item: str = "") -> Evidence:
     """Attach a document while the application can still change (draft, returned, submitted). The name on disk
-    is made by the server; the type comes from the bytes; over ``CASEWORK_UPLOAD_MAX_BYTES`` is refused."""
-    if not label.strip():
+    is made by the server; the type comes from the bytes; over ``CASEWORK_UPLOAD_MAX_BYTES`` is refused. It is
+    tagged with the item of the program's evidence list it satisfies: ``checklist_item`` as chosen, else the item
+    its label or file name names (``checklist_item_for``); its label is the item's name when none is given."""
+    items = application.program.evidence or []
+    if checklist_item and checklist_item not in items:
+        raise ValidationError({"checklist_item": _("Choose an item of this program's evidence list.")})
+    checklist_item = checklist_item or checklist_item_for(items, label=label, file_name=upload.name or "")
+    label = label.strip() or (evidence_labels_zh().get(checklist_item, checklist_item) if checklist_item else "")
+    if not label:
         raise ValidationError({"label": _("Say which document this is.")})
     if upload.size > settings.CASEWORK_UPLOAD_MAX_BYTES:
         raise ValidationError(
@@ -589,7 +603,8 @@ def evidence_add(*, actor, application: Application, upload, label: str) -> Evid
     upload.seek(0)
     evidence = Evidence(
         application=application,
-        label=label.strip(),
+        label=label[:255],
+        checklist_item=checklist_item,
         original_name=Path(upload.name).name[:255],
         content_type=content_type,
         size=upload.size,

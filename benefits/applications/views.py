@@ -19,7 +19,7 @@ from core.forms import run_service
 from ..models import Application, Period, Program
 from . import selectors
 from . import services as workflow
-from .evidence import evidence_download
+from .evidence import checklist, evidence_download
 from .forms import ApplicationForm, DecisionForm, EvidenceForm, NoteForm
 
 
@@ -98,6 +98,7 @@ class ApplicationDetailView(ConsoleView):
         today = timezone.localdate()
         preview = None
         can_decide, why_not = workflow.can_decide(self.request.user, application)
+        items = checklist(application)
         if application.state in (Application.State.SUBMITTED, Application.State.RECOMMENDED):
             preview = workflow.decision_for(application, today).as_dict()
         return super().get_context_data(
@@ -106,7 +107,8 @@ class ApplicationDetailView(ConsoleView):
             evidence=application.evidence.select_related("uploaded_by"),
             timeline=selectors.application_timeline(application),
             note_form=kwargs.pop("note_form", None) or NoteForm(),
-            evidence_form=kwargs.pop("evidence_form", None) or EvidenceForm(),
+            checklist=items,
+            evidence_form=kwargs.pop("evidence_form", None) or EvidenceForm(checklist=items),
             decision_form=kwargs.pop("decision_form", None) or DecisionForm(),
             can_decide=can_decide,
             cannot_decide_because=why_not,
@@ -120,7 +122,7 @@ class ApplicationDetailView(ConsoleView):
         application = self.application()
         action = request.POST.get("action", "")
         if action == "evidence":
-            form = EvidenceForm(request.POST, request.FILES)
+            form = EvidenceForm(request.POST, request.FILES, checklist=checklist(application))
             if form.is_valid() and run_service(
                 form,
                 workflow.evidence_add,
@@ -128,6 +130,7 @@ class ApplicationDetailView(ConsoleView):
                 application=application,
                 upload=form.cleaned_data["file"],
                 label=form.cleaned_data["label"],
+                checklist_item=form.cleaned_data["checklist_item"],
             ):
                 messages.success(request, _("Document attached."))
                 return HttpResponseRedirect(request.path)

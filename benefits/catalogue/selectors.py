@@ -34,6 +34,23 @@ def policy_dates() -> dict[str, datetime.date]:
     }
 
 
+@functools.cache
+def evidence_labels_zh() -> dict[str, str]:
+    """The catalogue's evidence item (its English working note) → what the document is called in Chinese
+    (fixtures/policy/evidence_zh.yaml)."""
+    path = Path(settings.BASE_DIR) / "fixtures" / "policy" / "evidence_zh.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def evidence_label(item: str) -> str:
+    """What a program's evidence item is called in the interface language: Chinese unless English is asked for."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "zh").startswith("en"):
+        return item
+    return evidence_labels_zh().get(item, item)
+
+
 def program_infos(*, city: str) -> list[ProgramInfo]:
     return [
         ProgramInfo(

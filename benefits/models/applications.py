@@ -222,6 +222,12 @@ class Evidence(models.Model):
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="evidence"
     )
     label = models.CharField(_("document"), max_length=255)
+    checklist_item = models.CharField(
+        _("checklist item"),
+        max_length=255,
+        blank=True,
+        help_text=_("The item of the program's evidence list this document satisfies (blank: another document)."),
+    )
     file = models.FileField(_("file"), upload_to=_evidence_path, max_length=255)
     original_name = models.CharField(_("original file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=64)

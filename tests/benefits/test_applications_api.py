@@ -145,8 +145,14 @@ def test_the_checklist_follows_the_programs_evidence(world, graduate, api_as, se
     alice = api_as(world.alice)
     body = create(alice, graduate).json()
     wanted = Program.objects.get(code=JOB_SEEKING).evidence
-    assert wanted and [item["document"] for item in body["checklist"]] == wanted
+    assert wanted and [item["item"] for item in body["checklist"]] == wanted
+    assert [item["document"] for item in body["checklist"]] == ["家庭困难、残疾或助学贷款情况证明"]  # in Chinese
     assert not any(item["attached"] for item in body["checklist"])
-    upload(alice, body["id"], "证明.pdf", PDF, label=wanted[0])
+    upload(alice, body["id"], "证明.pdf", PDF, label=wanted[0])  # labelled with the item: tagged with it
     detail = alice.get(reverse("api:benefits:application-detail", args=[body["id"]])).json()
-    assert detail["checklist"][0] == {"document": wanted[0], "attached": True}
+    assert detail["checklist"][0] == {
+        "item": wanted[0],
+        "document": "家庭困难、残疾或助学贷款情况证明",
+        "attached": True,
+        "files": ["证明.pdf"],
+    }

@@ -189,8 +189,8 @@ def test_a_new_applicant_is_paid_end_to_end(chen, paid_lines_flushable, live_ser
     application = Application.objects.get(person=chen)
     assert page.url == f"{live_server.url}/portal/applications/{application.pk}/"
     page.locator("#status .status").wait_for()
-    asked_for = page.locator("#checklist-names option").first.get_attribute("value")  # what the program asks for
-    page.locator("#f-label").fill(asked_for)
+    asked_for = page.locator("#f-item option").first.inner_text()  # what the program asks for, in Chinese, chosen
+    assert page.locator("#f-item").input_value() != ""
     page.locator("#f-file").set_input_files({"name": "证明.pdf", "mimeType": "application/pdf", "buffer": PDF})
     page.locator("#upload-form button[type=submit]").click()
     page.get_by_role("link", name="证明.pdf").wait_for()

@@ -48,13 +48,17 @@ function show(application) {
     ...application.checklist.map((entry) => {
       const item = document.createElement("li");
       item.className = entry.attached ? "done" : "todo";
-      item.textContent = `${entry.document} · ${entry.attached ? t.attached : t.notAttached}`;
+      const files = entry.files.length ? `（${entry.files.join("、")}）` : "";
+      item.textContent = `${entry.document} · ${entry.attached ? t.attached : t.notAttached}${files}`;
       return item;
     }),
   );
   document.getElementById("checklist-empty").hidden = application.checklist.length !== 0;
-  document.getElementById("checklist-names").replaceChildren(
-    ...application.checklist.map((entry) => new Option(entry.document, entry.document)),
+  // the items still missing first, the first of them chosen
+  const ordered = [...application.checklist.filter((e) => !e.attached), ...application.checklist.filter((e) => e.attached)];
+  document.getElementById("f-item").replaceChildren(
+    ...ordered.map((entry) => new Option(entry.document, entry.item)),
+    new Option(t.otherDocument, ""),
   );
   fillTable(document.querySelector("#evidence tbody"), application.evidence, (evidence) => {
     const link = document.createElement("a");
