@@ -81,6 +81,21 @@ def report_summaries_refresh_task(today: str | None = None) -> dict:
 
 
 @shared_task(
+    name="benefits.tasks.report_summaries_catch_up",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    expires=60,
+)
+def report_summaries_catch_up_task() -> dict:
+    """The summaries recomputed if a record changed since the last refresh (or the day turned); else nothing."""
+    from .reports.services import report_summaries_refresh_if_stale
+
+    refresh = report_summaries_refresh_if_stale()
+    return {"figures": refresh.figures, "seconds": refresh.seconds} if refresh else {"figures": None}
+
+
+@shared_task(
     name="benefits.tasks.ledger_checkpoint", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
 )
 def ledger_checkpoint_task() -> dict:

@@ -29,6 +29,7 @@ class ReportRefresh(models.Model):
     """When the report summaries were last computed and the day their stocks were counted on."""
 
     refreshed_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, help_text="when the refresh began: a change after it is not counted")
     as_of = models.DateField()
     seconds = models.FloatField(default=0)
     figures = models.PositiveIntegerField(default=0)

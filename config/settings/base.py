@@ -237,6 +237,12 @@ CASEWORK_PERIODIC_TASKS = {
         "crontab": {"minute": "40"},
         "description": "Recomputes the report summaries (the reports' counts and sums per community and month).",
     },
+    "report-summaries-catch-up": {
+        "task": "benefits.tasks.report_summaries_catch_up",
+        "every_seconds": 30,
+        "description": "Recomputes the report summaries when a record changed since the last refresh (or the day "
+        "turned), so the counts on the report pages match their lists within about a minute of a write.",
+    },
     "ledger-checkpoint": {
         "task": "benefits.tasks.ledger_checkpoint",
         "crontab": {"minute": "55", "hour": "23"},

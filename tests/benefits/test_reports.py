@@ -536,3 +536,29 @@ def test_a_drill_down_list_runs_the_same_number_of_queries_for_more_rows(
         populate(world, world.tianjinjie, scale=2)
         with django_assert_num_queries(len(few.captured_queries)):
             assert client.get(url).context["page"].paginator.count > 0
+
+
+def test_a_contact_logged_shows_in_the_counts_once_the_queued_catch_up_runs(world, report_data, console_as):
+    """The count a user clicks equals the list it opens after a write, once the beat's catch-up (every 30 s) ran;
+    with nothing changed, the catch-up recomputes nothing."""
+    from benefits.tasks import report_summaries_catch_up_task
+    from casework import services
+
+    client = console_as(world.bob)
+
+    def never_contacted():
+        contacts = next(r for r in dashboard(client) if r.name == "contacts")
+        cell = next(
+            c for t in contacts.tables for row in t.rows for c in row[1:] if c.link and "contacts.never" in c.link
+        )
+        return cell.value, client.get(cell.link).context["page"].paginator.count
+
+    count, listed = never_contacted()
+    assert count == listed > 0
+    assert report_summaries_catch_up_task() == {"figures": None}  # nothing changed since the refresh
+    entry = RegistryEntry.objects.filter(unit=world.youhao, register__needs_contact=True, person__contacts=None).first()
+    services.contact_log(actor=world.alice, person=entry.person, contacted_on=TODAY, channel="phone", outcome="seeking")
+    assert Contact.objects.filter(person=entry.person).exists()
+    assert never_contacted() == (count, listed - 1)  # the list is live, the count waits for the catch-up
+    assert report_summaries_catch_up_task()["figures"]  # the queued work
+    assert never_contacted() == (count - 1, listed - 1)
