@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import Membership, Notification, Role, ServiceUnit, User
 
@@ -83,11 +84,61 @@ def unit_members(*, unit: ServiceUnit):
     return Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
 
 
+# What each scheduled job does, in the administrator's words (the job's name is a code of the schedule).
+JOB_LABELS = {
+    "worker-heartbeat": gettext_lazy("Worker heartbeat"),
+    "notifications-requeue": gettext_lazy("Send again the email and SMS left unsent"),
+    "register-windows-close": gettext_lazy("Take people off registers whose window closed"),
+    "zero-employment-sync": gettext_lazy("Zero-employment households"),
+    "contacts-due-sync": gettext_lazy("Contacts due (worklist)"),
+    "residence-eligible-sync": gettext_lazy("Resident long enough to register (worklist)"),
+    "windows-closing-sync": gettext_lazy("Register windows closing (worklist)"),
+    "entitlements-expire": gettext_lazy("End grants at their period limit"),
+    "reminders-send": gettext_lazy("Reminders"),
+    "disbursements-generate": gettext_lazy("Monthly payment lines and batches"),
+    "proactive-screen": gettext_lazy("Proactive service screening"),
+    "report-summaries-refresh": gettext_lazy("Report summaries"),
+    "report-summaries-catch-up": gettext_lazy("Report summaries after changes"),
+    "ledger-checkpoint": gettext_lazy("Ledger checkpoint"),
+}
+
+
+def schedule_text(task) -> str:
+    """A job's schedule in words: every 20 seconds, every hour at :40, every day at 01:25, the 1st of each month
+    at 03:00 (Celery's own notation for anything else)."""
+    if task.interval_id:
+        interval = task.interval
+        if interval.period == "seconds":
+            return gettext("every %(count)s seconds") % {"count": interval.every}
+        return str(interval)
+    if task.crontab_id:
+        cron = task.crontab
+        if not (cron.minute.isdigit() and cron.month_of_year == "*"):
+            return str(cron)
+        minute = int(cron.minute)
+        if cron.hour == "*" and cron.day_of_week == "*" and cron.day_of_month == "*":
+            return gettext("every hour at minute %(minute)s") % {"minute": minute}
+        if not cron.hour.isdigit():
+            return str(cron)
+        time = f"{int(cron.hour):02d}:{minute:02d}"
+        if cron.day_of_week == "*" and cron.day_of_month == "*":
+            return gettext("every day at %(time)s") % {"time": time}
+        if cron.day_of_week == "*" and cron.day_of_month.isdigit():
+            return gettext("day %(day)s of each month at %(time)s") % {"day": cron.day_of_month, "time": time}
+        return str(cron)
+    return ""
+
+
 def periodic_task_list():
-    """The beat schedule as django-celery-beat holds it (administrators see and change it)."""
+    """The beat schedule as django-celery-beat holds it (administrators see and change it), each job with its
+    label and its schedule in words."""
     from django_celery_beat.models import PeriodicTask
 
-    return PeriodicTask.objects.select_related("interval", "crontab").order_by("name")
+    tasks = list(PeriodicTask.objects.select_related("interval", "crontab").order_by("name"))
+    for task in tasks:
+        task.label = JOB_LABELS.get(task.name, task.name)
+        task.schedule_text = schedule_text(task)
+    return tasks
 
 
 def recent_changes(*, user, limit: int = 20):

@@ -24,7 +24,7 @@ from .payments.services.generation import disbursements_generate
 from .reports.services import report_summaries_refresh
 
 ENTITLEMENTS_PER_CITY = 3
-DEMO_OVERRIDE = "演示数据：条件未逐项核实（demo data: conditions not checked one by one）"
+DEMO_OVERRIDE = "演示数据：条件未逐项核实"
 
 
 def _demo_account(person: Person) -> str:

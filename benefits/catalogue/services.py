@@ -9,6 +9,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -82,6 +83,7 @@ def _decimal(value, where: str) -> Decimal:
 
 
 @transaction.atomic
+@translation.override(settings.LANGUAGE_CODE)  # the sources it stores are read on Chinese pages
 def parameter_sync() -> dict:
     """Parameters from fixtures/policy/parameters.yaml: definitions created or updated; each stated value added
     when no value exists for its date. An existing value is never changed (a later correction is a new date)."""
@@ -126,6 +128,7 @@ def _stated_values(spec: dict, clause: str):
             )
 
 
+@translation.override(settings.LANGUAGE_CODE)
 def demo_parameters_load() -> int:
     """Demo values for open parameters, marked as demo (bootstrap_demo only; never in production)."""
     demo = _yaml("demo_parameters.yaml") or {}
@@ -139,7 +142,7 @@ def demo_parameters_load() -> int:
             value=_decimal(row["value"], code),
             is_demo=True,
             valid_from=datetime.date.fromisoformat(str(row["valid_from"])),
-            source=row.get("note") or _("Demo value, not from any official source"),
+            source=_("Demo value, not from any official source"),  # the file's English note is for developers
         )
         added += 1
     return added

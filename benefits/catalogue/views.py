@@ -11,7 +11,7 @@ from accounts.selectors import user_city_codes
 from accounts.views import ConsoleView
 from core.forms import run_service
 
-from ..models import Parameter
+from ..models import Parameter, Program
 from . import selectors, services
 from .forms import CITIES, ParameterValueForm
 
@@ -42,7 +42,10 @@ class ProgramDetailView(ConsoleView):
     def get_context_data(self, **kwargs):
         program = selectors.program_get(code=self.kwargs["code"])
         return super().get_context_data(
-            program=program, parameters=selectors.parameters_of_program(program=program), **kwargs
+            program=program,
+            parameters=selectors.parameters_of_program(program=program),
+            evidence=[selectors.evidence_label(item) for item in program.evidence or []],
+            **kwargs,
         )
 
 
@@ -73,6 +76,7 @@ class ParameterDetailView(ConsoleView):
         kwargs.setdefault("form", ParameterValueForm())
         return super().get_context_data(
             parameter=parameter,
+            used_by=Program.objects.filter(code__in=parameter.used_by).order_by("code"),
             values=parameter.values.select_related("created_by").order_by("-valid_from"),
             history=parameter.values.model.history.filter(parameter_id=parameter.pk).select_related("history_user")[
                 :50

@@ -5,6 +5,7 @@ import datetime
 from .engine import Reason
 from .facts import Facts
 from .i18n import gettext as _
+from .names import fact_label, program_name
 
 
 def missing(condition: str, label: str, clause: str, *facts: str) -> Reason:
@@ -14,7 +15,7 @@ def missing(condition: str, label: str, clause: str, *facts: str) -> Reason:
         met=None,
         clause=clause,
         missing=tuple(facts),
-        detail=_("Missing fact: %(facts)s") % {"facts": ", ".join(facts)},
+        detail=_("Missing fact: %(facts)s") % {"facts": "、".join(fact_label(fact) for fact in facts)},
     )
 
 
@@ -97,5 +98,5 @@ def not_received_before(facts: Facts, *, family: str, clause: str) -> Reason:
         label=label,
         clause=clause,
         met=not earlier,
-        detail=", ".join(grant["program"] for grant in earlier),
+        detail="、".join(program_name(grant["program"]) for grant in earlier),
     )

@@ -12,6 +12,7 @@ from .conditions import missing
 from .engine import Params, Reason, money, parameter_amount
 from .facts import Facts, fact_date
 from .i18n import gettext as _
+from .names import fact_label, program_name, register_name, value_label
 
 COLLEGE = ("junior_college", "bachelor", "master", "doctor")
 
@@ -52,14 +53,14 @@ def any_of(reasons: list[Reason], *, condition: str, label: str, clause: str, de
         met=None,
         clause=clause,
         missing=needed,
-        detail=_("Missing fact: %(facts)s") % {"facts": ", ".join(needed)},
+        detail=_("Missing fact: %(facts)s") % {"facts": "、".join(fact_label(fact) for fact in needed)},
     )
 
 
 def register_reason(facts: Facts, code: str, *, on: datetime.date | None = None, clause: str) -> Reason:
     """On one register on a day (the as-of day by default)."""
     answer = facts.on_register(code, on)
-    label = _("On the register %(code)s") % {"code": code}
+    label = _("On the register %(code)s") % {"code": register_name(code)}
     if answer is None:
         return missing(f"register:{code}", label, clause, "person.registers")
     return Reason(condition=f"register:{code}", label=label, met=answer, clause=clause)
@@ -90,7 +91,7 @@ def kind_in(facts: Facts, path: str, allowed: tuple[str, ...], *, condition: str
         label=label,
         met=any(item in allowed for item in values),
         clause=clause,
-        detail=", ".join(values),
+        detail="、".join(value_label(path, item) for item in values),
     )
 
 
@@ -150,7 +151,7 @@ def not_granted(facts: Facts, *, clause: str, program: str | None = None, family
         label=_("Has not received this one-time payment before"),
         met=not earlier,
         clause=clause,
-        detail=", ".join(grant["program"] for grant in earlier),
+        detail="、".join(program_name(grant["program"]) for grant in earlier),
     )
 
 

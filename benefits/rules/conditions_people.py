@@ -10,6 +10,7 @@ from .conditions import missing
 from .engine import Decision, Params, ProgramInfo, Reason, money, parameter_amount
 from .facts import Facts, fact_date
 from .i18n import gettext as _
+from .names import employment_status_label
 from .retirement import RetirementCategory, retirement_date, within_years_of_retirement
 
 # --- dates --------------------------------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def employed_as(
             label=label,
             met=False,
             clause=clause,
-            detail=_("Status on the day: %(status)s") % {"status": facts.employment_status()},
+            detail=_("Status on the day: %(status)s") % {"status": employment_status_label(facts.employment_status())},
         ), None
     if paying:
         if spell.get("paying_social_insurance") is None:

@@ -12,6 +12,7 @@ from ..conditions_people import employed_as, on_register_on
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, eligibility, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
+from ..names import employment_status_label
 from ..registry import PATTERN_PERIODS, rule
 
 DISPLACED = "overcapacity_displaced_workers"
@@ -58,7 +59,11 @@ def out_of_work(facts: Facts, clause: str) -> Reason:
     if status is None:
         return missing("out_of_work", label, clause, "person.employment")
     return Reason(
-        condition="out_of_work", label=label, met=status in ("unemployed", "none"), clause=clause, detail=status
+        condition="out_of_work",
+        label=label,
+        met=status in ("unemployed", "none"),
+        clause=clause,
+        detail=employment_status_label(status),
     )
 
 

@@ -24,6 +24,7 @@ from ..conditions_people import (
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, gate, parameter_amount
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
+from ..names import employment_status_label
 from ..registry import rule
 
 DALIAN_FLEXIBLE = (
@@ -650,7 +651,9 @@ def chaoyang_hard_to_employ_si_subsidy(program: ProgramInfo, facts: Facts, param
             condition="leg", label=label, met=True, clause=clause, detail=_("Employed by a unit: paid to the unit")
         )
     else:
-        leg_reason = Reason(condition="leg", label=label, met=False, clause=clause, detail=status)
+        leg_reason = Reason(
+            condition="leg", label=label, met=False, clause=clause, detail=employment_status_label(status)
+        )
     reasons.append(leg_reason)
     eligible = eligibility(reasons)
     if status == "employed":

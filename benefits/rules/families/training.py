@@ -13,6 +13,7 @@ from ..conditions_people import durations_unset, flag, on_register_on, parameter
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, eligibility, money, parameter_amount
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
+from ..names import register_name, value_label
 from ..registry import rule
 
 DIGITAL_KINDS = ("digital_course", "startup_simulation", "online_startup")
@@ -53,7 +54,13 @@ def kind_is(facts: Facts, kinds: tuple[str, ...], label: str, clause: str) -> Re
     kind = facts.get("training.kind")
     if kind is None:
         return missing("course_kind", label, clause, "training.kind")
-    return Reason(condition="course_kind", label=label, met=kind in kinds, clause=clause, detail=kind)
+    return Reason(
+        condition="course_kind",
+        label=label,
+        met=kind in kinds,
+        clause=clause,
+        detail=value_label("training.kind", kind),
+    )
 
 
 def _course_start(facts: Facts) -> datetime.date | None:
@@ -358,7 +365,9 @@ def concentrated_training_purchase(program: ProgramInfo, facts: Facts, params: P
     clause = program.clause
     codes = CONCENTRATED_REGISTERS[program.city]
     count = _count_trainees(facts, lambda t: any(code in (t.get("registers") or []) for code in codes))
-    label = _("Trains people of the target groups (%(groups)s)") % {"groups": ", ".join(codes)}
+    label = _("Trains people of the target groups (%(groups)s)") % {
+        "groups": "、".join(register_name(c) for c in codes)
+    }
     reasons = [
         flag(
             facts,

@@ -6,6 +6,7 @@ from ..conditions_people import employed_as, flag, not_granted_in_year, on_regis
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
+from ..names import value_label
 from ..registry import rule
 
 TIERS = {
@@ -19,7 +20,13 @@ def _away(facts: Facts, label: str, clause: str) -> Reason:
     place = facts.get("person.work_away_from_hukou")
     if place is None:
         return missing("away_from_hukou", label, clause, "person.work_away_from_hukou")
-    return Reason(condition="away_from_hukou", label=label, met=place in TIERS, clause=clause, detail=place)
+    return Reason(
+        condition="away_from_hukou",
+        label=label,
+        met=place in TIERS,
+        clause=clause,
+        detail=value_label("person.work_away_from_hukou", place),
+    )
 
 
 def _decide(program: ProgramInfo, facts: Facts, params: Params, reasons: list[Reason]) -> Decision:
