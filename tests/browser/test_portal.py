@@ -311,6 +311,17 @@ def test_a_phone_sized_screen_never_scrolls_sideways(dan_on_file, live_server, n
     fits("/portal/apply/", f'[data-program="{PROGRAM}"]')
     top_of(page, "portal-phone-apply", 1300)
     fits("/portal/applications/", "tbody tr")
+    # on a phone a table is a list of cards: each value on one line beside its heading, no heading broken up
+    cards = page.evaluate(
+        """() => [...document.querySelectorAll('.table-wrap tbody td')].map((td) => ({
+            label: td.dataset.label,
+            display: getComputedStyle(td.closest('tr')).display,
+            lines: td.getBoundingClientRect().height / parseFloat(getComputedStyle(td).fontSize),
+        }))"""
+    )
+    assert cards and all(card["label"] and card["display"] == "block" for card in cards), cards
+    assert all(card["lines"] < 2.4 for card in cards), cards  # one line of text and its padding
+    assert page.evaluate("document.querySelector('.table-wrap thead').getBoundingClientRect().height") <= 1
     fits(f"/portal/applications/{application.pk}/", "#timeline li")
     fits("/portal/payments/", ".empty")
 

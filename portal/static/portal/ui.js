@@ -36,10 +36,13 @@ export function today() {
 /** Fill `tbody` with one row per item (`row(item)` returns the cells' text or nodes); `empty` when there are none. */
 export function fillTable(tbody, items, row) {
   tbody.replaceChildren();
+  // each cell carries its column's heading: on a phone the rows are cards, a heading beside each value
+  const headings = [...tbody.closest("table").querySelectorAll("thead th")].map((th) => th.textContent.trim());
   for (const item of items) {
     const tr = document.createElement("tr");
     row(item).forEach((cell, index) => {
       const td = document.createElement(index === 0 ? "th" : "td");
+      if (headings[index]) td.dataset.label = headings[index];
       if (index === 0) td.scope = "row";
       if (cell instanceof Node) td.append(cell);
       else td.textContent = cell ?? "";
