@@ -27,10 +27,12 @@ CONTACT_DUE_DAYS = 30
 ID_RE = re.compile(r"^\d{17}[\dXx]$")
 ID_SUFFIX_RE = re.compile(r"^\d{3,5}[\dXx]$")
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+PINYIN_RE = re.compile(r"^[A-Za-z]{2,32}$")  # one letter would match a twentieth of the register
 
 
 def person_search_filter(query: str, *, prefix: str = "") -> Q:
-    """What a caseworker types: a full ID number, its last 4–6 characters, a mobile number, or part of a name.
+    """What a caseworker types: a full ID number, its last 4–6 characters, a mobile number, the start of a name's
+    pinyin or initials (liao, lj: 廖军), or part of a name.
     ``prefix`` reaches the person through a relation (``person__``)."""
     query = (query or "").strip().replace(" ", "")
     if ID_RE.match(query):
@@ -39,6 +41,13 @@ def person_search_filter(query: str, *, prefix: str = "") -> Q:
         return Q(**{f"{prefix}phone": query})
     if ID_SUFFIX_RE.match(query):
         return Q(**{f"{prefix}id_number_reversed__startswith": query.upper()[::-1]})
+    if PINYIN_RE.match(query):  # liao, lj: the start of the name's pinyin or of its initials; Anna: as written
+        typed = query.lower()
+        return (
+            Q(**{f"{prefix}name_pinyin__startswith": typed})
+            | Q(**{f"{prefix}name_initials__startswith": typed})
+            | name_contains(query, field=f"{prefix}name")
+        )
     return name_contains(query, field=f"{prefix}name")
 
 

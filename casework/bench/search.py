@@ -27,6 +27,7 @@ from accounts.models import Role, ServiceUnit, User
 from accounts.services import membership_grant, staff_user_create, unit_create
 from casework.identity import check_id_number
 from casework.models import Person
+from casework.pinyin import pinyin_of, readings
 from casework.selectors import person_list
 
 NAME = "search"
@@ -128,8 +129,10 @@ def insert_params(units: list[int]) -> dict:
         "regions": REGIONS,
         "n_regions": len(REGIONS),
         "surnames": surnames,
+        "surnames_py": [pinyin_of(name + "某")[0][: -len("mou")] for name in surnames],  # read as a surname
         "n_surnames": len(surnames),
         "given": given,
+        "given_py": [pinyin_of(char)[0] for char in given],
         "n_given": len(given),
         "units": units,
         "n_units": len(units),
@@ -143,10 +146,13 @@ def insert_sql() -> str:
     hashes = ", ".join(f"(hashint8extended(n, {k}) & 4611686018427387903) AS h{k}" for k in range(1, 5))
     return f"""
         INSERT INTO casework_person (
-            name, id_number, id_number_reversed, id_region_known, birth_date, sex, hukou_type, hukou_place,
-            address, phone, education, school, major, is_disabled, veteran_status, is_military_spouse, is_orphan,
-            has_student_loan, is_single_parent, is_labor_model, bank_account, created_at, updated_at, residence_unit_id)
-        SELECT name, number, reverse(number), true, birth_date, sex, '', '', '', phone, '', '', '', false, '',
+            name, name_pinyin, name_initials, id_number, id_number_reversed, id_region_known, birth_date, sex,
+            hukou_type, hukou_place, address, phone, education, school, major, is_disabled, veteran_status,
+            is_military_spouse, is_orphan, has_student_loan, is_single_parent, is_labor_model, bank_account,
+            created_at, updated_at, residence_unit_id)
+        SELECT name, s_py || g1_py || coalesce(g2_py, ''),
+               left(s_py, 1) || left(g1_py, 1) || coalesce(left(g2_py, 1), ''),
+               number, reverse(number), true, birth_date, sex, '', '', '', phone, '', '', '', false, '',
                false, false, false, false, false, '', %(now)s, %(now)s, unit_id
         FROM (
             SELECT *, body || substr('10X98765432', (({check}) %% 11) + 1, 1) AS number
@@ -161,6 +167,9 @@ def insert_sql() -> str:
                        || (%(given)s::text[])[1 + (h2 %% %(n_given)s)]
                        || CASE WHEN h2 / 7 %% 10 < 7 THEN (%(given)s::text[])[1 + (h3 %% %(n_given)s)] ELSE '' END
                            AS name,
+                       (%(surnames_py)s::text[])[1 + (h1 / 7 %% %(n_surnames)s)] AS s_py,
+                       (%(given_py)s::text[])[1 + (h2 %% %(n_given)s)] AS g1_py,
+                       CASE WHEN h2 / 7 %% 10 < 7 THEN (%(given_py)s::text[])[1 + (h3 %% %(n_given)s)] END AS g2_py,
                        '1' || (3 + h3 / 11 %% 7)::text || lpad((h4 %% 1000000000)::text, 9, '0') AS phone,
                        (%(units)s::bigint[])[1 + (h4 / 7 %% %(n_units)s)] AS unit_id
                 FROM (
@@ -220,6 +229,9 @@ def _terms(rows, rng: random.Random) -> dict[str, list[str]]:
         "id_suffix_6": [row["id_number"][-6:] for row in rows],
         "name_1_char": [part(row["name"], 1) for row in rows],
         "name_2_chars": [part(row["name"], 2) for row in rows],
+        # what a caseworker types in Latin letters: the surname's pinyin (liao), or the initials (lj)
+        "pinyin_surname": [pinyin_of(row["name"])[0][: len(readings(row["name"])[0])] for row in rows],
+        "pinyin_initials": [pinyin_of(row["name"])[1] for row in rows],
     }
 
 

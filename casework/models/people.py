@@ -12,6 +12,7 @@ from accounts.models import ServiceUnit
 from core.actor import history_user
 
 from ..identity import mask_account, mask_id_number, mask_phone
+from ..pinyin import pinyin_of
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -84,6 +85,30 @@ class Source(models.TextChoices):
     API = "api", _("API")
 
 
+class NamePinyinField(models.CharField):
+    """The pinyin of the row's ``name`` (``part="full"``: liaojun) or its initials (``part="initials"``: lj), set
+    from the name whenever the row is saved or bulk-created, so every route that writes a person keeps it."""
+
+    def __init__(self, *args, part: str = "full", **kwargs):
+        self.part = part
+        kwargs.setdefault("max_length", 255 if part == "full" else 64)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["part"] = self.part
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        full, initials = pinyin_of(model_instance.name)
+        value = full if self.part == "full" else initials
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class Person(models.Model):
     """A real-name person. One row per ID number, whatever route creates it."""
 
@@ -111,6 +136,9 @@ class Person(models.Model):
     )
 
     name = models.CharField(pgettext_lazy("of a person", "name"), max_length=64)
+    # The name in pinyin and its initials (casework.pinyin), for a search typed in Latin letters.
+    name_pinyin = NamePinyinField(part="full")
+    name_initials = NamePinyinField(part="initials")
     id_number = models.CharField(_("ID number"), max_length=18, unique=True)
     # The ID number reversed, so "last 4 to 6 digits" is an indexed prefix search.
     id_number_reversed = models.CharField(max_length=18, db_index=True, editable=False)
@@ -177,6 +205,11 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.masked_id_number})"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None and "name" in update_fields:  # a new name: its pinyin with it
+            update_fields = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def masked_id_number(self) -> str:

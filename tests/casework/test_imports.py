@@ -489,3 +489,6 @@ def test_the_templates_own_example_row_imports_without_an_error(world, console_a
     upload_as(client, world, SimpleUploadedFile("示例.xlsx", buffer.getvalue()))
     run = ImportRun.objects.get()
     assert (run.total_rows, run.error_rows, run.created_count) == (1, 0, 1)
+    imports.import_commit(actor=world.alice, run=run, mode="all-or-nothing")
+    imported = Person.objects.get(name="张三")
+    assert (imported.name_pinyin, imported.name_initials) == ("zhangsan", "zs")  # set by the bulk insert too

@@ -1,0 +1,82 @@
+"""A caseworker's day in Chromium: the worklist follows a contact at once, and the application page keeps every
+note under its step and ticks the evidence checklist with the document uploaded, in Chinese."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.browser.signin import sign_in
+from tests.factories import make_person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def caseworker_and_graduate(settings, tmp_path):
+    """The demo's 大连 caseworker and a graduate of her community on the graduates' register for 45 days, never
+    contacted: a contact is due."""
+    from accounts.demo import bootstrap_demo
+    from accounts.models import User
+    from casework import services
+    from casework.models import Register
+
+    settings.MEDIA_ROOT = tmp_path
+    bootstrap_demo()
+    caseworker = User.objects.get(username="dalian.caseworker")
+    community = caseworker.memberships.get().unit
+    graduate = make_person(community, "廖军", graduation_date=datetime.date(2025, 6, 30))
+    services.registry_entry_add(
+        actor=caseworker,
+        register=Register.objects.get(code="unemployed_graduates_after_leaving"),
+        person=graduate,
+        entered_on=timezone.localdate() - datetime.timedelta(days=45),
+    )
+    return caseworker, graduate
+
+
+def test_the_worklist_and_the_application_page_follow_the_work(caseworker_and_graduate, live_server, page, screenshot):
+    from benefits.applications.services import application_create, application_recommend, application_submit
+    from benefits.models import Program
+    from casework import services
+
+    caseworker, graduate = caseworker_and_graduate
+    sign_in(page, live_server, "dalian.caseworker")
+    page.goto(f"{live_server.url}/console/worklist/")
+    assert page.get_by_role("link", name="廖军").count() == 1  # due at once, not after the night
+    page.goto(f"{live_server.url}/console/people/?q=lj")  # found by the initials of the name
+    assert page.get_by_role("link", name="廖军").count() == 1
+    services.contact_log(
+        actor=caseworker, person=graduate, contacted_on=timezone.localdate(), channel="phone", outcome="seeking"
+    )
+    page.goto(f"{live_server.url}/console/worklist/")
+    assert page.get_by_role("link", name="廖军").count() == 0  # closed by the contact, at once
+
+    application = application_create(
+        actor=caseworker,
+        program=Program.objects.get(code="dalian_job_seeking_startup_subsidy"),
+        person=graduate,
+        requested_start=timezone.localdate(),
+        note="申请人已登记失业",
+    )
+    page.goto(f"{live_server.url}/console/applications/{application.pk}/")
+    checklist = page.locator("#checklist li")
+    assert (
+        checklist.first.inner_text().startswith("家庭困难、残疾或助学贷款情况证明")
+        and "尚未提交" in checklist.first.inner_text()
+    )
+    page.get_by_label("上传文件").set_input_files(
+        {"name": "国家助学贷款合同.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.get_by_role("button", name="上传", exact=True).click()
+    page.wait_for_load_state()
+    assert "已收到（国家助学贷款合同.pdf）" in page.locator("#checklist li").first.inner_text()
+    application_submit(actor=caseworker, application=application)
+    application_recommend(actor=caseworker, application=application, note="材料齐全，建议批准")
+    page.reload()
+    timeline = page.locator("ol.timeline").inner_text()
+    assert "申请人已登记失业" in timeline and "材料齐全，建议批准" in timeline  # both notes, each under its step
+    assert "您创建了此申请" not in page.content()  # a caseworker is not a supervisor: no four-eyes line for her
+    screenshot(page, "console-application")
