@@ -33,6 +33,7 @@ def person_eligibility(request, person) -> dict:
         "template": "benefits/_eligibility_panel.html",
         "as_of": as_of,
         "person_id": person.pk,
+        "employer_programs": result.get("employer_programs", []),
         **grouped(result["results"]),
     }
 

@@ -155,6 +155,10 @@ class Facts:
         self.person: dict = document.get("person") or {}
         self.household: dict = document.get("household") or {}
         self.organization: dict = document.get("organization") or {}
+        # whom the document is about: as it says, else an organization when it has only an organization's facts
+        self.subject: str = document.get("subject") or (
+            "organization" if self.organization and not self.person else "person"
+        )
         self._answers: dict[tuple, object] = {}
 
     @classmethod

@@ -41,10 +41,21 @@ class ResultSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class EmployerProgramSerializer(serializers.Serializer):
+    program = serializers.CharField()
+    name = serializers.CharField()
+    clause = serializers.CharField()
+
+
 class ScreenOutputSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     city = serializers.CharField()
-    results = ResultSerializer(many=True)
+    results = ResultSerializer(many=True, help_text="the programs whose beneficiary the subject is")
+    employer_programs = EmployerProgramSerializer(
+        many=True,
+        required=False,
+        help_text="a person's only: employer programs a unit that hires, trains or takes them on may claim",
+    )
 
 
 AS_OF = OpenApiParameter(

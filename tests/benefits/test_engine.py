@@ -71,11 +71,20 @@ def test_every_program_page_shows_its_clause_and_quote(world, console_as):
 
 @pytest.mark.parametrize("city", CITIES)
 def test_screen_answers_every_program_of_the_city_with_the_contract_fields(city):
+    """A person is screened against every individual program of the city and no other (an employer's programs
+    for the people it hires are named apart); an organization against every program of its own."""
     answer = screen_document(graduate(city))
     assert (answer["as_of"], answer["city"]) == ("2026-11-21", city)
     codes = {r["program"] for r in answer["results"]}
-    assert codes == {p["code"] for p in CATALOGUE["programs"] if p["city"] == city}
-    assert {p.code for p in Program.objects.filter(city=city, payment_pattern__in=MONEY_PATTERNS)} <= codes
+    of_city = [p for p in CATALOGUE["programs"] if p["city"] == city]
+    assert codes == {p["code"] for p in of_city if p["beneficiary"] == "individual"}
+    individual_money = Program.objects.filter(city=city, payment_pattern__in=MONEY_PATTERNS, beneficiary="individual")
+    assert {p.code for p in individual_money} <= codes
+    employer = {p["code"] for p in of_city if p["beneficiary"] == "employer"}
+    assert answer["employer_programs"] and {e["program"] for e in answer["employer_programs"]} <= employer
+    organization = screen_document({"city": city, "as_of": "2026-11-21", "subject": "organization", "organization": {}})
+    assert {r["program"] for r in organization["results"]} == {p["code"] for p in of_city} - codes
+    assert "employer_programs" not in organization
     for r in answer["results"]:
         assert {"program", "eligible", "amount_cny", "period", "max_periods", "reasons"} <= set(r)
         assert r["eligible"] in (True, False, None)
@@ -261,3 +270,20 @@ def test_every_documented_example_is_valid_and_screens(path):
     validate(document)
     answer = screen_document(document)
     assert answer["city"] == document["city"] and answer["results"]
+
+
+def test_the_person_page_decides_only_the_persons_own_programs_and_names_the_employers_apart(
+    world, graduate, console_as
+):
+    from benefits.models import Program
+
+    response = console_as(world.alice).get(reverse("casework:person-detail", args=[graduate.pk]) + "?tab=eligibility")
+    panel = response.context["panel"]
+    decided = {r["program"] for group in ("likely", "unknown", "not_eligible") for r in panel[group]}
+    beneficiaries = set(Program.objects.filter(code__in=decided).values_list("beneficiary", flat=True))
+    assert decided and beneficiaries == {"individual"}
+    assert panel["employer_programs"] and "招用此人的单位可申请" in response.content.decode()
+    body = console_as(world.alice).get(reverse("api:benefits:person-eligibility", args=[graduate.pk])).json()
+    assert set(
+        Program.objects.filter(code__in=[r["program"] for r in body["results"]]).values_list("beneficiary", flat=True)
+    ) == {"individual"}
