@@ -22,6 +22,7 @@ from accounts.validators import check_text
 from core.errors import Conflict, require
 from core.plausible import CONTROL_ANY
 
+from .. import follow_ups
 from ..identity import check_id_number, check_mobile, mask_id_number
 from ..models import ImportRun, Person, Register, RegistryEntry, Source
 from ..permissions import can_edit_in_unit
@@ -41,6 +42,9 @@ from .columns import (
     education_lookup,
 )
 from .reading import cell_date, cell_text, community_key, file_extension, file_rows, header_map, id_text
+
+# People whose worklist items one statement looks at, after an import (an id list a query carries well).
+FOLLOW_UP_CHUNK = 2000
 
 
 @dataclass
@@ -302,6 +306,10 @@ class _ImportPass:
                 default_user=self.history_user,
                 default_change_reason=self.reason,
             )
+            # a register with a duty (逐一联系, a closing window) puts the new entries on the worklist now
+            people = [entry.person_id for entry in new_entries if entry.person_id]
+            for start in range(0, len(people), FOLLOW_UP_CHUNK):
+                follow_ups.refresh(person_ids=people[start : start + FOLLOW_UP_CHUNK])
 
     def _decide(self, row: _Row, person: Person | None, on_register: set, new_persons: list, new_entries: list) -> str:
         """The rules of ``person_create`` and ``registry_entry_add``, in their order, without writing."""

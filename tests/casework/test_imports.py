@@ -492,3 +492,17 @@ def test_the_templates_own_example_row_imports_without_an_error(world, console_a
     imports.import_commit(actor=world.alice, run=run, mode="all-or-nothing")
     imported = Person.objects.get(name="张三")
     assert (imported.name_pinyin, imported.name_initials) == ("zhangsan", "zs")  # set by the bulk insert too
+
+
+def test_an_import_puts_the_duties_it_creates_on_the_worklist_at_once(world):
+    """Graduates imported onto the 逐一联系 register 60 days after they entered it are due for a contact now, not
+    after the night."""
+    from django.utils import timezone
+
+    from casework.models import FollowUp
+
+    entered = timezone.localdate() - datetime.timedelta(days=60)
+    run = preview(world, csv_file([person_row(i, entered_on=entered) for i in range(3)]))
+    imports.import_commit(actor=world.alice, run=run, mode="valid")
+    due = FollowUp.objects.filter(kind=FollowUp.Kind.CONTACT_DUE, done_at__isnull=True)
+    assert sorted(due.values_list("person__name", flat=True)) == ["学生00", "学生01", "学生02"]
