@@ -80,3 +80,21 @@ def test_the_worklist_and_the_application_page_follow_the_work(caseworker_and_gr
     assert "申请人已登记失业" in timeline and "材料齐全，建议批准" in timeline  # both notes, each under its step
     assert "您创建了此申请" not in page.content()  # a caseworker is not a supervisor: no four-eyes line for her
     screenshot(page, "console-application")
+
+
+def test_finance_finds_the_waiting_batch_from_home_and_a_register_cites_its_clauses(live_server, page, screenshot):
+    """On the whole demo: the finance officer's home page links the batch waiting for approval; a register page
+    says where the policies speak of it, in Chinese."""
+    from django.core.management import call_command
+
+    call_command("bootstrap_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    sign_in(page, live_server, "dalian.finance")
+    panel = page.locator("#finance-panel").locator("xpath=..")
+    assert "待审批" in panel.inner_text()
+    panel.get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert "/console/payments/" in page.url and page.get_by_role("heading", level=1).is_visible()
+    screenshot(page, "console-finance-batch")
+    page.goto(f"{live_server.url}/console/registers/unemployed_graduates_after_leaving/")
+    page.get_by_text("政策出处").click()
+    assert "大连市：（三）、（十二）" in page.locator("details").first.inner_text()
