@@ -377,3 +377,8 @@ def test_the_csv_template_filled_with_failures_fails_the_lines_with_the_reason(b
 def test_a_draft_batch_has_no_result_template(batch, finance, console_as):
     response = console_as(finance).get(reverse("benefits:batch-result-template", args=[batch.pk, "xlsx"]))
     assert response.status_code == 404
+
+
+def test_a_line_of_a_batch_not_yet_sent_is_waiting_to_be_paid_not_for_feedback(batch, finance, console_as):
+    page = console_as(finance).get(batch_url(batch)).content.decode()
+    assert "待发放" in page and "待反馈" not in page

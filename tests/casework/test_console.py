@@ -434,3 +434,12 @@ def test_a_caseworker_of_one_community_finds_it_chosen_and_the_graduates_registe
     assert Register.objects.get(code=first).needs_contact and registers.filter(needs_contact=False).exists()
     wider = console_as(world.bob).get(reverse("casework:person-create")).context["form"]  # two communities
     assert wider["residence_unit"].value() is None
+
+
+def test_labels_say_what_they_hold(world, records, console_as):
+    """姓名 for a person's name (not 名称, an organization's), 服务对象 for whom a worklist item is about."""
+    client = console_as(world.alice)
+    form = client.get(reverse("casework:person-create")).context["form"]
+    assert str(form["name"].label) == "姓名"
+    page = client.get(reverse("casework:worklist")).content.decode()
+    assert '<th scope="col">服务对象</th>' in page and "操作人" not in page
