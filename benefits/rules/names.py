@@ -69,6 +69,7 @@ FACT_LABELS = {
     "business.lease.to": ("end of the lease", "租赁截止日期"),
     "business.lease.monthly_rent_cny": ("monthly rent", "月租金"),
     "business.lease.in_government_incubator": ("premises in a government incubator", "是否在政府创业孵化平台内"),
+    "loan": ("the loan", "贷款情况"),
     "loan.kind": ("kind of loan", "贷款类型"),
     "loan.principal_cny": ("loan amount", "贷款金额"),
     "loan.annual_rate": ("interest rate", "贷款年利率"),
@@ -100,10 +101,17 @@ def _chinese() -> bool:
     return not (current_language.get() or translation.get_language() or "zh").startswith("en")
 
 
+@functools.cache
+def _parameter_names() -> dict[str, tuple[str, str]]:
+    parameters = Path(settings.BASE_DIR) / "fixtures" / "policy" / "parameters.yaml"
+    rows = yaml.safe_load(parameters.read_text(encoding="utf-8")) or []
+    return {row["code"]: (row.get("name_en") or row["name_zh"], row["name_zh"]) for row in rows}
+
+
 def fact_label(path: str) -> str:
-    """The name of a fact path; a caseworker's evidence record by what it is; the path itself only for a fact no
-    rule reads (docs/facts.md lists them all)."""
-    pair = FACT_LABELS.get(path)
+    """The name of a fact path (or of a parameter a rule waits for); a caseworker's evidence record by what it is;
+    the path itself only for a fact no rule reads (a test decides every program and checks)."""
+    pair = FACT_LABELS.get(path) or _parameter_names().get(path)
     if pair is None and ".evidence." in path:
         pair = EVIDENCE
     if pair is None:
