@@ -98,3 +98,27 @@ def test_finance_finds_the_waiting_batch_from_home_and_a_register_cites_its_clau
     page.goto(f"{live_server.url}/console/registers/unemployed_graduates_after_leaving/")
     page.get_by_text("政策出处").click()
     assert "大连市：（三）、（十二）" in page.locator("details").first.inner_text()
+
+
+def test_a_caseworker_corrects_an_organization_and_finds_the_import_page_filled_in(
+    caseworker_and_graduate, live_server, page, screenshot
+):
+    from casework.models import Organization
+    from tests.factories import make_employer
+
+    caseworker, _graduate = caseworker_and_graduate
+    community = caseworker.memberships.get().unit
+    organization = make_employer(community, actor=caseworker)
+    sign_in(page, live_server, "dalian.caseworker")
+    page.goto(f"{live_server.url}/console/organizations/{organization.pk}/")
+    page.get_by_role("link", name="编辑").click()
+    page.get_by_label("地址").fill("友好路8号")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(f"{live_server.url}/console/organizations/{organization.pk}/")
+    assert "友好路8号" in page.content()
+    assert Organization.objects.get(pk=organization.pk).address == "友好路8号"
+
+    page.goto(f"{live_server.url}/console/imports/")
+    assert page.get_by_label("台账").evaluate("select => select.selectedOptions[0].text") == "离校未就业高校毕业生"
+    assert page.get_by_label("导入到").evaluate("select => select.selectedOptions[0].text") == community.name
+    screenshot(page, "console-import")
