@@ -95,6 +95,20 @@ def test_finance_finds_the_waiting_batch_from_home_and_a_register_cites_its_clau
     page.wait_for_load_state()
     assert "/console/payments/" in page.url and page.get_by_role("heading", level=1).is_visible()
     screenshot(page, "console-finance-batch")
+    # once the batch is approved and exported, its page offers the bank the result-file template
+    from accounts.models import User
+    from benefits.models import DisbursementBatch
+    from benefits.payments.services import batch_approve, batch_export
+
+    finance = User.objects.get(username="dalian.finance")
+    batch = DisbursementBatch.objects.visible_to(finance).filter(status="draft").order_by("pk").first()
+    batch = batch_export(actor=finance, batch=batch_approve(actor=finance, batch=batch, acknowledge_unusual=True))
+    page.goto(f"{live_server.url}/console/payments/{batch.pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="发放结果模板（Excel）").click()
+    assert download.value.suggested_filename == f"{batch.reference}-发放结果.xlsx"
+    page.get_by_text("结果文件各列说明").click()
+    assert "填写“成功”或“失败”" in page.locator("details").last.inner_text()
     page.goto(f"{live_server.url}/console/registers/unemployed_graduates_after_leaving/")
     page.get_by_text("政策出处").click()
     assert "大连市：（三）、（十二）" in page.locator("details").first.inner_text()
