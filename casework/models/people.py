@@ -186,7 +186,8 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords(get_user=history_user)
+    # the pinyin is derived from the name, which the history keeps: no copy (and no index) on every history row
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["name_pinyin", "name_initials"])
 
     class Meta:
         verbose_name = _("person")
