@@ -76,7 +76,11 @@ class ServiceUnitQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        paths = unit_paths_of(user)
+        return self.under_paths(unit_paths_of(user))
+
+    def under_paths(self, paths):
+        """The units in the subtrees whose tree paths are ``paths`` (none for no path)."""
+        paths = list(paths)
         if not paths:
             return self.none()
         scope = Q()

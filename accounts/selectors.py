@@ -67,13 +67,10 @@ def units_administered_by(*, user):
     units = ServiceUnit.objects.filter(is_active=True)
     if user.is_superuser:
         return units.order_by("path")
-    paths = Membership.objects.filter(user=user, role=Role.ADMIN, unit__is_active=True).values_list("unit__path")
-    if not paths:
-        return units.none()
-    scope = Q()
-    for (path,) in paths:
-        scope |= Q(path__startswith=path)
-    return units.filter(scope).order_by("path")
+    paths = Membership.objects.filter(user=user, role=Role.ADMIN, unit__is_active=True).values_list(
+        "unit__path", flat=True
+    )
+    return units.under_paths(paths).order_by("path")
 
 
 def user_get_for_user(*, user, user_id) -> User:

@@ -130,7 +130,8 @@ def person_update(*, actor, person: Person, **changes) -> Person:
         setattr(person, field, value)
     person.full_clean(exclude=["id_number_reversed", "birth_date", "sex"])
     person.save(update_fields=[*sorted(changes), "updated_at"])
-    follow_ups.refresh(person_ids=[person.pk])  # a new residence date or hukou place may make them due
+    if {"resident_since", "hukou_place"} & set(changes):  # what makes "resident long enough to register" due
+        follow_ups.refresh(person_ids=[person.pk])
     return person
 
 

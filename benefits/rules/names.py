@@ -101,6 +101,13 @@ def _chinese() -> bool:
     return not (current_language.get() or translation.get_language() or "zh").startswith("en")
 
 
+def _say(pair: tuple[str, str] | None, fallback) -> str:
+    """The (English, Chinese) pair in the reader's language; ``fallback`` as it is without one."""
+    if pair is None:
+        return str(fallback)
+    return pair[1] if _chinese() else pair[0]
+
+
 @functools.cache
 def _parameter_names() -> dict[str, tuple[str, str]]:
     parameters = Path(settings.BASE_DIR) / "fixtures" / "policy" / "parameters.yaml"
@@ -114,9 +121,7 @@ def fact_label(path: str) -> str:
     pair = FACT_LABELS.get(path) or _parameter_names().get(path)
     if pair is None and ".evidence." in path:
         pair = EVIDENCE
-    if pair is None:
-        return path
-    return pair[1] if _chinese() else pair[0]
+    return _say(pair, path)
 
 
 @functools.cache
@@ -128,9 +133,7 @@ def _register_names() -> dict[str, tuple[str, str]]:
 
 def register_name(code: str) -> str:
     pair = _register_names().get(code)
-    if pair is None:
-        return code
-    return pair[1] if _chinese() else pair[0]
+    return _say(pair, code)
 
 
 # The employment status of a day (``Facts.employment_status``) → (English, Chinese)
@@ -145,9 +148,7 @@ EMPLOYMENT_STATUSES = {
 
 def employment_status_label(status: str | None) -> str:
     pair = EMPLOYMENT_STATUSES.get(status or "")
-    if pair is None:
-        return status or ""
-    return pair[1] if _chinese() else pair[0]
+    return _say(pair, status or "")
 
 
 @functools.cache
@@ -159,9 +160,7 @@ def _program_names() -> dict[str, tuple[str, str]]:
 
 def program_name(code: str) -> str:
     pair = _program_names().get(code)
-    if pair is None:
-        return code
-    return pair[1] if _chinese() else pair[0]
+    return _say(pair, code)
 
 
 # The values of the facts that hold a code (docs/facts.md) → (English, Chinese)
@@ -212,6 +211,4 @@ VALUES = {
 def value_label(path: str, value) -> str:
     """A coded fact value (``training.kind`` = ``apprenticeship``) in words; anything else as it is."""
     pair = VALUES.get(path, {}).get(value)
-    if pair is None:
-        return str(value)
-    return pair[1] if _chinese() else pair[0]
+    return _say(pair, str(value))
