@@ -108,8 +108,12 @@ class Decision:
     # The registers a periodic grant rests on: it holds while the person stays on one of them (the rule checks
     # them on the day of every decision); the nightly job suspends it when the person leaves them all.
     holds_while_on: tuple[str, ...] = ()
+    # A loan program's amount is its ceiling; with a loan given, the yearly interest subsidy on it is here.
+    interest_subsidy_cny: Decimal | None = None
+    amount_is_loan_ceiling: bool = False
 
     def as_dict(self) -> dict:
+        subsidy = self.interest_subsidy_cny
         return {
             "program": self.program.code,
             "name": self.program.name_zh,
@@ -121,6 +125,8 @@ class Decision:
             "reasons": [reason.as_dict() for reason in self.reasons],
             "note": self.note,
             "holds_while_on": list(self.holds_while_on),
+            "amount_is_loan_ceiling": self.amount_is_loan_ceiling,
+            "interest_subsidy_cny": None if subsidy is None else str(money(subsidy)),
         }
 
 

@@ -37,6 +37,12 @@ class ResultSerializer(serializers.Serializer):
     amount_cny = serializers.CharField(allow_null=True)
     period = serializers.ChoiceField(choices=Period.choices, allow_null=True)
     max_periods = serializers.IntegerField(allow_null=True)
+    amount_is_loan_ceiling = serializers.BooleanField(
+        help_text="a loan program: amount_cny is the largest loan that applies, not a payment"
+    )
+    interest_subsidy_cny = serializers.CharField(
+        allow_null=True, help_text="a loan program with a loan given: the yearly interest subsidy on it"
+    )
     reasons = ReasonSerializer(many=True)
     note = serializers.CharField()
 

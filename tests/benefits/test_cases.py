@@ -58,7 +58,7 @@ def test_case(city, case):
     screened = decide_eligible(program, facts, params)
     assert (None if screened is None else screened.as_dict()) == (decision if decision["eligible"] is True else None)
     expect = case["expect"]
-    for key in ("eligible", "amount_cny", "period", "max_periods", "holds_while_on"):
+    for key in ("eligible", "amount_cny", "period", "max_periods", "holds_while_on", "interest_subsidy_cny"):
         if key in expect:
             assert decision[key] == expect[key], (key, decision)
     met = {reason["condition"]: reason["met"] for reason in decision["reasons"]}

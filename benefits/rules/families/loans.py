@@ -3,6 +3,8 @@ the ceiling that applies to the applicant (period null), with the term and the i
 for an interest-subsidy program it is the yearly subsidy on the loan of the facts (period year), null until the
 loan is known. Clauses: 大庆（九）（十一）（十三）, 大连（八）（十二）, 济南（九）（十四）, 朝阳（九）, 益阳（九）."""
 
+from decimal import Decimal
+
 from ..conditions import is_college_graduate, missing
 from ..conditions_business import (
     any_of,
@@ -22,16 +24,94 @@ from ..conditions_business import (
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, gate, money, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
+from ..interest import LOAN_PROGRAMS, LoanParameters
 from ..registry import rule
 
 POOR = "poverty_registered_labor"
 
 
-def loan_decision(program, facts, params, reasons, ceiling_code, *, terms: Reason | None, note="") -> Decision:
+def loan_decision(
+    program,
+    facts,
+    params,
+    reasons,
+    ceiling_code,
+    *,
+    terms: Reason | None,
+    note="",
+    kind="startup_guarantee",
+    others: tuple[str, ...] = (),
+) -> Decision:
+    """A loan program's decision: its amount is the ceiling that applies (period null), whether or not a loan is
+    given; with a loan given, the yearly interest subsidy on it is reported beside it (``with_interest_subsidy``)."""
     eligible = eligibility(reasons)
     amount, amount_reason = parameter_amount(params, ceiling_code, facts.as_of, clause=program.clause)
     extra = [terms] if terms else []
-    return Decision(program, eligible, amount, None, None, [*reasons, *extra, amount_reason], note)
+    decision = Decision(program, eligible, amount, None, None, [*reasons, *extra, amount_reason], note)
+    decision.amount_is_loan_ceiling = True
+    codes = LOAN_PROGRAMS.get(program.code)
+    if codes is None or not facts.given("loan"):
+        return decision
+    conditions = subsidy_conditions(facts, params, codes, clause=program.clause, kind=kind)
+    if others:
+        conditions.append(no_other_interest_subsidy(facts, others, clause=program.clause))
+    return with_interest_subsidy(decision, facts, params, codes, conditions=conditions)
+
+
+def subsidy_conditions(facts: Facts, params: Params, codes: LoanParameters, *, clause: str, kind="startup_guarantee"):
+    """What the interest subsidy on a given loan asks besides the borrower's eligibility: a loan of the program's
+    kind, within the subsidised years (counted from the first drawdown, else the contract date)."""
+    conditions = [
+        flag_reason(
+            facts,
+            "loan.kind",
+            condition="guaranteed_loan",
+            label=_("A start-up guaranteed loan") if kind == "startup_guarantee" else _("A trade-union start-up loan"),
+            clause=clause,
+            expected=kind,
+        )
+    ]
+    years_code = codes.years or codes.max_years  # a subsidy never outlasts the loan's term
+    if years_code:
+        years = params.value(years_code, facts.as_of)
+        conditions.append(within_subsidy_years(facts, years, years_code=years_code, clause=clause))
+    return conditions
+
+
+def with_interest_subsidy(
+    decision: Decision,
+    facts: Facts,
+    params: Params,
+    codes: LoanParameters | None,
+    *,
+    conditions: list[Reason] | None = None,
+    markup_value=None,
+) -> Decision:
+    """With a loan given, the yearly interest subsidy on it in its own field (``interest_subsidy_cny``), never in
+    place of the ceiling: 0 when a condition of the subsidy is not met (a loan of another kind, past its subsidised
+    years, subsidised by another program already), None while a loan fact or a parameter is missing (the reasons
+    say which). The subsidy's reasons follow the decision's own and do not change its eligibility."""
+    if codes is None or not facts.given("loan"):
+        return decision
+    clause = decision.program.clause
+    if conditions is None:
+        conditions = subsidy_conditions(facts, params, codes, clause=clause)
+    amount, amount_reasons = loan_interest_per_year(
+        facts,
+        params,
+        share_code=codes.share,
+        ceiling_code=codes.ceiling,
+        markup_code=codes.markup,
+        markup_value=markup_value,
+        clause=clause,
+    )
+    if any(reason.met is False for reason in conditions):
+        amount = Decimal("0")
+    elif any(reason.met is None for reason in conditions):
+        amount = None
+    decision.interest_subsidy_cny = amount
+    decision.reasons = [*decision.reasons, *conditions, *amount_reasons]
+    return decision
 
 
 def borrower_accepted(facts: Facts, clause: str) -> Reason:
@@ -136,9 +216,9 @@ def poverty_credit_for_enterprises(program: ProgramInfo, facts: Facts, params: P
 @rule("daqing_union_startup_interest_subsidized_loan")
 def daqing_union_startup_interest_subsidized_loan(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     """大庆（十一）: 为符合条件的职工创业项目提供贴息贷款 — 下岗、失业、转岗职工 with a project the trade union
-    accepted; not also subsidised as a guaranteed loan (one interest subsidy per loan)."""
+    accepted; the amount is the loan's ceiling, and with a loan given the yearly subsidy on it, unless the loan is
+    also subsidised as a guaranteed loan (one interest subsidy per loan)."""
     clause = program.clause
-    years = params.value("daqing.union_startup_loan_interest_subsidy_years", facts.as_of)
     reasons = [
         register_reason(facts, "laid_off_and_transfer_employees", clause=clause),
         evidence(
@@ -149,24 +229,15 @@ def daqing_union_startup_interest_subsidized_loan(program: ProgramInfo, facts: F
             clause=clause,
         ),
     ]
-    if facts.given("loan"):
-        reasons.append(no_other_interest_subsidy(facts, ("daqing_startup_guarantee_loan",), clause=clause))
-        reasons.append(
-            within_subsidy_years(
-                facts, years, years_code="daqing.union_startup_loan_interest_subsidy_years", clause=clause
-            )
-        )
-    eligible = eligibility(reasons)
-    amount, amount_reasons = loan_interest_per_year(
+    return loan_decision(
+        program,
         facts,
         params,
-        share_code="daqing.union_startup_loan_interest_subsidy_share",
-        ceiling_code="daqing.union_startup_loan_max_cny",
-        markup_code=None,
-        clause=clause,
-    )
-    return Decision(
-        program, eligible, amount, "year", None if years is None else int(years), [*reasons, *amount_reasons]
+        reasons,
+        LOAN_PROGRAMS[program.code].ceiling,
+        terms=None,
+        kind="union_startup",
+        others=("daqing_startup_guarantee_loan",),
     )
 
 
@@ -203,7 +274,15 @@ def dalian_startup_guarantee_loan_individual(program: ProgramInfo, facts: Facts,
         years="dalian.startup_loan_interest_subsidy_years",
         clause=clause,
     )
-    return loan_decision(program, facts, params, reasons, "dalian.startup_loan_individual_max_cny", terms=terms)
+    return loan_decision(
+        program,
+        facts,
+        params,
+        reasons,
+        "dalian.startup_loan_individual_max_cny",
+        terms=terms,
+        others=("dalian_graduate_startup_loan_full_interest_subsidy",),
+    )
 
 
 # city → (hiring share, ceiling, term, subsidy share)
@@ -255,7 +334,9 @@ def startup_guarantee_loan_sme(program: ProgramInfo, facts: Facts, params: Param
         met=True,
         clause=clause,
     )
-    return loan_decision(program, facts, params, reasons, ceiling_code, terms=terms)
+    decision = loan_decision(program, facts, params, reasons, ceiling_code, terms=terms)
+    codes = LoanParameters(ceiling_code, term_code, subsidy_code, None, f"{city}.startup_loan_rate_markup_pp")
+    return with_interest_subsidy(decision, facts, params, codes, conditions=None)
 
 
 def _show(params: Params, code: str, facts: Facts) -> str:
@@ -323,7 +404,6 @@ def jinan_startup_guarantee_loan_individual(program: ProgramInfo, facts: Facts, 
     贴息; the rate counted is at most the benchmark on the contract date + 2 points; 农村自主创业农民工 and 网络创业
     are added; other commercial loans do not disqualify."""
     clause = program.clause
-    years = params.value("jinan.startup_loan_interest_subsidy_years", facts.as_of)
     reasons = [
         any_of(
             [
@@ -338,29 +418,6 @@ def jinan_startup_guarantee_loan_individual(program: ProgramInfo, facts: Facts, 
             clause=clause,
         )
     ]
-    if facts.given("loan"):
-        reasons.append(
-            flag_reason(
-                facts,
-                "loan.kind",
-                condition="guaranteed_loan",
-                label=_("A start-up guaranteed loan"),
-                clause=clause,
-                expected="startup_guarantee",
-            )
-        )
-        reasons.append(
-            within_subsidy_years(facts, years, years_code="jinan.startup_loan_interest_subsidy_years", clause=clause)
-        )
-    eligible = eligibility(reasons)
-    amount, amount_reasons = loan_interest_per_year(
-        facts,
-        params,
-        share_code="jinan.startup_loan_interest_subsidy_share",
-        ceiling_code="jinan.startup_loan_individual_max_cny",
-        markup_code="jinan.startup_loan_rate_markup_pp",
-        clause=clause,
-    )
     terms = loan_terms_reason(
         params,
         facts.as_of,
@@ -369,14 +426,14 @@ def jinan_startup_guarantee_loan_individual(program: ProgramInfo, facts: Facts, 
         years="jinan.startup_loan_interest_subsidy_years",
         clause=clause,
     )
-    return Decision(
+    return loan_decision(
         program,
-        eligible,
-        amount,
-        "year",
-        None if years is None else int(years),
-        [*reasons, terms, *amount_reasons],
-        _("Loan ceiling 100,000 CNY; no subsidy in year 3"),
+        facts,
+        params,
+        reasons,
+        "jinan.startup_loan_individual_max_cny",
+        terms=terms,
+        note=_("Loan ceiling 100,000 CNY; no subsidy in year 3"),
     )
 
 
@@ -385,25 +442,19 @@ def jinan_startup_guarantee_loan_sme(program: ProgramInfo, facts: Facts, params:
     """济南（九）: 符合条件的小微企业，可申请最高不超过300万元的创业担保贷款，期限最长不超过2年，并按规定给予贴息
     (decision: the condition is a share of new hires; the rate counted is capped as for individual loans)."""
     clause = program.clause
-    years = params.value("jinan.startup_loan_sme_max_years", facts.as_of)
     reasons = [
         small_or_micro(facts, clause=clause),
         new_hires_share(facts, params, "jinan.sme_loan_min_new_hires_ratio", clause=clause),
     ]
-    if facts.given("loan"):
-        reasons.append(within_subsidy_years(facts, years, years_code="jinan.startup_loan_sme_max_years", clause=clause))
-    eligible = eligibility(reasons)
-    amount, amount_reasons = loan_interest_per_year(
-        facts,
+    terms = loan_terms_reason(
         params,
-        share_code="jinan.startup_loan_sme_interest_subsidy_share",
-        ceiling_code="jinan.startup_loan_sme_max_cny",
-        markup_code="jinan.startup_loan_rate_markup_pp",
+        facts.as_of,
+        max_years="jinan.startup_loan_sme_max_years",
+        share="jinan.startup_loan_sme_interest_subsidy_share",
+        years="jinan.startup_loan_sme_max_years",
         clause=clause,
     )
-    return Decision(
-        program, eligible, amount, "year", None if years is None else int(years), [*reasons, *amount_reasons]
-    )
+    return loan_decision(program, facts, params, reasons, "jinan.startup_loan_sme_max_cny", terms=terms)
 
 
 @rule("chaoyang_startup_guarantee_loan_individual")
@@ -521,4 +572,18 @@ def yiyang_startup_guarantee_loan(program: ProgramInfo, facts: Facts, params: Pa
         met=True,
         clause=clause,
     )
-    return Decision(program, eligible, amount, None, None, [*reasons, terms, *amount_reasons], note)
+    decision = Decision(program, eligible, amount, None, None, [*reasons, terms, *amount_reasons], note)
+    decision.amount_is_loan_ceiling = True
+    ceiling_code = (
+        "yiyang.startup_loan_partnership_max_cny"
+        if kind in ("partnership", "organised_venture")
+        else "yiyang.startup_loan_individual_max_cny"
+    )
+    codes = LoanParameters(
+        ceiling_code,
+        "yiyang.startup_loan_individual_max_years",
+        "yiyang.startup_loan_interest_subsidy_share",
+        "yiyang.startup_loan_interest_subsidy_years",
+        markup_code,
+    )
+    return with_interest_subsidy(decision, facts, params, codes)

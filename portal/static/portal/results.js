@@ -25,7 +25,10 @@ function card(result, group, actions) {
   const node = fromTemplate("tpl-result", {
     ".verdict": verdict,
     ".name": result.name,
-    ".amount": money(result.amount_cny, result.period),
+    ".amount": [
+      result.amount_is_loan_ceiling && result.amount_cny ? `${t.loanCeiling} ${money(result.amount_cny)}` : money(result.amount_cny, result.period),
+      result.interest_subsidy_cny ? `${t.interestSubsidy} ${money(result.interest_subsidy_cny, "year")}` : "",
+    ].filter(Boolean).join(" · "),
     ".periods": result.max_periods && result.period !== "once" ? format(t.atMost, { n: result.max_periods }) : "",
     ".note": result.note,
   });
