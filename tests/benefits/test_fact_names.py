@@ -1,14 +1,16 @@
-"""Every fact path a rule reads or names as missing has a name in both languages (benefits/rules/names.py), so a
-reason never shows a raw path: every program of every city is decided on an empty document, a graduate's and an
-organization's, with the reads traced."""
+"""Every fact path a rule reads or names as missing has an entry in the fact catalogue (benefits/rules/questions.yaml)
+with a name and a question in both languages, so a reason never shows a raw path and every missing fact can be
+asked: every program of every city is decided on an empty document, a graduate's and an organization's, with the
+reads traced."""
 
 import pytest
 from django.utils import translation
 
 from benefits.catalogue.selectors import params_for_city, program_infos
 from benefits.models import Parameter
-from benefits.rules.facts import Facts
+from benefits.rules.facts import Facts, schema
 from benefits.rules.names import FACT_LABELS, fact_label
+from benefits.rules.questions import RECORDED, catalogue
 from benefits.rules.registry import decide
 
 from .test_engine import CITIES, graduate
@@ -46,3 +48,53 @@ def test_every_fact_a_rule_reads_has_a_name_in_both_languages(city):
         assert all(fact_label(path) != path for path in paths)
     with translation.override("en"):
         assert all(fact_label(path) != path for path in paths)
+
+
+@pytest.mark.parametrize("city", CITIES)
+def test_every_fact_a_rule_reads_has_a_question_or_says_who_decides(city):
+    paths = {path for path in read_and_missing(city) if "." in path and not path.startswith(("national.", city + "."))}
+    entries = catalogue()
+    assert sorted(path for path in paths if path not in entries) == []
+    for path in paths:
+        question = entries[path]
+        if question.type == "evidence":
+            assert question.decided_by and all(question.decided_by), path
+        else:
+            english, chinese = question.ask
+            assert english.endswith("?") and chinese.endswith("？"), path
+        assert question.recorded in RECORDED
+
+
+def _schema_node(path: str):
+    node = schema()
+    for part in path.split("."):
+        while "items" in node and "properties" not in node:
+            node = node["items"]
+        node = node.get("properties", {}).get(part)
+        if node is None:
+            return None
+    return node
+
+
+def test_the_catalogues_choices_are_the_schemas_values():
+    checked = 0
+    for path, question in catalogue().items():
+        node = _schema_node(path)
+        if node is None or not question.choices:
+            continue
+        enum = node.get("enum") or node.get("items", {}).get("enum")
+        if enum:
+            assert {code for code, _pair in question.choices} == set(enum), path
+            checked += 1
+    assert checked >= 8
+
+
+def test_every_choice_and_section_reads_in_chinese():
+    import re
+
+    for path, question in catalogue().items():
+        pairs = [question.label, *(pair for _code, pair in question.choices)]
+        pairs += [pair for pair in (question.ask, question.help, question.decided_by) if pair]
+        for english, chinese in pairs:
+            assert re.search(r"[\u4e00-\u9fff]", chinese) and not re.search(r"[A-Za-z]{3,}", chinese), (path, chinese)
+            assert english and english != chinese, path
