@@ -34,6 +34,8 @@ def person_eligibility(request, person) -> dict:
         "as_of": as_of,
         "person_id": person.pk,
         "employer_programs": result.get("employer_programs", []),
+        "open_questions": result["open_questions"],
+        "waiting_on": result["waiting_on"],
         **grouped(result["results"]),
     }
 

@@ -159,6 +159,8 @@ class Facts:
         self.subject: str = document.get("subject") or (
             "organization" if self.organization and not self.person else "person"
         )
+        # sections known not to exist (no business, no loan …): a rule that needs one is not met (registry.decide)
+        self.none: frozenset[str] = frozenset(document.get("none") or ())
         self._answers: dict[tuple, object] = {}
 
     @classmethod

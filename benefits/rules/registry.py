@@ -10,6 +10,8 @@ from .engine import Decision, NotEligible, Params, ProgramInfo, Reason, only_eli
 from .facts import Facts
 from .i18n import current_language
 from .i18n import gettext as _
+from .names import fact_label
+from .questions import none_section
 
 Rule = Callable[[ProgramInfo, Facts, Params], Decision]
 RULES: dict[str, Rule] = {}
@@ -51,9 +53,32 @@ def decide(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
         load_families()
     token = current_language.set(current_language.get() or translation.get_language())
     try:
-        return RULES.get(program.code, default_decision)(program, facts, params)
+        return settle_none(RULES.get(program.code, default_decision)(program, facts, params), facts)
     finally:
         current_language.reset(token)
+
+
+def settle_none(decision: Decision, facts: Facts) -> Decision:
+    """A condition unknown only for want of a section the facts say does not exist (``"none": ["business"]``: no
+    business of one's own yet) is not met, and says so: "没有：本人经营实体". The rules themselves treat an absent
+    section as unknown; this is the one place "known to be absent" is read. Only an unknown decision changes, and
+    only towards "not eligible", so the nightly screening's shortcut (eligible decisions only) is unaffected."""
+    if decision.eligible is not None or not facts.none:
+        return decision
+    settled, changed = [], False
+    for reason in decision.reasons:
+        sections = {none_section(path, facts.none) for path in reason.missing}
+        if reason.met is None and reason.missing and None not in sections:
+            reason = reason._replace(
+                met=False,
+                missing=(),
+                detail=_("None: %(what)s") % {"what": "、".join(fact_label(section) for section in sorted(sections))},
+            )
+            changed = True
+        settled.append(reason)
+    if changed:
+        decision.reasons, decision.eligible = settled, False
+    return decision
 
 
 def decide_eligible(program: ProgramInfo, facts: Facts, params: Params) -> Decision | None:

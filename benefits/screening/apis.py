@@ -17,6 +17,7 @@ from casework.selectors import person_get_for_user
 
 from ..models import Period
 from ..rules.facts import FactsError, schema
+from ..rules.questions import TYPES
 from .screen import screen_document, screen_person
 
 
@@ -53,6 +54,36 @@ class EmployerProgramSerializer(serializers.Serializer):
     clause = serializers.CharField()
 
 
+class ProgramAtStakeSerializer(serializers.Serializer):
+    program = serializers.CharField()
+    name = serializers.CharField()
+    amount_cny = serializers.CharField(allow_null=True)
+    period = serializers.ChoiceField(choices=Period.choices, allow_null=True)
+
+
+class ChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class OpenQuestionSerializer(serializers.Serializer):
+    fact = serializers.CharField(help_text="the fact path it answers (docs/facts.md); a section: whether it exists")
+    label = serializers.CharField()
+    question = serializers.CharField(help_text="in the interface language")
+    type = serializers.ChoiceField(choices=sorted(TYPES - {"evidence"}))
+    choices = ChoiceSerializer(many=True)
+    help = serializers.CharField()
+    recorded_in = serializers.CharField(help_text="where the system keeps the answer")
+    programs = ProgramAtStakeSerializer(many=True, help_text="the unknown programs this answer helps settle")
+
+
+class WaitingOnSerializer(serializers.Serializer):
+    fact = serializers.CharField(help_text="a decision recorded from a document, or a parameter code")
+    label = serializers.CharField()
+    decided_by = serializers.CharField(help_text="who decides: a panel, an agency, an administrator")
+    programs = ProgramAtStakeSerializer(many=True)
+
+
 class ScreenOutputSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     city = serializers.CharField()
@@ -62,6 +93,10 @@ class ScreenOutputSerializer(serializers.Serializer):
         required=False,
         help_text="a person's only: employer programs a unit that hires, trains or takes them on may claim",
     )
+    open_questions = OpenQuestionSerializer(
+        many=True, help_text="the missing facts as questions, those that settle the most programs first"
+    )
+    waiting_on = WaitingOnSerializer(many=True, help_text="what others decide: never asked")
 
 
 AS_OF = OpenApiParameter(

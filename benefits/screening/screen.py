@@ -9,6 +9,7 @@ from ..rules.engine import Decision, Params, ProgramInfo
 from ..rules.facts import Facts
 from ..rules.registry import decide
 from .facts import person_facts
+from .questions import open_questions
 
 
 def screen(facts: Facts, *, programs: list[ProgramInfo], params: Params) -> list[Decision]:
@@ -56,6 +57,7 @@ def screen_document(document: dict, *, as_of: datetime.date | None = None) -> di
         "as_of": facts.as_of.isoformat(),
         "city": facts.city,
         "results": [decision.as_dict() for decision in decisions],
+        **open_questions(decisions, document),
     }
     if facts.subject == "person":
         result["employer_programs"] = [
