@@ -25,6 +25,15 @@ def _asked(path: str, document: dict) -> Question | None:
     return question_for(path)
 
 
+def _holds(node, parts: list[str]) -> bool:
+    """Whether the document gives a value at the path (in every row of a list on the way)."""
+    if not parts:
+        return node is not None
+    if isinstance(node, list):
+        return bool(node) and all(_holds(item, parts) for item in node)
+    return isinstance(node, dict) and parts[0] in node and _holds(node[parts[0]], parts[1:])
+
+
 def _absent(section: str, document: dict) -> bool:
     node = document
     for part in section.split("."):
@@ -61,8 +70,8 @@ def open_questions(decisions: list[Decision], document: dict) -> dict:
             if reason.met is not None:
                 continue
             for path in reason.missing:
-                if none_section(path, none):
-                    continue
+                if none_section(path, none) or _holds(document, path.split(".")):
+                    continue  # settled as absent, or given already (a reason may name every fact it reads)
                 question = _asked(path, document)
                 if question is not None and question.asked:
                     asked.setdefault(question.path, (question, {}))[1][decision.program.code] = decision

@@ -155,3 +155,12 @@ def test_answering_every_question_leaves_only_what_others_decide(city, person):
             unknown = [x for x in r["reasons"] if x["met"] is None]
             assert all(x["condition"] == "not_quantified" or set(x["missing"]) <= waiting for x in unknown), r
     assert asked_count <= 40
+
+
+def test_what_the_facts_already_hold_is_never_asked():
+    """A reason may name every fact it reads (education and graduation date); only the one not given is asked."""
+    document = flexible_graduate(education="senior")
+    del document["person"]["graduation_date"]
+    facts = asked(screen_document(document))
+    assert "person.graduation_date" in facts
+    assert "person.education" not in facts
