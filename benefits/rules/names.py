@@ -3,12 +3,9 @@ fact path (``person.graduation_date``) or a register code (``overcapacity_displa
 page as it is. docs/facts.md says what each fact means; this is its name."""
 
 import functools
-from pathlib import Path
-
-import yaml
-from django.conf import settings
 
 from .i18n import current_language
+from .offline import policy_file
 from .questions import catalogue
 
 # fact path → (English, Chinese): the fact catalogue's labels (questions.yaml)
@@ -31,8 +28,7 @@ def say(pair: tuple[str, str] | None, fallback) -> str:
 
 @functools.cache
 def _parameter_names() -> dict[str, tuple[str, str]]:
-    parameters = Path(settings.BASE_DIR) / "fixtures" / "policy" / "parameters.yaml"
-    rows = yaml.safe_load(parameters.read_text(encoding="utf-8")) or []
+    rows = policy_file("parameters.yaml") or []
     return {row["code"]: (row.get("name_en") or row["name_zh"], row["name_zh"]) for row in rows}
 
 
@@ -46,14 +42,14 @@ def fact_label(path: str) -> str:
 
 
 @functools.cache
-def _register_names() -> dict[str, tuple[str, str]]:
-    catalogue = Path(settings.BASE_DIR) / "fixtures" / "policy" / "catalogue.yaml"
-    registries = yaml.safe_load(catalogue.read_text(encoding="utf-8"))["registries"]
-    return {r["code"]: (r.get("name_en") or r["name_zh"], r["name_zh"]) for r in registries}
+def _catalogue_names(section: str) -> dict[str, tuple[str, str]]:
+    """code → (English, Chinese) of the policy catalogue's ``registries`` or ``programs`` (read once, offline)."""
+    rows = policy_file("catalogue.yaml")[section]
+    return {row["code"]: (row.get("name_en") or row["name_zh"], row["name_zh"]) for row in rows}
 
 
 def register_name(code: str) -> str:
-    pair = _register_names().get(code)
+    pair = _catalogue_names("registries").get(code)
     return say(pair, code)
 
 
@@ -72,15 +68,8 @@ def employment_status_label(status: str | None) -> str:
     return say(pair, status or "")
 
 
-@functools.cache
-def _program_names() -> dict[str, tuple[str, str]]:
-    catalogue = Path(settings.BASE_DIR) / "fixtures" / "policy" / "catalogue.yaml"
-    programs = yaml.safe_load(catalogue.read_text(encoding="utf-8"))["programs"]
-    return {p["code"]: (p.get("name_en") or p["name_zh"], p["name_zh"]) for p in programs}
-
-
 def program_name(code: str) -> str:
-    pair = _program_names().get(code)
+    pair = _catalogue_names("programs").get(code)
     return say(pair, code)
 
 

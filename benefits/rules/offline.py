@@ -14,7 +14,8 @@ POLICY_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "policy"
 
 
 @cache
-def _yaml(name: str):
+def policy_file(name: str):
+    """A file of fixtures/policy/, parsed once."""
     return yaml.safe_load((POLICY_DIR / name).read_text(encoding="utf-8"))
 
 
@@ -30,7 +31,7 @@ def programs(city: str) -> list[ProgramInfo]:
             once_per_lifetime=p.get("once_per_lifetime"),
             beneficiary=p["beneficiary"],
         )
-        for p in _yaml("catalogue.yaml")["programs"]
+        for p in policy_file("catalogue.yaml")["programs"]
         if p["city"] == city
     ]
 
@@ -39,7 +40,7 @@ def params(city: str, *, demo: bool = False, overrides: dict | None = None) -> P
     """The city's and the national parameters with their stated values (plus demo values, plus ``overrides``:
     code → [[valid_from, value], …])."""
     values, names = {}, {}
-    for spec in _yaml("parameters.yaml"):
+    for spec in policy_file("parameters.yaml"):
         if spec["city"] not in (city, "national"):
             continue
         names[spec["code"]] = spec["name_zh"]
@@ -50,7 +51,7 @@ def params(city: str, *, demo: bool = False, overrides: dict | None = None) -> P
                 end = datetime.date.fromisoformat(str(v["valid_to"])) + datetime.timedelta(days=1)
                 values[spec["code"]].append((end, None))
     if demo:
-        for code, row in (_yaml("demo_parameters.yaml") or {}).items():
+        for code, row in (policy_file("demo_parameters.yaml") or {}).items():
             if code in values and not values[code]:
                 values[code] = [(datetime.date.fromisoformat(str(row["valid_from"])), Decimal(str(row["value"])))]
     for code, rows in (overrides or {}).items():

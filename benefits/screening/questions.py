@@ -20,7 +20,7 @@ def _asked(path: str, document: dict) -> Question | None:
     parts = path.split(".")
     for end in range(1, len(parts)):
         section = question_for(".".join(parts[:end]))
-        if section is not None and section.type == "section" and _absent(section.path, document):
+        if section is not None and section.type == "section" and not _holds(document, section.path.split(".")):
             return section
     return question_for(path)
 
@@ -32,15 +32,6 @@ def _holds(node, parts: list[str]) -> bool:
     if isinstance(node, list):
         return bool(node) and all(_holds(item, parts) for item in node)
     return isinstance(node, dict) and parts[0] in node and _holds(node[parts[0]], parts[1:])
-
-
-def _absent(section: str, document: dict) -> bool:
-    node = document
-    for part in section.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return True
-        node = node[part]
-    return False
 
 
 def _program(decision: Decision) -> dict:

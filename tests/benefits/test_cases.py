@@ -93,7 +93,7 @@ def test_every_parameter_a_rule_names_exists():
     from benefits.rules.families.social_insurance import CITY_FLEXIBLE_SI
 
     codes |= {code for city_codes in CITY_FLEXIBLE_SI.values() for code in city_codes.values()}
-    known = {spec["code"] for spec in offline._yaml("parameters.yaml")}
+    known = {spec["code"] for spec in offline.policy_file("parameters.yaml")}
     assert codes - known == set()
 
 
