@@ -9,35 +9,68 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import check_date
+from casework.permissions import can_edit_in_unit
 
 from .payments.selectors import can_read_batches, exception_list, ledger_net, payment_history
 from .rules.facts import FactsError
+from .rules.questions import question_for
+from .screening.answers import answered_here
 from .screening.screen import screen_person
+from .screening.selectors import recorded_answers
 
 
 def person_eligibility(request, person) -> dict:
-    """可能符合的政策: every program of the person's city decided on the person's records as of a day."""
+    """可能符合的政策: every program of the person's city decided on the person's records as of a day, with the
+    questions that would settle more (answered in place by whoever may edit the person)."""
     try:
         as_of = datetime.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
         as_of = datetime.date.today()
+    return eligibility_panel(user=request.user, person=person, as_of=as_of)
+
+
+def eligibility_panel(*, user, person, as_of: datetime.date, errors: dict | None = None) -> dict:
+    """The 可能符合的政策 panel's context; ``errors`` (fact path → messages) from an answer just refused."""
+    template = "benefits/_eligibility_panel.html"
     try:
         check_date(as_of)
     except ValidationError as error:  # 9999-12-31 would overflow the rules' date arithmetic: say so instead
-        return {"template": "benefits/_eligibility_panel.html", "error": " ".join(error.messages), "as_of": as_of}
+        return {"template": template, "error": " ".join(error.messages), "as_of": as_of}
     try:
         result = screen_person(person=person, as_of=as_of)
     except FactsError as error:  # a stored record the facts format cannot express: say so, don't fail the page
-        return {"template": "benefits/_eligibility_panel.html", "error": "; ".join(error.errors), "as_of": as_of}
+        return {"template": template, "error": "; ".join(error.errors), "as_of": as_of}
+    can_answer = can_edit_in_unit(user, person.residence_unit)[0]
+    questions = result["open_questions"]
+    for question in questions:
+        entry = question_for(question["fact"])
+        question["answer_here"] = can_answer and answered_here(entry)
+        question["tab"] = RECORDED_ON_TAB.get(entry.recorded, "")
+        question["errors"] = (errors or {}).get(question["fact"], [])
+    answers = recorded_answers(person=person)
+    for answer in answers:
+        answer.errors = (errors or {}).get(answer.path, [])
     return {
-        "template": "benefits/_eligibility_panel.html",
+        "template": template,
         "as_of": as_of,
         "person_id": person.pk,
+        "can_answer": can_answer,
         "employer_programs": result.get("employer_programs", []),
-        "open_questions": result["open_questions"],
+        "open_questions": questions,
         "waiting_on": result["waiting_on"],
+        "answers": answers,
         **grouped(result["results"]),
     }
+
+
+# Where a question that is not answered in place is recorded: the tab of the person's page.
+RECORDED_ON_TAB = {
+    "register": "registers",
+    "employment": "employment",
+    "household_register": "household",
+    "person": "profile",
+    "id_number": "profile",
+}
 
 
 person_eligibility.label = _("Likely programs")

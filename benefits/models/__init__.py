@@ -1,7 +1,7 @@
 """The benefits app's models, one module per domain: ``catalogue`` (programs, parameters), ``screening``
-(proactive leads), ``applications`` (applications, evidence, entitlements, yearly caps), ``payments`` (runs,
-batches, lines, the ledger, bank results, exceptions), ``loans`` and ``reports`` (summaries). Everything is
-re-exported here: ``from benefits.models import Program`` is the one way to import a model."""
+(proactive leads, recorded answers), ``applications`` (applications, evidence, entitlements, yearly caps),
+``payments`` (runs, batches, lines, the ledger, bank results, exceptions), ``loans`` and ``reports`` (summaries).
+Everything is re-exported here: ``from benefits.models import Program`` is the one way to import a model."""
 
 from .applications import (
     PUBLIC_CODE,
@@ -37,7 +37,7 @@ from .payments import (
     PaymentException,
 )
 from .reports import ReportFigure, ReportRefresh
-from .screening import Lead, LeadQuerySet, ReasonsField, ScreeningChunk, ScreeningRun
+from .screening import FactAnswer, FactAnswerQuerySet, Lead, LeadQuerySet, ReasonsField, ScreeningChunk, ScreeningRun
 
 __all__ = [
     "MONEY_PATTERNS",
@@ -53,6 +53,8 @@ __all__ = [
     "DisbursementRun",
     "Entitlement",
     "Evidence",
+    "FactAnswer",
+    "FactAnswerQuerySet",
     "Lead",
     "LeadQuerySet",
     "LedgerEntry",

@@ -1,6 +1,8 @@
 """The nightly proactive screening (主动服务): its runs and chunks, and the leads it finds (a person likely
-eligible for a program who has not applied)."""
+eligible for a program who has not applied); and the answers recorded about a person to the fact catalogue's
+questions (benefits/rules/questions.yaml, ``recorded: answers``)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -114,3 +116,65 @@ class ScreeningChunk(models.Model):
 
     def __str__(self):
         return f"{self.run} · {self.number}"
+
+
+class FactAnswerQuerySet(ScopedQuerySet):
+    scope_field = "person__residence_unit"
+
+    def official(self):
+        """What the screening reads: the caseworker's answers and the applicant's once a caseworker confirmed them."""
+        return self.filter(confirmed_at__isnull=False)
+
+    def stated(self):
+        """An applicant's answers a caseworker has not confirmed yet (申请人自述，待核实)."""
+        return self.filter(confirmed_at__isnull=True)
+
+
+class FactAnswer(models.Model):
+    """A person's answer to one question of the fact catalogue that no other record holds (is social insurance paid
+    on the current work, the business licence date, the loan's rate …). A caseworker's answer is official at once;
+    an applicant's is "stated" until a caseworker confirms it, and the screening of the record reads only official
+    answers. One row per person and question: a new answer replaces the old, which stays in the history."""
+
+    class Source(models.TextChoices):
+        CASEWORKER = "caseworker", _("caseworker")
+        APPLICANT = "applicant", _("applicant (stated)")
+
+    person = models.ForeignKey(
+        "casework.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="fact_answers"
+    )
+    path = models.CharField(_("question"), max_length=100)
+    value = models.JSONField(_("answer"))
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    objects = FactAnswerQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name = _("recorded answer")
+        verbose_name_plural = _("recorded answers")
+        ordering = ["person", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "path"], name="fact_answer_one_per_question"),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True, confirmed_by__isnull=True)
+                | Q(confirmed_at__isnull=False, confirmed_by__isnull=False),
+                name="fact_answer_confirmed_with_author",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.path}"

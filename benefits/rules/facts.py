@@ -6,6 +6,7 @@ Everything is optional: a rule that needs a fact nobody gave says which one is m
 """
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -44,6 +45,23 @@ class Spell:
 
 def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _schema_once() -> dict:
+    return schema()
+
+
+def schema_node(path: str) -> dict | None:
+    """The schema of the value at a fact path (``business.lease.from``; a list's rows are passed through)."""
+    node = _schema_once()
+    for part in path.split("."):
+        while "items" in node and "properties" not in node:
+            node = node["items"]
+        node = node.get("properties", {}).get(part)
+        if node is None:
+            return None
+    return node
 
 
 # Beyond the schema (docs/facts.md, "Plausible values"): no control characters in any key or text, and every date

@@ -4,12 +4,16 @@ caseworker verified) as the facts document the rules read, as of a date (docs/fa
 import datetime
 from collections import defaultdict
 
+from django.utils import timezone
+
 from casework.models import EmploymentRecord, HouseholdMember, Person, RegistryEntry
 from casework.selectors import applicant_party, city_local_names, hukou_is_local
 
 from ..models import (
     Entitlement,
+    FactAnswer,
 )
+from .answers import with_answers
 
 
 def _iso(day: datetime.date | None) -> str | None:
@@ -119,15 +123,17 @@ def application_facts(*, application, as_of: datetime.date) -> dict:
     return document
 
 
-def person_facts(*, person: Person, as_of: datetime.date) -> dict:
-    """The facts document of a stored person as of ``as_of``: only what was recorded by then."""
-    return people_facts(people=[person], as_of=as_of)[person.pk]
+def person_facts(*, person: Person, as_of: datetime.date, stated: bool = False) -> dict:
+    """The facts document of a stored person as of ``as_of``: only what was recorded by then, with the person's
+    official answers (and, with ``stated``, what the applicant stated that nobody confirmed yet)."""
+    return people_facts(people=[person], as_of=as_of, stated=stated)[person.pk]
 
 
-def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dict]:
-    """Facts documents of many people in six queries (the proactive screening works in chunks of these).
+def people_facts(*, people: list[Person], as_of: datetime.date, stated: bool = False) -> dict[int, dict]:
+    """Facts documents of many people in seven queries (the proactive screening works in chunks of these).
     ``people`` need their ``residence_unit`` loaded. Grants are the entitlements approved by ``as_of`` that were
-    not terminated (one-time rules and conflicts read them)."""
+    not terminated (one-time rules and conflicts read them). The person's recorded answers fill what the records
+    leave open; only official ones unless ``stated``."""
     ids = [person.pk for person in people]
     registers, employment, household_of, household_registers = (
         defaultdict(list),
@@ -156,6 +162,12 @@ def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dic
     entitlements = defaultdict(list)
     for person_id, *row in _entitlements_on(as_of, person_id__any=ids).values_list("person_id", *ENTITLEMENT_FIELDS):
         entitlements[person_id].append(_entitlement_fact(*row))
+    answers = defaultdict(list)
+    recorded = FactAnswer.objects.filter(person_id__any=ids)
+    for person_id, path, value, recorded_at in (recorded if stated else recorded.official()).values_list(
+        "person_id", "path", "value", "recorded_at"
+    ):
+        answers[person_id].append((path, value, timezone.localdate(recorded_at)))
     names = city_local_names()
     documents = {}
     for person in people:
@@ -170,6 +182,8 @@ def people_facts(*, people: list[Person], as_of: datetime.date) -> dict[int, dic
             hukou_local=hukou_is_local(person, names=names),
             entitlements=entitlements[person.pk],
         )
+        if answers[person.pk]:
+            with_answers(documents[person.pk], answers[person.pk])
     return documents
 
 

@@ -1,22 +1,27 @@
-"""Console pages of screening: the what-if screener and the proactive-service (主动服务) list of people likely
-eligible who have not applied."""
+"""Console pages of screening: the what-if screener, the proactive-service (主动服务) list of people likely
+eligible who have not applied, and the answers recorded on a person's 可能符合的政策 tab."""
+
+import datetime
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.views import ConsoleView
-from casework.selectors import registers_for_user
+from casework.selectors import person_get_for_user, registers_for_user
 from core.errors import DomainError
 
-from ..models import Lead
-from ..panels import grouped
+from ..models import FactAnswer, Lead
+from ..panels import eligibility_panel, grouped
+from ..rules.questions import question_for
 from .forms import WhatIfForm
 from .proactive import lead_dismiss
 from .screen import screen_document
+from .services import fact_answer_confirm, fact_answer_record, fact_answer_withdraw
 
 
 class WhatIfView(ConsoleView):
@@ -59,3 +64,67 @@ class LeadDismissView(ConsoleView):
         except DomainError as error:
             messages.error(request, str(error.message))
         return HttpResponseRedirect(reverse("benefits:lead-list"))
+
+
+class PersonAnswerView(ConsoleView):
+    """可能符合的政策 tab, HTMX: record the answer to one open question and show the tab again, re-screened (a plain
+    form post comes back to the tab)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, person_id):
+        person = person_get_for_user(user=request.user, person_id=person_id)
+        path = request.POST.get("path", "")
+        question = question_for(path)
+        value = request.POST.getlist("value") if question and question.type == "choices" else request.POST.get("value")
+        errors = {}
+        try:
+            fact_answer_record(actor=request.user, person=person, path=path, value=value)
+        except ValidationError as error:
+            errors = _by_path(error, path)
+        except DomainError as error:
+            errors = {path: [str(error.message)]}
+        return _panel_response(request, person, errors)
+
+
+class AnswerActionView(ConsoleView):
+    """Confirm what an applicant stated, or withdraw a recorded answer; the tab is shown again, re-screened."""
+
+    http_method_names = ["post"]
+    ACTIONS = {"confirm": fact_answer_confirm, "withdraw": fact_answer_withdraw}
+
+    def post(self, request, pk, action):
+        answer = get_object_or_404(
+            FactAnswer.objects.visible_to(request.user).select_related("person__residence_unit"), pk=pk
+        )
+        if action not in self.ACTIONS:
+            raise Http404
+        errors = {}
+        try:
+            self.ACTIONS[action](actor=request.user, answer=answer)
+        except (ValidationError, DomainError) as error:
+            errors = {answer.path: getattr(error, "messages", None) or [str(error.message)]}
+        return _panel_response(request, answer.person, errors)
+
+
+def _by_path(error: ValidationError, path: str) -> dict:
+    if hasattr(error, "error_dict"):
+        return {path: [message for messages in error.message_dict.values() for message in messages]}
+    return {path: error.messages}
+
+
+def _as_of(request):
+    try:
+        return datetime.date.fromisoformat(request.POST.get("as_of", ""))
+    except ValueError:
+        return datetime.date.today()
+
+
+def _panel_response(request, person, errors: dict):
+    if not request.htmx:
+        for messages_of in errors.values():
+            messages.error(request, " ".join(messages_of))
+        url = reverse("casework:person-detail", args=[person.pk])
+        return HttpResponseRedirect(f"{url}?tab=eligibility&as_of={_as_of(request).isoformat()}")
+    panel = eligibility_panel(user=request.user, person=person, as_of=_as_of(request), errors=errors)
+    return render(request, panel["template"], {"panel": panel, "person": person})

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from benefits.catalogue.selectors import params_for_city, program_infos
 from benefits.models import Parameter
-from benefits.rules.facts import Facts, schema
+from benefits.rules.facts import Facts, schema_node
 from benefits.rules.names import FACT_LABELS, fact_label
 from benefits.rules.questions import RECORDED, catalogue
 from benefits.rules.registry import decide
@@ -65,21 +65,10 @@ def test_every_fact_a_rule_reads_has_a_question_or_says_who_decides(city):
         assert question.recorded in RECORDED
 
 
-def _schema_node(path: str):
-    node = schema()
-    for part in path.split("."):
-        while "items" in node and "properties" not in node:
-            node = node["items"]
-        node = node.get("properties", {}).get(part)
-        if node is None:
-            return None
-    return node
-
-
 def test_the_catalogues_choices_are_the_schemas_values():
     checked = 0
     for path, question in catalogue().items():
-        node = _schema_node(path)
+        node = schema_node(path)
         if node is None or not question.choices:
             continue
         enum = node.get("enum") or node.get("items", {}).get("enum")

@@ -1,0 +1,196 @@
+"""Answers to the fact catalogue's questions (benefits/rules/questions.yaml): what a typed answer means as a fact's
+value, which questions the console and the portal take an answer to, and how a person's recorded answers fill the
+facts document their records leave open (the records win). Pure: no database (docs/facts.md "Recorded answers")."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ..rules.facts import schema_node
+from ..rules.names import say
+from ..rules.questions import Question, catalogue, none_section, question_for
+
+# The answer types a caseworker or an applicant types or picks; registers, employment spells and the lists an
+# application verifies are kept on their own pages.
+TYPED = frozenset({"yes_no", "section", "date", "choice", "choices", "integer", "money", "rate", "text"})
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
+LARGEST_INTEGER = 9999  # months, days, partners: nothing the rules count reaches it
+LARGEST_MONEY = Decimal("99999999.99")
+
+
+def answered_here(question: Question) -> bool:
+    """Whether the console and the portal take an answer to the question: one typed or picked, kept among the
+    person's recorded answers or in a field of the person's record of the same kind."""
+    if question.type not in TYPED:
+        return False
+    return question.recorded == "answers" or (question.recorded == "person" and person_field(question) is not None)
+
+
+def person_field(question: Question):
+    """The field of the person's record an answer is written to, when its kind fits the question's (the hukou
+    place is a name, while "is it in this city" is a yes or no: that one is edited on the person's record)."""
+    from casework.models import Person
+
+    if question.recorded != "person" or not question.field:
+        return None
+    field = Person._meta.get_field(question.field)
+    fits = {
+        "yes_no": field.get_internal_type() == "BooleanField",
+        "date": field.get_internal_type() == "DateField",
+        "choice": bool(field.choices),
+        "integer": "IntegerField" in field.get_internal_type(),
+    }
+    return field if fits.get(question.type) else None
+
+
+def _codes(question: Question) -> list[tuple[str, str]]:
+    return [(code, say(pair, code)) for code, pair in question.choices]
+
+
+def _code(value: str):
+    """A choice's code as the facts hold it: certificate levels are numbers."""
+    return int(value) if value.isdigit() else value
+
+
+def answer_field(question: Question) -> forms.Field:
+    """The form field that reads an answer to ``question`` (its label is the fact's name, so a message names it)."""
+    label = say(question.label, question.path)
+    if question.type in ("yes_no", "section"):
+        return forms.ChoiceField(label=label, choices=YES_NO)
+    if question.type == "date":
+        return forms.DateField(label=label)
+    if question.type == "choice":
+        return forms.ChoiceField(label=label, choices=_codes(question))
+    if question.type == "choices":
+        return forms.MultipleChoiceField(label=label, choices=_codes(question), required=False)
+    if question.type == "integer":
+        least = (schema_node(question.path) or {}).get("minimum", 0)
+        return forms.IntegerField(label=label, min_value=least, max_value=LARGEST_INTEGER)
+    if question.type == "money":
+        return forms.DecimalField(
+            label=label, min_value=Decimal("0"), max_value=LARGEST_MONEY, max_digits=10, decimal_places=2
+        )
+    if question.type == "rate":  # typed as a percentage (4.35), kept as a ratio ("0.0435")
+        return forms.DecimalField(
+            label=label, min_value=Decimal("0"), max_value=Decimal("100"), max_digits=7, decimal_places=4
+        )
+    return forms.CharField(label=label, max_length=60, strip=True)
+
+
+def clean_answer(question: Question, raw):
+    """The fact's value (as docs/facts.md writes it) of an answer given as text, a list of codes (several
+    choices) or, from the API, JSON true/false; a ValidationError naming the fact when it is not an answer."""
+    if question.type not in TYPED:
+        raise ValidationError(_("This question is answered elsewhere."), code="answered_elsewhere")
+    if isinstance(raw, bool):
+        raw = "yes" if raw else "no"
+    if question.type == "choices":
+        raw = [] if raw in (None, "") else raw
+        if not isinstance(raw, list):
+            raw = [raw]
+        raw = [str(item) for item in raw]
+    elif raw is not None and not isinstance(raw, str):
+        raw = str(raw) if isinstance(raw, int | Decimal) else None
+    field = answer_field(question)
+    try:
+        value = field.clean(raw)
+    except ValidationError as error:
+        raise ValidationError({question.path: [f"{field.label}: {message}" for message in error.messages]}) from None
+    if question.type in ("yes_no", "section"):
+        return value == "yes"
+    if question.type == "date":
+        return value.isoformat()
+    if question.type == "choice":
+        return _code(value)
+    if question.type == "choices":
+        return sorted(_code(code) for code in value)
+    if question.type == "money":
+        return f"{value:.2f}"
+    if question.type == "rate":
+        return format((value / 100).normalize(), "f")
+    return value
+
+
+def shown(question: Question, value) -> str:
+    """An answer as a person reads it: 是/否, the choice's name, 4.35%, 3000.00 元."""
+    names = dict(question.choices)
+    if isinstance(value, bool):
+        return str(YES_NO[0][1] if value else YES_NO[1][1])
+    if question.type == "choice":
+        return say(names.get(str(value)), str(value))
+    if question.type == "choices":
+        return "、".join(say(names.get(str(code)), str(code)) for code in value) or str(_("none of these"))
+    if question.type == "rate":
+        return f"{Decimal(value) * 100:g}%"
+    if question.type == "money":
+        return f"{value} {_('CNY')}"
+    return str(value)
+
+
+def _running(spells: list, as_of: datetime.date, answered_on: datetime.date) -> dict | None:
+    """The employment spell an answer about "the current work" speaks of: the one running on the day, if it had
+    begun by the day the answer was given (a later job is another job)."""
+    for spell in reversed(spells):
+        begun = datetime.date.fromisoformat(spell["from"])
+        ended = spell.get("to")
+        if begun <= as_of and (ended is None or datetime.date.fromisoformat(ended) >= as_of):
+            return spell if begun <= answered_on else None
+    return None
+
+
+def with_answers(document: dict, answers: Iterable[tuple[str, object, datetime.date]]) -> dict:
+    """``document`` with the person's answers ``(path, value, answered on)`` filling what it does not give: a
+    section answered "no" joins ``none``; "yes" opens it for its details; a detail of a section nobody said
+    exists, or of one said not to, is left out. Changes and returns ``document``."""
+    as_of = datetime.date.fromisoformat(document["as_of"])
+    questions = catalogue()
+    kept = sorted(
+        (
+            (path, value, on)
+            for path, value, on in answers
+            if path in questions and questions[path].recorded == "answers"
+        ),
+        key=lambda answer: answer[0].count("."),  # a section before its details
+    )
+    none = set(document.get("none") or ())
+    for path, value, on in kept:
+        question = questions[path]
+        parts = path.split(".")
+        if question.type == "section":
+            parent = _node(document, parts[:-1], as_of=as_of, answered_on=on)
+            if parent is None or parts[-1] in parent or none_section(path, frozenset(none)):
+                continue
+            if value:
+                parent[parts[-1]] = {}
+            else:
+                none.add(path)
+            continue
+        node = _node(document, parts[:-1], as_of=as_of, answered_on=on)
+        if node is not None and parts[-1] not in node:
+            node[parts[-1]] = value
+    if none:
+        document["none"] = sorted(none)
+    return document
+
+
+def _node(document: dict, parts: list[str], *, as_of: datetime.date, answered_on: datetime.date) -> dict | None:
+    """The object at ``parts`` an answer is written into; the person's and household's own objects are made when
+    missing, a section's only by answering "yes" to it."""
+    node = document
+    for end, part in enumerate(parts, start=1):
+        child = node.get(part)
+        if isinstance(child, list):
+            child = _running(child, as_of, answered_on) if part == "employment" else None
+        elif child is None:
+            section = question_for(".".join(parts[:end]))
+            if section is not None and section.type == "section":
+                return None
+            child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            return None
+        node = child
+    return node
