@@ -10,6 +10,7 @@ from .screening import apis as apis_screening
 urlpatterns = [
     path("screen/", apis_screening.ScreenApi.as_view(), name="screen"),
     path("screen/schema/", apis_screening.ScreenSchemaApi.as_view(), name="screen-schema"),
+    path("screen/answers/", apis_screening.ScreenAnswersApi.as_view(), name="screen-answers"),
     path("persons/<int:pk>/eligibility/", apis_screening.PersonEligibilityApi.as_view(), name="person-eligibility"),
     path("programs/", apis_catalogue.ProgramListApi.as_view(), name="program-list"),
     path("programs/<slug:code>/", apis_catalogue.ProgramDetailApi.as_view(), name="program-detail"),
@@ -34,6 +35,7 @@ urlpatterns = [
         name="my-application-action",
     ),
     path("me/programs/", apis_portal.MyProgramListApi.as_view(), name="my-program-list"),
+    path("me/answers/", apis_screening.MyAnswerListApi.as_view(), name="my-answer-list"),
     path("me/entitlements/", apis_portal.MyEntitlementListApi.as_view(), name="my-entitlement-list"),
     path("me/payments/", apis_payments.MyPaymentListApi.as_view(), name="my-payment-list"),
     path("applications/", apis_applications.ApplicationListApi.as_view(), name="application-list"),

@@ -146,6 +146,13 @@ def registers_for_user(*, user):
     return registers
 
 
+def register_names(*, city: str, subject: str = Register.Subject.PERSON) -> dict[str, str]:
+    """code → name of the registers a city keeps for people (or households), in the catalogue's order."""
+    return {
+        r.code: r.display_name for r in Register.objects.filter(subject=subject).order_by("code") if city in r.cities
+    }
+
+
 def register_get(*, code: str) -> Register:
     return get_object_or_404(Register, code=code)
 

@@ -23,7 +23,8 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from benefits.models import Application, Disbursement, Entitlement, Evidence
+from benefits.models import Application, Disbursement, Entitlement, Evidence, FactAnswer
+from benefits.screening.services import fact_answer_state
 from casework.models import ClaimCode, Organization, OrganizationClaim, Person, RegistryEntry
 from casework.services import registry_entry_add
 
@@ -86,6 +87,12 @@ def b_application_is_hers(d, response, b):
     assert (created.state, created.decided_by, created.created_by, created.facts) == ("draft", None, b, {})
 
 
+def b_answer_is_hers(d, response, b):
+    answer = FactAnswer.objects.get(pk=response.json()["id"])
+    assert (answer.person, answer.recorded_by, answer.confirmed_at) == (d.li, b, None)
+    assert not d.zhang.fact_answers.filter(recorded_by=b).exists()
+
+
 def no_claim_on_a(d, response, b):
     assert not ClaimCode.objects.filter(user=b, person__isnull=False).exists()  # nothing claimable was sent
 
@@ -109,6 +116,15 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/me/"): Entry("self", check=b_herself),
     ("GET", "/api/v1/me/profile/"): Entry("self", check=b_profile),
     ("GET", "/api/v1/me/programs/"): Entry("self"),
+    ("GET", "/api/v1/me/answers/"): Entry(
+        "list", a_ids=lambda d: set(d.zhang.fact_answers.values_list("pk", flat=True))
+    ),
+    ("POST", "/api/v1/me/answers/"): Entry(
+        "write",
+        body=lambda d: {**protected(d), "fact": "person.employment.paying_social_insurance", "value": True},
+        status=(201,),
+        check=b_answer_is_hers,
+    ),
     ("GET", "/api/v1/me/registers/"): Entry("list"),
     ("GET", "/api/v1/me/applications/"): Entry("list", a_ids=lambda d: {d.application.pk, d.dan_draft.pk}),
     ("GET", "/api/v1/me/entitlements/"): Entry("list", a_ids=lambda d: {d.grant.pk}),
@@ -203,6 +219,8 @@ def data(world, people, graduate) -> ApiData:
     world.dan.save(update_fields=["password"])
     # 李四 on a register too, so that B's register list is not empty either
     registry_entry_add(actor=world.bob, register=data.entry.register, person=data.li, entered_on=TODAY)
+    # A stated an answer about 张三 (B's list of answers must not show it)
+    fact_answer_state(actor=world.dan, person=data.zhang, path="person.employment.paying_social_insurance", value=True)
     return data
 
 

@@ -18,7 +18,8 @@ from core.errors import PermissionDenied
 
 from ..catalogue.selectors import program_get
 from ..models import PUBLIC_CODE, Application
-from ..screening.apis import ScreenOutputSerializer
+from ..screening.answers import answered_here
+from ..screening.apis import ScreenOutputSerializer, answerable
 from ..screening.facts import my_facts
 from ..screening.screen import screen_document
 from . import selectors
@@ -200,4 +201,4 @@ class MyProgramListApi(APIView):
         document = my_facts(user=request.user, as_of=today)
         if document is None:
             raise PermissionDenied(_("Claim your record first: your account is not linked to a person or employer."))
-        return Response(screen_document(document, as_of=today))
+        return Response(answerable(screen_document(document, as_of=today), answered_here))

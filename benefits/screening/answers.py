@@ -22,6 +22,16 @@ LARGEST_INTEGER = 9999  # months, days, partners: nothing the rules count reache
 LARGEST_MONEY = Decimal("99999999.99")
 
 
+# What the portal's screener asks someone who has no record: everything a person knows about themselves, the
+# registers they are on included (the employment spell is its first question). Not what an application verifies.
+SCREENER_TYPES = TYPED | {"registers"}
+
+
+def asked_by_screener(question: Question) -> bool:
+    """Whether the anonymous screener asks the question (its answers go into the facts document it sends)."""
+    return question.type in SCREENER_TYPES and question.recorded not in ("application", "evidence", "organization")
+
+
 def answered_here(question: Question) -> bool:
     """Whether the console and the portal take an answer to the question: one typed or picked, kept among the
     person's recorded answers or in a field of the person's record of the same kind."""
@@ -56,15 +66,18 @@ def _code(value: str):
     return int(value) if value.isdigit() else value
 
 
-def answer_field(question: Question) -> forms.Field:
-    """The form field that reads an answer to ``question`` (its label is the fact's name, so a message names it)."""
+def answer_field(question: Question, registers: dict[str, str] | None = None) -> forms.Field:
+    """The form field that reads an answer to ``question`` (its label is the fact's name, so a message names it);
+    ``registers`` (code → name) are the choices of a question about registers."""
     label = say(question.label, question.path)
+    if question.type == "registers":
+        return forms.MultipleChoiceField(label=label, choices=sorted((registers or {}).items()), required=False)
     if question.type in ("yes_no", "section"):
         return forms.ChoiceField(label=label, choices=YES_NO)
     if question.type == "date":
         return forms.DateField(label=label)
-    if question.type == "choice":
-        return forms.ChoiceField(label=label, choices=_codes(question))
+    if question.type == "choice":  # a choice whose code is "" (not a veteran) is still an answer
+        return forms.ChoiceField(label=label, choices=_codes(question), required=not dict(question.choices).get(""))
     if question.type == "choices":
         return forms.MultipleChoiceField(label=label, choices=_codes(question), required=False)
     if question.type == "integer":
@@ -81,25 +94,29 @@ def answer_field(question: Question) -> forms.Field:
     return forms.CharField(label=label, max_length=60, strip=True)
 
 
-def clean_answer(question: Question, raw):
+def clean_answer(question: Question, raw, *, registers: dict[str, str] | None = None):
     """The fact's value (as docs/facts.md writes it) of an answer given as text, a list of codes (several
-    choices) or, from the API, JSON true/false; a ValidationError naming the fact when it is not an answer."""
-    if question.type not in TYPED:
+    choices, registers) or, from the API, JSON true/false; a ValidationError naming the fact when it is not an
+    answer. A question about registers takes the codes of ``registers``."""
+    if question.type not in TYPED and not (question.type == "registers" and registers is not None):
         raise ValidationError(_("This question is answered elsewhere."), code="answered_elsewhere")
     if isinstance(raw, bool):
         raw = "yes" if raw else "no"
-    if question.type == "choices":
+    if question.type in ("choices", "registers"):
         raw = [] if raw in (None, "") else raw
         if not isinstance(raw, list):
             raw = [raw]
         raw = [str(item) for item in raw]
     elif raw is not None and not isinstance(raw, str):
         raw = str(raw) if isinstance(raw, int | Decimal) else None
-    field = answer_field(question)
+    field = answer_field(question, registers)
     try:
+        if raw is None and question.type not in ("choices", "registers"):  # even where "" is a choice
+            raise ValidationError(field.error_messages["required"], code="required")
         value = field.clean(raw)
     except ValidationError as error:
-        raise ValidationError({question.path: [f"{field.label}: {message}" for message in error.messages]}) from None
+        named = [_("%(fact)s: %(message)s") % {"fact": field.label, "message": m} for m in error.messages]
+        raise ValidationError({question.path: named}) from None
     if question.type in ("yes_no", "section"):
         return value == "yes"
     if question.type == "date":
@@ -108,6 +125,8 @@ def clean_answer(question: Question, raw):
         return _code(value)
     if question.type == "choices":
         return sorted(_code(code) for code in value)
+    if question.type == "registers":
+        return sorted(value)
     if question.type == "money":
         return f"{value:.2f}"
     if question.type == "rate":
@@ -135,25 +154,33 @@ def _running(spells: list, as_of: datetime.date, answered_on: datetime.date) -> 
     """The employment spell an answer about "the current work" speaks of: the one running on the day, if it had
     begun by the day the answer was given (a later job is another job)."""
     for spell in reversed(spells):
-        begun = datetime.date.fromisoformat(spell["from"])
+        begun = datetime.date.fromisoformat(spell["from"]) if spell.get("from") else None
         ended = spell.get("to")
-        if begun <= as_of and (ended is None or datetime.date.fromisoformat(ended) >= as_of):
-            return spell if begun <= answered_on else None
+        if (begun is None or begun <= as_of) and (ended is None or datetime.date.fromisoformat(ended) >= as_of):
+            return spell if begun is None or begun <= answered_on else None
     return None
 
 
-def with_answers(document: dict, answers: Iterable[tuple[str, object, datetime.date]]) -> dict:
+def with_answers(
+    document: dict, answers: Iterable[tuple[str, object, datetime.date]], *, everything: bool = False
+) -> dict:
     """``document`` with the person's answers ``(path, value, answered on)`` filling what it does not give: a
     section answered "no" joins ``none``; "yes" opens it for its details; a detail of a section nobody said
-    exists, or of one said not to, is left out. Changes and returns ``document``."""
-    as_of = datetime.date.fromisoformat(document["as_of"])
+    exists, or of one said not to, is left out. Only the answers the catalogue keeps among the recorded answers
+    (a stored person's other facts come from their records), unless ``everything`` (the anonymous screener, whose
+    document holds only what was answered; registers are the codes the person is on as of the day). Changes and
+    returns ``document``."""
+    as_of = datetime.date.fromisoformat(document.get("as_of") or datetime.date.today().isoformat())
     questions = catalogue()
+
+    def applies(path: str) -> bool:
+        question = questions.get(path)
+        if question is None:
+            return False
+        return asked_by_screener(question) if everything else question.recorded == "answers"
+
     kept = sorted(
-        (
-            (path, value, on)
-            for path, value, on in answers
-            if path in questions and questions[path].recorded == "answers"
-        ),
+        ((path, value, on) for path, value, on in answers if applies(path)),
         key=lambda answer: answer[0].count("."),  # a section before its details
     )
     none = set(document.get("none") or ())
@@ -169,6 +196,8 @@ def with_answers(document: dict, answers: Iterable[tuple[str, object, datetime.d
             else:
                 none.add(path)
             continue
+        if question.type == "registers":
+            value = [{"code": code, "since": as_of.isoformat()} for code in value]
         node = _node(document, parts[:-1], as_of=as_of, answered_on=on)
         if node is not None and parts[-1] not in node:
             node[parts[-1]] = value

@@ -3,6 +3,7 @@ the reasons and clauses (docs/facts.md)."""
 
 import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -13,12 +14,17 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.validators import check_date
-from casework.selectors import person_get_for_user
+from casework.models import Person
+from casework.selectors import applicant_party, person_get_for_user, register_names
+from core.errors import PermissionDenied
 
 from ..models import Period
-from ..rules.facts import FactsError, schema
-from ..rules.questions import TYPES
+from ..rules.facts import Facts, FactsError, schema
+from ..rules.questions import RECORDED, TYPES, question_for
+from .answers import answered_here, asked_by_screener, clean_answer, with_answers
 from .screen import screen_document, screen_person
+from .selectors import recorded_answers
+from .services import fact_answer_state
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -73,7 +79,11 @@ class OpenQuestionSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=sorted(TYPES - {"evidence"}))
     choices = ChoiceSerializer(many=True)
     help = serializers.CharField()
+    recorded = serializers.ChoiceField(choices=sorted(RECORDED), help_text="where the system keeps the answer (code)")
     recorded_in = serializers.CharField(help_text="where the system keeps the answer")
+    answerable = serializers.BooleanField(
+        required=False, help_text="whether the caller may answer it here (else it is recorded elsewhere)"
+    )
     programs = ProgramAtStakeSerializer(many=True, help_text="the unknown programs this answer helps settle")
 
 
@@ -161,6 +171,79 @@ class ScreenApi(APIView):
             raise ValidationError({"facts": error.errors}) from None
 
 
+def answerable(result: dict, asked) -> dict:
+    """Mark each open question of a screening with whether the caller answers it (``asked(question)``)."""
+    for question in result["open_questions"]:
+        question["answerable"] = asked(question_for(question["fact"]))
+    return result
+
+
+class AnswerSerializer(serializers.Serializer):
+    fact = serializers.CharField(max_length=100, help_text="an open question's fact")
+    value = serializers.JSONField(
+        allow_null=True,
+        help_text='yes/no as true/false or "yes"/"no"; a date; a choice\'s value; a list of values or register '
+        "codes; a number as typed (a rate in per cent: 4.35)",
+    )
+
+
+class ScreenAnswersInputSerializer(serializers.Serializer):
+    facts = serializers.JSONField(help_text="a facts document (docs/facts.md): what is known before the answers")
+    answers = serializers.ListField(child=AnswerSerializer(), max_length=200)
+
+
+class ScreenAnswersApi(APIView):
+    """The portal's adaptive screener: a facts document and the answers given to its open questions so far in;
+    the screening of the document with the answers applied out, its open questions marked with whether the screener
+    asks them. Nothing is stored. Open to anonymous callers, throttled like the screener."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "screen"
+
+    @extend_schema(request=ScreenAnswersInputSerializer, parameters=[AS_OF], responses={200: ScreenOutputSerializer})
+    def post(self, request):
+        given = ScreenAnswersInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        document = given.validated_data["facts"]
+        if not isinstance(document, dict):
+            raise ValidationError({"facts": [_("A JSON object is expected.")]})
+        as_of = _as_of(request)
+        try:
+            Facts.parse(document, as_of=as_of)
+        except FactsError as error:
+            raise ValidationError({"facts": error.errors}) from None
+        day = as_of or (datetime.date.fromisoformat(document["as_of"]) if document.get("as_of") else None)
+        day = day or datetime.date.today()
+        answers = _cleaned(given.validated_data["answers"], city=document.get("city", ""), day=day)
+        document = with_answers({**document, "as_of": day.isoformat()}, answers, everything=True)
+        try:
+            return Response(answerable(screen_document(document, as_of=day), asked_by_screener))
+        except FactsError as error:
+            raise ValidationError({"answers": error.errors}) from None
+
+
+def _cleaned(answers: list[dict], *, city: str, day: datetime.date) -> list[tuple]:
+    """The answers as the facts' values; every refused one named by its row and fact (nothing is screened)."""
+    cleaned, errors = [], {}
+    for row, answer in enumerate(answers):
+        question = question_for(answer["fact"])
+        if question is None or not asked_by_screener(question):
+            errors[str(row)] = {"fact": [_("This question is not answered here.")]}
+            continue
+        registers = None
+        if question.type == "registers":
+            subject = "household" if question.path.startswith("household.") else "person"
+            registers = register_names(city=city, subject=subject)
+        try:
+            cleaned.append((question.path, clean_answer(question, answer["value"], registers=registers), day))
+        except DjangoValidationError as error:
+            errors[str(row)] = {"value": [m for messages in error.message_dict.values() for m in messages]}
+    if errors:
+        raise ValidationError({"answers": errors})
+    return cleaned
+
+
 class ScreenSchemaApi(APIView):
     """The JSON Schema of the facts document."""
 
@@ -177,4 +260,46 @@ class PersonEligibilityApi(APIView):
     @extend_schema(parameters=[AS_OF], responses={200: ScreenOutputSerializer})
     def get(self, request, pk):
         person = person_get_for_user(user=request.user, person_id=pk)
-        return Response(screen_person(person=person, as_of=_as_of(request) or datetime.date.today()))
+        result = screen_person(person=person, as_of=_as_of(request) or datetime.date.today())
+        return Response(answerable(result, answered_here))
+
+
+class MyAnswerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    fact = serializers.CharField(source="path")
+    label = serializers.CharField(help_text="the fact's name, in the interface language")
+    question = serializers.CharField()
+    answer = serializers.CharField(source="shown", help_text="the answer as a person reads it")
+    value = serializers.JSONField(help_text="the fact's value (docs/facts.md)")
+    confirmed = serializers.SerializerMethodField(help_text="false while the job centre has not confirmed it")
+    recorded_at = serializers.DateTimeField()
+
+    def get_confirmed(self, answer) -> bool:
+        return answer.confirmed_at is not None
+
+
+def _my_person(user):
+    party = applicant_party(user=user)
+    if not isinstance(party, Person):
+        raise PermissionDenied(_("Claim your record first: your account is not linked to a person."))
+    return party
+
+
+class MyAnswerListApi(APIView):
+    """My answers to the questions the screening asks about me: what I stated (to be confirmed by the job centre
+    before it counts on my record) and what the job centre recorded. POST states an answer to an open question."""
+
+    @extend_schema(responses={200: MyAnswerSerializer(many=True)})
+    def get(self, request):
+        return Response(MyAnswerSerializer(recorded_answers(person=_my_person(request.user)), many=True).data)
+
+    @extend_schema(request=AnswerSerializer, responses={201: MyAnswerSerializer})
+    def post(self, request):
+        given = AnswerSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        person = _my_person(request.user)
+        stated = fact_answer_state(
+            actor=request.user, person=person, path=given.validated_data["fact"], value=given.validated_data["value"]
+        )
+        answer = next(answer for answer in recorded_answers(person=person) if answer.pk == stated.pk)
+        return Response(MyAnswerSerializer(answer).data, status=201)

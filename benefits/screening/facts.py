@@ -183,18 +183,20 @@ def people_facts(*, people: list[Person], as_of: datetime.date, stated: bool = F
             entitlements=entitlements[person.pk],
         )
         if answers[person.pk]:
-            with_answers(documents[person.pk], answers[person.pk])
+            # the applicant's own view also reads what they stated for a field of their record
+            with_answers(documents[person.pk], answers[person.pk], everything=stated)
     return documents
 
 
 def my_facts(*, user, as_of: datetime.date) -> dict | None:
     """The facts document of the party the applicant has claimed (None before a claim): a person's stored
-    records, or an employer's city and grants (what an employer's application adds is not known yet)."""
+    records with what they stated and nobody confirmed yet (their own view: what their answers would change), or
+    an employer's city and grants (what an employer's application adds is not known yet)."""
     party = applicant_party(user=user)
     if party is None:
         return None
     if isinstance(party, Person):
-        return person_facts(person=party, as_of=as_of)
+        return person_facts(person=party, as_of=as_of, stated=True)
     document = {"as_of": as_of.isoformat(), "city": party.unit.city_code, "subject": "organization"}
     entitlements = _entitlements_on(as_of, organization_id=party.pk).values_list(*ENTITLEMENT_FIELDS)
     if entitlements:

@@ -71,7 +71,14 @@ def open_questions(decisions: list[Decision], document: dict) -> dict:
                     waiting.setdefault(path, (path, who, {}))[2][decision.program.code] = decision
     questions = sorted(
         asked.values(),
-        key=lambda item: (-len(item[1]), -sum(_worth(d) for d in item[1].values()), item[0].path),
+        # most programs first; among equals a plain question before a section (whose "yes" opens more questions,
+        # while the plain one may settle the program on its own), then the most at stake
+        key=lambda item: (
+            -len(item[1]),
+            item[0].type == "section",
+            -sum(_worth(d) for d in item[1].values()),
+            item[0].path,
+        ),
     )
     return {
         "open_questions": [_question(question, programs) for question, programs in questions],
@@ -95,6 +102,7 @@ def _question(question: Question, programs: dict[str, Decision]) -> dict:
         "type": question.type,
         "choices": [{"value": code, "label": say(pair, code)} for code, pair in question.choices],
         "help": say(question.help, "") if question.help else "",
+        "recorded": question.recorded,
         "recorded_in": say(RECORDED[question.recorded], ""),
         "programs": [_program(d) for d in programs.values()],
     }

@@ -4,6 +4,8 @@ the proactive job; the rules themselves are pure (benefits/rules/)."""
 
 import datetime
 
+from casework.selectors import register_names
+
 from ..catalogue.selectors import params_for_city, program_infos
 from ..rules.engine import Decision, Params, ProgramInfo
 from ..rules.facts import Facts
@@ -59,6 +61,11 @@ def screen_document(document: dict, *, as_of: datetime.date | None = None) -> di
         "results": [decision.as_dict() for decision in decisions],
         **open_questions(decisions, document),
     }
+    for question in result["open_questions"]:
+        if question["type"] == "registers":  # the city's registers are the choices
+            subject = "household" if question["fact"].startswith("household.") else "person"
+            names = register_names(city=facts.city, subject=subject)
+            question["choices"] = [{"value": code, "label": name} for code, name in names.items()]
     if facts.subject == "person":
         result["employer_programs"] = [
             {"program": program.code, "name": program.name_zh, "clause": program.clause}
