@@ -16,7 +16,7 @@ from .rules.facts import FactsError
 from .rules.questions import question_for
 from .screening.answers import answered_here
 from .screening.screen import screen_person
-from .screening.selectors import recorded_answers
+from .screening.selectors import recorded_answers, stated_answers
 
 
 def person_eligibility(request, person) -> dict:
@@ -50,6 +50,8 @@ def eligibility_panel(*, user, person, as_of: datetime.date, errors: dict | None
     answers = recorded_answers(person=person)
     for answer in answers:
         answer.errors = (errors or {}).get(answer.path, [])
+    shown = {q["fact"] for q in questions} | {a.path for a in answers}
+    elsewhere = [m for path, messages in (errors or {}).items() if path not in shown for m in messages]
     return {
         "template": template,
         "as_of": as_of,
@@ -59,6 +61,7 @@ def eligibility_panel(*, user, person, as_of: datetime.date, errors: dict | None
         "open_questions": questions,
         "waiting_on": result["waiting_on"],
         "answers": answers,
+        "errors": elsewhere,  # about a question no longer listed (answered meanwhile, or never asked here)
         **grouped(result["results"]),
     }
 
@@ -117,7 +120,8 @@ def grouped(results: list[dict]) -> dict:
 
 
 def leads_summary(request) -> dict | None:
-    """Home page: how many people in the area are likely eligible and have not applied (主动服务)."""
+    """Home page: how many people in the area are likely eligible and have not applied (主动服务), and how many
+    answers applicants stated that wait for a caseworker's confirmation."""
     from accounts.models import Role
 
     from .models import Lead
@@ -130,6 +134,7 @@ def leads_summary(request) -> dict | None:
         "template": "benefits/_leads_panel.html",
         "count": leads.count(),
         "people": leads.values("person").distinct().count(),
+        "stated": stated_answers(user=user).count(),  # the list it links to counts the same rows
     }
 
 

@@ -11,7 +11,6 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 
 from benefits.catalogue.forms import CITIES
-from casework.models import Education, HukouType, Register, Sex
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
@@ -37,21 +36,22 @@ class ApplicantPage(LoginRequiredMixin, PortalPage):
 
 
 class ScreenPage(PortalPage):
-    """The anonymous screener: the choices of its fields are reference data (cities, registers), not anyone's."""
+    """The anonymous adaptive screener: city, birth date and what one does now, then the open questions one at a
+    time (screen.js, POST /api/v1/screen/answers/). The choices here are reference data, not anyone's."""
 
     template_name = "portal/screen.html"
     module = "screen"
+    # what one does now → the employment spell of the facts (docs/facts.md): a public-welfare post is a job
+    SITUATIONS = [
+        ("unemployed", _("Not working (registered unemployed or looking for work)")),
+        ("employed", _("Employed by a unit")),
+        ("public_welfare_post", _("In a public-welfare post")),
+        ("flexible", _("Flexible employment (odd jobs, platforms, freelance)")),
+        ("self_employed", _("Running my own business")),
+    ]
 
     def get_context_data(self, **kwargs):
-        registers = Register.objects.order_by("code")
-        return super().get_context_data(
-            cities=CITIES,
-            sexes=Sex.choices,
-            hukou_types=HukouType.choices,
-            educations=Education.choices,
-            person_registers=[r for r in registers if r.subject == Register.Subject.PERSON],
-            **kwargs,
-        )
+        return super().get_context_data(cities=CITIES, situations=self.SITUATIONS, **kwargs)
 
 
 class ApplicationPage(ApplicantPage):

@@ -8,7 +8,8 @@ questions after the first three.
 
 ``demo``: every person of the database (the demo data), screened from the records alone, then with each person's
 open questions answered as a caseworker would on the 可能符合的政策 tab (the first one each round, with a plain
-answer: no business, loan or course; "no"; the first choice), counted as unknown individual decisions.
+answer: no business, loan or course; "no"; none of several; the first choice; on no register), counted as unknown
+individual decisions.
 
 Run on a database with the catalogue (``bootstrap_demo`` for ``demo``)."""
 
@@ -41,6 +42,7 @@ TYPICAL = {
             "registers": ["unemployed_graduates_after_leaving"],
             "employment": [{"status": "flexible", "from": "2026-03-01", "paying_social_insurance": True}],
         },
+        "household": {"registers": [], "is_poverty_registered": False, "is_poor_disabled": False},
         "none": ["business", "loan", "training"],
     },
     "yiyang-poverty-laborer": {
@@ -99,6 +101,7 @@ TYPICAL = {
             "registers": ["registered_urban_unemployed"],
             "employment": [{"status": "self_employed", "from": "2026-05-10"}],
         },
+        "household": {"registers": [], "is_poverty_registered": False, "is_poor_disabled": False},
         "business": {
             "kind": "individual_business",
             "registered_on": "2026-05-10",
@@ -134,6 +137,7 @@ TYPICAL = {
                 }
             ],
         },
+        "household": {"registers": ["zero_employment_households"], "is_poverty_registered": False},
         "none": ["business", "loan", "training"],
     },
 }
@@ -184,6 +188,8 @@ def truth_answer(truth: dict, path: str):
     question = question_for(path)
     if question.type == "section" and path in truth.get("none", ()):
         return False
+    if question.type == "flags":  # the facts of the group that are true (the others are "no")
+        return [member for member, _label in question.choices if truth_answer(truth, member) is True]
     node = truth
     for part in path.split("."):
         if isinstance(node, list):
@@ -301,8 +307,8 @@ def _plain(question: dict):
         return [] if asked_by_screener(entry) else None
     if not asked_by_screener(entry):
         return None
-    if entry.type in ("choice", "choices"):
-        raw = entry.choices[0][0] if entry.type == "choice" else []
+    if entry.type in ("choice", "choices", "flags"):
+        raw = entry.choices[0][0] if entry.type == "choice" else []  # several: none of them
     else:
         raw = PLAIN.get(entry.type)
     return clean_answer(entry, raw, registers={}) if raw is not None else None

@@ -30,14 +30,16 @@ def on_any_register(
     flags: tuple[str, ...] = (),
 ) -> Reason:
     """Met when the person is on one of ``codes`` (or the household on one of ``household_codes``, or one of the
-    ``flags`` paths is true). Unknown only when nothing that could make it true was given."""
-    answers = [facts.on_register(code) for code in codes]
-    answers += [facts.household_on_register(code) for code in household_codes]
-    answers += [facts.get(flag) for flag in flags]
-    if any(answer is True for answer in answers):
+    ``flags`` paths is true); not met only when every one of them is known to be false; else unknown, naming
+    what was not given (the registers, the household's registers, each flag)."""
+    answers = {"person.registers": [facts.on_register(code) for code in codes]}
+    answers["household.registers"] = [facts.household_on_register(code) for code in household_codes]
+    answers |= {flag: [facts.get(flag)] for flag in flags}
+    if any(answer is True for values in answers.values() for answer in values):
         return Reason(condition=condition, label=label, met=True, clause=clause)
-    if all(answer is None for answer in answers):
-        return missing(condition, label, clause, "person.registers", *flags)
+    unknown = [path for path, values in answers.items() if any(answer is None for answer in values)]
+    if unknown:
+        return missing(condition, label, clause, *unknown)
     return Reason(condition=condition, label=label, met=False, clause=clause)
 
 

@@ -12,7 +12,7 @@ CATALOGUE_PATH = Path(__file__).with_name("questions.yaml")
 
 TYPES = frozenset(
     {"yes_no", "date", "choice", "choices", "integer", "money", "rate", "text", "registers", "employment", "records"}
-    | {"evidence", "section"}
+    | {"evidence", "section", "flags"}
 )
 
 # Where an answer is kept → (English, Chinese)
@@ -85,6 +85,16 @@ def catalogue() -> dict[str, Question]:
 def question_for(path: str) -> Question | None:
     """The entry of a fact path; a path inside a section (``loan.principal_cny``) has its own."""
     return catalogue().get(path)
+
+
+@functools.cache
+def _groups() -> dict[str, Question]:
+    return {code: q for q in catalogue().values() if q.type == "flags" for code, _label in q.choices}
+
+
+def group_of(path: str) -> Question | None:
+    """The ``flags`` question a yes/no fact is asked through (several asked as one), if any."""
+    return _groups().get(path)
 
 
 def none_section(path: str, none: frozenset[str]) -> str | None:

@@ -16,7 +16,7 @@ from ..rules.questions import Question, catalogue, none_section, question_for
 
 # The answer types a caseworker or an applicant types or picks; registers, employment spells and the lists an
 # application verifies are kept on their own pages.
-TYPED = frozenset({"yes_no", "section", "date", "choice", "choices", "integer", "money", "rate", "text"})
+TYPED = frozenset({"yes_no", "section", "date", "choice", "choices", "flags", "integer", "money", "rate", "text"})
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 LARGEST_INTEGER = 9999  # months, days, partners: nothing the rules count reaches it
 LARGEST_MONEY = Decimal("99999999.99")
@@ -78,7 +78,7 @@ def answer_field(question: Question, registers: dict[str, str] | None = None) ->
         return forms.DateField(label=label)
     if question.type == "choice":  # a choice whose code is "" (not a veteran) is still an answer
         return forms.ChoiceField(label=label, choices=_codes(question), required=not dict(question.choices).get(""))
-    if question.type == "choices":
+    if question.type in ("choices", "flags"):
         return forms.MultipleChoiceField(label=label, choices=_codes(question), required=False)
     if question.type == "integer":
         least = (schema_node(question.path) or {}).get("minimum", 0)
@@ -102,7 +102,7 @@ def clean_answer(question: Question, raw, *, registers: dict[str, str] | None = 
         raise ValidationError(_("This question is answered elsewhere."), code="answered_elsewhere")
     if isinstance(raw, bool):
         raw = "yes" if raw else "no"
-    if question.type in ("choices", "registers"):
+    if question.type in ("choices", "flags", "registers"):
         raw = [] if raw in (None, "") else raw
         if not isinstance(raw, list):
             raw = [raw]
@@ -111,7 +111,7 @@ def clean_answer(question: Question, raw, *, registers: dict[str, str] | None = 
         raw = str(raw) if isinstance(raw, int | Decimal) else None
     field = answer_field(question, registers)
     try:
-        if raw is None and question.type not in ("choices", "registers"):  # even where "" is a choice
+        if raw is None and question.type not in ("choices", "flags", "registers"):  # even where "" is a choice
             raise ValidationError(field.error_messages["required"], code="required")
         value = field.clean(raw)
     except ValidationError as error:
@@ -125,7 +125,7 @@ def clean_answer(question: Question, raw, *, registers: dict[str, str] | None = 
         return _code(value)
     if question.type == "choices":
         return sorted(_code(code) for code in value)
-    if question.type == "registers":
+    if question.type in ("flags", "registers"):
         return sorted(value)
     if question.type == "money":
         return f"{value:.2f}"
@@ -141,7 +141,7 @@ def shown(question: Question, value) -> str:
         return str(YES_NO[0][1] if value else YES_NO[1][1])
     if question.type == "choice":
         return say(names.get(str(value)), str(value))
-    if question.type == "choices":
+    if question.type in ("choices", "flags"):
         return "、".join(say(names.get(str(code)), str(code)) for code in value) or str(_("none of these"))
     if question.type == "rate":
         return f"{Decimal(value) * 100:g}%"
@@ -195,6 +195,19 @@ def with_answers(
                 parent[parts[-1]] = {}
             else:
                 none.add(path)
+            continue
+        if question.type == "flags":  # each fact of the group: ticked or not (a section: has one or not)
+            for member, _label in question.choices:
+                *within, name = member.split(".")
+                node = _node(document, within, as_of=as_of, answered_on=on)
+                if node is None or name in node or none_section(member, frozenset(none)):
+                    continue
+                if questions[member].type != "section":
+                    node[name] = member in value
+                elif member in value:
+                    node[name] = {}
+                else:
+                    none.add(member)
             continue
         if question.type == "registers":
             value = [{"code": code, "since": as_of.isoformat()} for code in value]

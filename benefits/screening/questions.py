@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ..rules.engine import Decision
 from ..rules.names import fact_label, say
-from ..rules.questions import RECORDED, Question, none_section, question_for
+from ..rules.questions import RECORDED, Question, group_of, none_section, question_for
 
 # A rough yearly figure to order questions by what is at stake (a month's subsidy is worth twelve).
 PER_YEAR = {"month": 12, "quarter": 4, "year": 1, "day": 250, "once": 1, None: 1}
@@ -21,8 +21,8 @@ def _asked(path: str, document: dict) -> Question | None:
     for end in range(1, len(parts)):
         section = question_for(".".join(parts[:end]))
         if section is not None and section.type == "section" and not _holds(document, section.path.split(".")):
-            return section
-    return question_for(path)
+            return group_of(section.path) or section
+    return group_of(path) or question_for(path)
 
 
 def _holds(node, parts: list[str]) -> bool:
@@ -81,7 +81,7 @@ def open_questions(decisions: list[Decision], document: dict) -> dict:
         ),
     )
     return {
-        "open_questions": [_question(question, programs) for question, programs in questions],
+        "open_questions": [_question(question, programs, document) for question, programs in questions],
         "waiting_on": [
             {
                 "fact": path,
@@ -94,13 +94,19 @@ def open_questions(decisions: list[Decision], document: dict) -> dict:
     }
 
 
-def _question(question: Question, programs: dict[str, Decision]) -> dict:
+def _question(question: Question, programs: dict[str, Decision], document: dict) -> dict:
+    choices = question.choices
+    if question.type == "flags":  # only the facts of the group the document does not give
+        none = frozenset(document.get("none") or ())
+        choices = tuple(
+            (code, pair) for code, pair in choices if not _holds(document, code.split(".")) and code not in none
+        )
     return {
         "fact": question.path,
         "label": say(question.label, question.path),
         "question": say(question.ask, ""),
         "type": question.type,
-        "choices": [{"value": code, "label": say(pair, code)} for code, pair in question.choices],
+        "choices": [{"value": code, "label": say(pair, code)} for code, pair in choices],
         "help": say(question.help, "") if question.help else "",
         "recorded": question.recorded,
         "recorded_in": say(RECORDED[question.recorded], ""),

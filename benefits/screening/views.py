@@ -21,6 +21,7 @@ from ..rules.questions import question_for
 from .forms import WhatIfForm
 from .proactive import lead_dismiss
 from .screen import screen_document
+from .selectors import described, stated_answers
 from .services import fact_answer_confirm, fact_answer_record, fact_answer_withdraw
 
 
@@ -66,6 +67,18 @@ class LeadDismissView(ConsoleView):
         return HttpResponseRedirect(reverse("benefits:lead-list"))
 
 
+class StatedAnswerListView(ConsoleView):
+    """申请人自述，待核实: what applicants stated on their records in the user's area, for a caseworker to confirm
+    on the person's 可能符合的政策 tab."""
+
+    template_name = "benefits/stated_answers.html"
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(stated_answers(user=self.request.user), 50).get_page(self.request.GET.get("page"))
+        page.object_list = described(list(page.object_list))
+        return super().get_context_data(page=page, **kwargs)
+
+
 class PersonAnswerView(ConsoleView):
     """可能符合的政策 tab, HTMX: record the answer to one open question and show the tab again, re-screened (a plain
     form post comes back to the tab)."""
@@ -76,7 +89,11 @@ class PersonAnswerView(ConsoleView):
         person = person_get_for_user(user=request.user, person_id=person_id)
         path = request.POST.get("path", "")
         question = question_for(path)
-        value = request.POST.getlist("value") if question and question.type == "choices" else request.POST.get("value")
+        value = (
+            request.POST.getlist("value")
+            if question and question.type in ("choices", "flags")
+            else request.POST.get("value")
+        )
         errors = {}
         try:
             fact_answer_record(actor=request.user, person=person, path=path, value=value)

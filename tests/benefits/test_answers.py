@@ -301,3 +301,23 @@ def test_confirm_and_withdraw_on_the_tab(world, flexible, console_as):
     client.post(reverse("benefits:answer-action", args=[stated.pk, "withdraw"]), {"as_of": "2026-12-01"})
     assert not FactAnswer.objects.exists()
     assert client.post(reverse("benefits:answer-action", args=[stated.pk, "nonsense"])).status_code == 404
+
+
+def test_the_home_count_of_statements_to_confirm_is_the_list_it_opens(world, flexible, console_as):
+    Person.objects.filter(pk=flexible.pk).update(account=world.dan)
+    flexible.refresh_from_db()
+    stated = fact_answer_state(actor=world.dan, person=flexible, path=PAYING, value=True)
+    listing = reverse("benefits:stated-answer-list")
+    client = console_as(world.alice)
+    home = client.get(reverse("accounts:home")).content.decode()
+    assert f'href="{listing}" data-count="1"' in home
+    rows = client.get(listing).content.decode()
+    assert rows.count(f'<tr data-fact="{PAYING}">') == 1 and flexible.name in rows
+    assert flexible.id_number not in rows  # masked
+    other = console_as(world.carol)
+    assert f'href="{listing}" data-count="0"' in other.get(reverse("accounts:home")).content.decode()
+    assert flexible.name not in other.get(listing).content.decode()
+    client = console_as(world.alice)
+    fact_answer_confirm(actor=world.alice, answer=stated)  # confirmed: off the list at once
+    assert f'href="{listing}" data-count="0"' in client.get(reverse("accounts:home")).content.decode()
+    assert f'<tr data-fact="{PAYING}">' not in client.get(listing).content.decode()

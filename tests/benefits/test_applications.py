@@ -121,14 +121,14 @@ def test_returned_for_evidence_then_submitted_again(world, graduate):
 
 
 def test_an_ineligible_result_blocks_approval_unless_overridden_with_a_reason(world, graduate):
-    services.person_update(actor=world.alice, person=graduate, has_student_loan=False)
+    services.person_update(actor=world.alice, person=graduate, education="senior")  # not a college graduate
     application = recommended(world, graduate)
     with pytest.raises(Conflict, match="书面说明理由"):
         application_approve(actor=world.bob, application=application, on=TODAY)
     assert Application.objects.get(pk=application.pk).state == "recommended"
-    application_approve(actor=world.bob, application=application, on=TODAY, override_reason="低保证明已核实")
+    application_approve(actor=world.bob, application=application, on=TODAY, override_reason="学历证书已另行核实")
     application.refresh_from_db()
-    assert application.state == "approved" and application.override_reason == "低保证明已核实"
+    assert application.state == "approved" and application.override_reason == "学历证书已另行核实"
     assert application.decision["eligible"] is False  # the rules' answer is kept with the decision
     assert application.history.first().history_change_reason == "approved with an override"
 

@@ -8,6 +8,7 @@ import copy
 import pytest
 from django.utils import translation
 
+from benefits.rules.questions import question_for
 from benefits.screening.screen import screen_document
 
 from .test_engine import CITIES
@@ -72,8 +73,20 @@ def test_questions_that_settle_more_programs_come_first():
 
 def test_a_section_is_asked_before_its_details():
     facts = asked(screen_document(flexible_graduate()))
-    assert "business" in facts
-    assert not any(fact.startswith("business.") for fact in facts)
+    # whether there is a business, a loan, a course: one question, their details only after "yes"
+    assert {"business", "loan", "training"} <= {choice["value"] for choice in facts["sections"]["choices"]}
+    assert not any(fact.split(".")[0] in ("business", "loan", "training") for fact in facts)
+    opened = asked(screen_document({**flexible_graduate(), "business": {}, "none": ["loan", "training"]}))
+    assert "sections" not in opened and any(fact.startswith("business.") for fact in opened)
+
+
+def test_hardship_circumstances_are_one_question_of_what_is_not_on_record():
+    document = flexible_graduate(is_disabled=False)
+    question = asked(screen_document(document)).get("circumstances")
+    assert question is not None and question["type"] == "flags"
+    offered = {choice["value"] for choice in question["choices"]}
+    assert "person.has_student_loan" in offered
+    assert "person.is_disabled" not in offered  # the document says it already
 
 
 def test_no_business_settles_the_start_up_programs_as_not_met_and_says_so():
@@ -119,6 +132,11 @@ def record(document: dict, question: dict) -> None:
     """Write the plain answer to ``question`` where its path says (into every row of a list on the way)."""
     if question["type"] == "section":
         document["none"] = sorted({*document.get("none", []), question["fact"]})
+        return
+    if question["type"] == "flags":  # none of the group applies (a section of it: there is none)
+        for choice in question["choices"]:
+            member = question_for(choice["value"])
+            record(document, {"type": "section" if member.type == "section" else "yes_no", "fact": member.path})
         return
     value = question["choices"][0]["value"] if question["type"] == "choice" else TRUTH[question["type"]]
     parts = question["fact"].split(".")

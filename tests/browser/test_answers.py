@@ -45,9 +45,10 @@ def test_two_answers_move_a_program_from_to_check_to_likely(flexible_graduate, l
     page.goto(f"{live_server.url}/console/people/{flexible_graduate.pk}/?tab=eligibility&as_of=2026-12-01")
     tab = page.locator("section.eligibility")
     assert tab.locator(f'details.result-unknown[data-program="{VENUE_FUNDING}"]').count() == 1
-    business = tab.locator('li[data-fact="business"]')
-    assert business.get_by_text("本人是否已登记注册经营实体（领取营业执照）？").is_visible()
-    business.get_by_role("button", name="是").click()
+    sections = tab.locator('li[data-fact="sections"]')  # a business, a loan, a course: one question
+    assert sections.get_by_text("以下情况中，本人有哪些？").is_visible()
+    sections.get_by_label("已登记注册经营实体（有营业执照）").check()
+    sections.get_by_role("button", name="保存").click()
 
     licence = page.locator('section.eligibility li[data-fact="business.registered_on"]')  # asked only now
     licence.wait_for()
@@ -58,9 +59,10 @@ def test_two_answers_move_a_program_from_to_check_to_likely(flexible_graduate, l
     tab = page.locator("section.eligibility")
     assert tab.locator(f'details.result-unknown[data-program="{VENUE_FUNDING}"]').count() == 0
     recorded = tab.locator("table.recorded-answers")
-    assert recorded.get_by_role("cell", name="本人经营实体").is_visible()
+    assert recorded.get_by_role("cell", name="经营实体、贷款或培训情况").is_visible()
+    assert recorded.get_by_role("cell", name="已登记注册经营实体（有营业执照）").is_visible()
     assert recorded.get_by_role("cell", name="2026-10-08").is_visible()
     assert page.url.endswith("tab=eligibility&as_of=2026-12-01")  # answered in place, no page load
     answers = dict(FactAnswer.objects.filter(person=flexible_graduate).values_list("path", "value"))
-    assert answers == {"business": True, "business.registered_on": "2026-10-08"}
+    assert answers == {"sections": ["business"], "business.registered_on": "2026-10-08"}
     screenshot(page, "console-person-answers")

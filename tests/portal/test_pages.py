@@ -120,11 +120,14 @@ def test_every_field_has_a_label_and_every_table_header_a_scope(world, dan, clie
     assert all(header.get("scope") in ("col", "row") for header in page.headers), name
 
 
-def test_the_screener_offers_each_city_and_its_registers(client):
+def test_the_screener_asks_city_birth_date_and_situation_first(client):
     body = client.get(reverse("portal:screen")).content.decode()
     assert '<option value="dalian">大连</option>' in body
-    # a register of 大连 only, marked so the script shows it when 大连 is chosen
-    assert 'data-cities="dalian"><input type="checkbox" id="r-registered_unemployed_graduates"' in body
+    assert 'id="f-birth-date"' in body and 'name="birth_date"' in body
+    for situation in ("unemployed", "employed", "public_welfare_post", "flexible", "self_employed"):
+        assert f'id="s-{situation}" name="situation" value="{situation}"' in body
+    # the rest is asked one question at a time, in the card the script fills
+    assert 'id="asking"' in body and 'id="question-form"' in body
 
 
 def test_the_language_switch_comes_back_to_the_same_page(client):

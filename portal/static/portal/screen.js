@@ -1,44 +1,81 @@
-// The anonymous screener: the form's answers become a facts document (docs/facts.md), POSTed to /screen/.
-import { api, onSubmit, say } from "./api.js";
-import { today } from "./ui.js";
+// The anonymous adaptive screener: city, birth date and what one does now make the first facts document
+// (docs/facts.md); then POST /screen/answers/ with the answers so far screens it and names the open questions,
+// and the first one not skipped is asked, one at a time, until none is left. Nothing is stored anywhere.
+import { ApiError, api, format, onSubmit, say, t } from "./api.js";
+import { answerError, ask, messagesOf, nextQuestion } from "./questions.js";
 import { showResults } from "./results.js";
+import { today } from "./ui.js";
 
-const form = document.getElementById("screen-form");
-const city = form.elements.namedItem("city");
+const start = document.getElementById("start-form");
+const restartLine = document.getElementById("restart-line");
+let state = null; // {facts, answers: [{fact, value}], skipped: Set, asked: [fact]}
 
-function showCityRegisters() {
-  for (const field of form.querySelectorAll(".registers [data-cities]")) {
-    const here = field.dataset.cities.split(" ").includes(city.value);
-    field.hidden = !here;
-    if (!here) field.querySelector("input").checked = false;
-  }
-}
-
-/** The facts document the form describes: what was left empty is absent (the rules then say what is missing);
- *  the registers and checkboxes say what is and is not the case today. */
-function facts(data) {
-  const since = today();
-  const person = { registers: data.getAll("registers").map((code) => ({ code, since })) };
-  for (const name of ["birth_date", "sex", "retirement_category", "hukou_type", "education", "graduation_date"]) {
-    if (data.get(name)) person[name] = data.get(name);
-  }
-  for (const name of ["hukou_local", "is_disabled", "has_student_loan", "is_orphan"]) person[name] = data.has(name);
-  if (data.get("employment")) person.employment = [{ status: data.get("employment"), from: since }];
-  const household = {
-    registers: [
-      ...(data.has("dibao") ? [{ code: "dibao_households", since }] : []),
-      ...(data.has("zero_employment") ? [{ code: "zero_employment_households", since }] : []),
-    ],
-    is_poverty_registered: data.has("poverty_registered"),
-    is_poor_disabled: data.has("poor_disabled"),
+/** The first facts: the city, the birth date and the current work (a public-welfare post is a job). */
+function firstFacts(data) {
+  const situation = data.get("situation");
+  const spell = situation === "public_welfare_post"
+    ? { status: "employed", employer_kind: "public_welfare_post" }
+    : { status: situation };
+  if (data.get("since")) spell.from = data.get("since");
+  return {
+    as_of: today(),
+    city: data.get("city"),
+    subject: "person",
+    person: { birth_date: data.get("birth_date"), employment: [spell] },
   };
-  return { city: data.get("city"), subject: "person", person, household };
 }
 
-city.addEventListener("change", showCityRegisters);
-showCityRegisters();
-onSubmit(form, async (data) => {
-  const answer = await api("screen/", { method: "POST", json: facts(data) });
-  say(showResults(answer.results), "info");
-  document.getElementById("results").focus(); // the answer is below the form: take the reader there
+async function screenAgain() {
+  const answer = await api("screen/answers/", { method: "POST", json: { facts: state.facts, answers: state.answers } });
+  showResults(answer.results);
+  const question = nextQuestion(answer.open_questions, state.skipped);
+  ask(question, state.asked.length + 1, { onAnswer, onSkip });
+  restartLine.hidden = false;
+  document.getElementById("undo").hidden = state.asked.length === 0;
+  const counts = { yes: 0, no: 0, unknown: 0 };
+  for (const r of answer.results) counts[{ true: "yes", false: "no" }[r.eligible] ?? "unknown"] += 1;
+  say(format(t.screened, counts), "info");
+}
+
+async function onAnswer(question, value) {
+  state.answers.push({ fact: question.fact, value });
+  state.asked.push(question.fact);
+  try {
+    await screenAgain();
+  } catch (error) {
+    state.answers.pop(); // refused: the answer is not kept, the question stays
+    state.asked.pop();
+    if (!(error instanceof ApiError)) throw error;
+    answerError(messagesOf(error.fields).length ? messagesOf(error.fields) : [error.message]);
+  }
+}
+
+async function onSkip(question) {
+  state.skipped.add(question.fact);
+  state.asked.push(question.fact);
+  await screenAgain();
+}
+
+onSubmit(start, async (data) => {
+  if (!data.get("birth_date")) return say(t.birthDateNeeded, "error");
+  if (!data.get("situation")) return say(t.situationNeeded, "error");
+  state = { facts: firstFacts(data), answers: [], skipped: new Set(), asked: [] };
+  await screenAgain();
+  start.hidden = true;
+});
+
+document.getElementById("restart").addEventListener("click", () => {
+  state = null;
+  start.hidden = false;
+  for (const id of ["asking", "settled", "results"]) document.getElementById(id).hidden = true;
+  restartLine.hidden = true;
+  start.querySelector("select, input").focus();
+});
+
+document.getElementById("undo").addEventListener("click", async () => {
+  const last = state.asked.pop();
+  if (last === undefined) return;
+  state.skipped.delete(last);
+  state.answers = state.answers.filter((answer) => answer.fact !== last);
+  await screenAgain();
 });
