@@ -85,3 +85,38 @@ def test_demo_region_codes_are_gb2260_codes_of_the_named_places():
             names = info[-1][1].get("county", "") if info and info[-1][0] else ""
             assert unit["name"] in names, (unit["region_code"], unit["name"], names)
             assert unit["region_code"][:4] == city["region_code"][:4]
+
+
+def test_every_demo_person_is_settled_by_the_questions_except_what_others_decide():
+    """Issue "Answers, not 缺少信息": for each person of the demo, answering every open question (as a caseworker
+    would, benefits/bench/questions.py) leaves unknown only what a panel, an agency or an unset parameter decides,
+    and the screening says who."""
+    import datetime
+
+    from benefits.bench.questions import settle
+    from benefits.screening.facts import people_facts
+    from casework.models import Person
+
+    run_demo()
+    day = datetime.date(2026, 12, 1)
+    people = list(Person.objects.select_related("residence_unit").order_by("pk"))
+    assert len(people) >= 20
+    unknown_before = unknown_after = 0
+    for person_id, document in people_facts(people=people, as_of=day).items():
+        before, after, _asked = settle(document, day=day)
+        assert after["open_questions"] == [], (person_id, after["open_questions"][:1])
+        waiting = {item["fact"]: item for item in after["waiting_on"]}
+        assert all(item["decided_by"] for item in waiting.values())
+        for result in after["results"]:
+            if result["eligible"] is not None:
+                continue
+            for reason in (x for x in result["reasons"] if x["met"] is None):
+                assert reason["condition"] == "not_quantified" or set(reason["missing"]) <= set(waiting), (
+                    person_id,
+                    result["program"],
+                    reason,
+                )
+                assert reason["missing"] or reason["detail"] or reason["condition"] == "not_quantified", reason
+        unknown_before += sum(r["eligible"] is None for r in before["results"])
+        unknown_after += sum(r["eligible"] is None for r in after["results"])
+    assert unknown_after < unknown_before / 10

@@ -269,17 +269,7 @@ def demo(*, limit: int = 0) -> dict:
     totals["with_likely_after"] = 0
     counts = []
     for person in people:
-        document = person_facts(person=person, as_of=day)
-        before = screen_document(copy.deepcopy(document))
-        answers, asked = [], 0
-        result = before
-        while result["open_questions"] and asked < 60:
-            question = next((q for q in result["open_questions"] if _plain(q) is not None), None)
-            if question is None:
-                break
-            answers.append((question["fact"], _plain(question), day))
-            asked += 1
-            result = screen_document(with_answers(copy.deepcopy(document), answers, everything=True))
+        before, result, asked = settle(person_facts(person=person, as_of=day), day=day)
         totals["persons"] += 1
         totals["decisions"] += len(before["results"])
         totals["unknown_before"] += sum(r["eligible"] is None for r in before["results"])
@@ -294,6 +284,20 @@ def demo(*, limit: int = 0) -> dict:
         totals["questions_median"] = statistics.median(counts)
         totals["questions_max"] = max(counts)
     return totals
+
+
+def settle(document: dict, *, day: datetime.date, rounds: int = 60) -> tuple[dict, dict, int]:
+    """The screening of ``document`` before and after its open questions are answered one at a time as a
+    caseworker would (``_plain``), and how many were answered."""
+    before = screen_document(copy.deepcopy(document))
+    answers, result = [], before
+    while len(answers) < rounds:
+        question = next((q for q in result["open_questions"] if _plain(q) is not None), None)
+        if question is None:
+            break
+        answers.append((question["fact"], _plain(question), day))
+        result = screen_document(with_answers(copy.deepcopy(document), answers, everything=True))
+    return before, result, len(answers)
 
 
 def _plain(question: dict):

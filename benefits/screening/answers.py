@@ -1,6 +1,6 @@
 """Answers to the fact catalogue's questions (benefits/rules/questions.yaml): what a typed answer means as a fact's
 value, which questions the console and the portal take an answer to, and how a person's recorded answers fill the
-facts document their records leave open (the records win). Pure: no database (docs/facts.md "Recorded answers")."""
+facts document their records leave open (the records win). No queries (docs/facts.md "Recorded answers")."""
 
 import datetime
 from collections.abc import Iterable

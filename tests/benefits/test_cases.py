@@ -1,5 +1,6 @@
-"""Table-driven rule cases: tests/benefits/cases/<city>.yaml, each case a facts document, a day, and
-the expected decision of one program. Pure: programs and parameters come from fixtures/policy/ (no database).
+"""Table-driven rule cases: tests/benefits/cases/<city>.yaml (and <city>.<topic>.yaml), each case a facts
+document, a day, and the expected decision of one program. Pure: programs and parameters come from
+fixtures/policy/ (no database).
 
 Case format:
   - name: what the case shows
@@ -40,9 +41,9 @@ CASES_DIR = Path(__file__).with_name("cases")
 
 def load_cases():
     for path in sorted(CASES_DIR.glob("*.yaml")):
-        city = path.stem
+        city = path.stem.split(".")[0]
         for index, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
-            yield pytest.param(city, case, id=f"{city}/{index}:{case['name']}")
+            yield pytest.param(city, case, id=f"{path.stem}/{index}:{case['name']}")
 
 
 @pytest.mark.parametrize(("city", "case"), list(load_cases()))

@@ -65,4 +65,4 @@ def test_two_answers_move_a_program_from_to_check_to_likely(flexible_graduate, l
     assert page.url.endswith("tab=eligibility&as_of=2026-12-01")  # answered in place, no page load
     answers = dict(FactAnswer.objects.filter(person=flexible_graduate).values_list("path", "value"))
     assert answers == {"sections": ["business"], "business.registered_on": "2026-10-08"}
-    screenshot(page, "console-person-answers")
+    screenshot(page, "person-eligibility")
