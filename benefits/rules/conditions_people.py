@@ -11,7 +11,12 @@ from .engine import Decision, Params, ProgramInfo, Reason, money, parameter_amou
 from .facts import Facts, fact_date
 from .i18n import gettext as _
 from .names import employment_status_label
-from .retirement import RetirementCategory, retirement_date, within_years_of_retirement
+from .retirement import (
+    RetirementCategory,
+    less_than_years_to_retirement,
+    retirement_date,
+    within_years_of_retirement,
+)
 
 # --- dates --------------------------------------------------------------------------------------------------
 
@@ -198,16 +203,20 @@ def retirement_dates(facts: Facts) -> tuple[list[datetime.date], tuple[str, ...]
     return [retirement_date(birth_date=birth, category=c) for c in categories], lacking
 
 
-def within_years_of_retirement_on(facts: Facts, on: datetime.date, years: int) -> tuple[bool | None, tuple]:
-    """Whether ``on`` lies within ``years`` of the statutory retirement date (retirement.py); None with the missing
-    facts when the answer depends on them."""
+def within_years_of_retirement_on(
+    facts: Facts, on: datetime.date, years: int, *, less_than: bool = False
+) -> tuple[bool | None, tuple]:
+    """Whether ``on`` lies within ``years`` of the statutory retirement date (以内, the boundary day included), or,
+    with ``less_than``, less than ``years`` before it (不足, the boundary day excluded; retirement.py, counting.py);
+    None with the missing facts when the answer depends on them."""
+    test = less_than_years_to_retirement if less_than else within_years_of_retirement
     birth = facts.date("person.birth_date")
     categories, lacking = retirement_categories(facts)
     if birth is None:
         return None, ("person.birth_date", *lacking)
     if not categories:
         return None, lacking
-    answers = {within_years_of_retirement(birth_date=birth, category=c, on=on, years=years) for c in categories}
+    answers = {test(birth_date=birth, category=c, on=on, years=years) for c in categories}
     if len(answers) == 1:
         return answers.pop(), ()
     return None, lacking
@@ -332,7 +341,8 @@ def limit_until_retirement(
         )
     normal_months = normal_years * 12
     normal_end = add_months(start, normal_months)
-    near, lacking = within_years_of_retirement_on(facts, start, extension_years)
+    # 距法定退休年龄不足5年: on the first approval, less than the years left (the day exactly 5 years before is not)
+    near, lacking = within_years_of_retirement_on(facts, start, extension_years, less_than=True)
     dates, _lacking = retirement_dates(facts)
     if near is None:
         extension = missing("near_retirement_extension", label_ext, clause, *lacking)

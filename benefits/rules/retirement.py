@@ -24,9 +24,12 @@ from enum import StrEnum
 
 from core.dates import add_months
 
+from .counting import at_least, more_than
+
 __all__ = [
     "RetirementCategory",
     "default_category",
+    "less_than_years_to_retirement",
     "retirement_age",
     "retirement_date",
     "retirement_month",
@@ -125,13 +128,25 @@ def default_category(*, sex: str) -> RetirementCategory | None:
 
 
 def within_years_of_retirement(*, birth_date: date, category: RetirementCategory | str, on: date, years: int) -> bool:
-    """True when `on` falls in [retirement date - `years` calendar years, retirement date).
+    """距法定退休年龄N年以内 / N年时 (the number included, counting.py): True when `on` falls in
+    [retirement date - `years` calendar years, retirement date).
 
-    For limits counted to the statutory retirement age (e.g. "within 5 years of retirement, extend to retirement";
-    the clause is the calling rule's). The window opens on the retirement date minus `years` years, with the same
-    day-of-month rule as the retirement date, and closes the day before the retirement date.
+    The window opens on the retirement date minus `years` years, with the same day-of-month rule as the retirement
+    date, and closes the day before the retirement date (e.g. 大连（十五）'s "距法定退休年龄1年时": the last year).
     """
     if years < 0:
         raise ValueError(f"years must not be negative, got {years}.")
     retires_on = retirement_date(birth_date=birth_date, category=category)
-    return add_months(retires_on, -12 * years) <= on < retires_on
+    return at_least(on, add_months(retires_on, -12 * years)) and on < retires_on
+
+
+def less_than_years_to_retirement(
+    *, birth_date: date, category: RetirementCategory | str, on: date, years: int
+) -> bool:
+    """距法定退休年龄不足N年 (the number excluded, counting.py): True when less than `years` calendar years are left
+    on `on`, i.e. `on` falls after the retirement date minus `years` years and before the retirement date. On the
+    day exactly `years` years before, `years` years are left: not 不足 (大连（十五）'s extension to retirement)."""
+    if years < 0:
+        raise ValueError(f"years must not be negative, got {years}.")
+    retires_on = retirement_date(birth_date=birth_date, category=category)
+    return more_than(on, add_months(retires_on, -12 * years)) and on < retires_on

@@ -7,6 +7,7 @@ import pytest
 from benefits.rules.retirement import (
     RetirementCategory,
     default_category,
+    less_than_years_to_retirement,
     retirement_age,
     retirement_date,
     retirement_month,
@@ -184,3 +185,21 @@ def test_default_category_refuses_unknown_sex(sex):
 
 def test_category_values_are_the_facts_json_values():
     assert [c.value for c in RetirementCategory] == ["male", "female_50", "female_55"]
+
+
+@pytest.mark.parametrize(
+    ("on", "within", "less_than"),
+    [
+        # a man born 1970-03-15 retires 2031-07-15; on 2026-07-15 exactly 5 years are left
+        (date(2026, 7, 14), False, False),
+        (date(2026, 7, 15), True, False),  # 5年以内 includes the number; 不足5年 does not
+        (date(2026, 7, 16), True, True),
+        (date(2031, 7, 14), True, True),
+        (date(2031, 7, 15), False, False),  # retired
+    ],
+)
+def test_within_and_less_than_five_years_differ_on_the_day_exactly_five_years_before(on, within, less_than):
+    """《民法典》第一千二百五十九条: 以内 includes the number, 不满/不足 does not (benefits/rules/counting.py)."""
+    birth_date = date(1970, 3, 15)
+    assert within_years_of_retirement(birth_date=birth_date, category=MALE, on=on, years=5) is within
+    assert less_than_years_to_retirement(birth_date=birth_date, category=MALE, on=on, years=5) is less_than
