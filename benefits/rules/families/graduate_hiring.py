@@ -1,0 +1,542 @@
+"""Units hiring graduates or people with employment difficulties where the city's text only points to the enterprise
+hiring subsidies (新业态企业: 大庆（五）, 大连（三）, 济南（六）, 益阳（五）; 社会组织: 大庆（十）, 济南（十一）,
+益阳（十）), and research-project units charging a hired graduate's social insurance to the project's labour costs
+(大连（十二）, 济南（十一）, 益阳（十）). Decided for the hired person (person facts) with the unit's facts
+(organization), as the other employers' social-insurance subsidies are; each reason's clause names the national rule
+it follows."""
+
+import datetime
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from ..conditions import is_college_graduate, missing
+from ..conditions_business import any_of, evidence, kind_in, small_or_micro
+from ..conditions_people import (
+    employed_as,
+    employer_si_amount,
+    limit_until_retirement,
+    no_overlapping_grant,
+    on_register_on,
+    window_since,
+)
+from ..engine import (
+    Decision,
+    NotEligible,
+    Params,
+    ProgramInfo,
+    Reason,
+    combine,
+    eligibility,
+    money,
+    only_eligible,
+    parameter_amount,
+)
+from ..facts import Facts, fact_date
+from ..i18n import gettext as _
+from ..registry import rule
+from .social_insurance import dalian_employer_graduate_si_subsidy, dalian_hard_to_employ_employer_si_subsidy
+
+# 《就业补助资金管理办法》(财社〔2017〕164号) 第七条, the rule the cities' 按规定 refers to for a unit's
+# social-insurance subsidy: （一） 对招用就业困难人员并缴纳社会保险费的单位…按其为就业困难人员实际缴纳的基本养老
+# 保险费、基本医疗保险费和失业保险费给予补贴，不包括就业困难人员个人应缴纳的部分…补贴期限，除对距法定退休年龄不足
+# 5年的就业困难人员可延长至退休外，其余人员最长不超过3年（以初次核定其享受社会保险补贴时年龄为准）; （二） 对招用
+# 毕业年度高校毕业生，与之签订1年以上劳动合同并为其缴纳社会保险费的小微企业，给予最长不超过1年的社会保险补贴，
+# 不包括高校毕业生个人应缴纳的部分.
+SI_RULE = "财社〔2017〕164号第七条"
+HARD_RULE = SI_RULE + "（一）"
+GRADUATE_RULE = SI_RULE + "（二）"
+# 中办发〔2016〕50号 (明确劳务费开支范围，不设比例限制): 项目聘用人员的劳务费开支标准，参照当地科学研究和
+# 技术服务业从业人员平均工资水平，根据其在项目研究中承担的工作任务确定，其社会保险补助纳入劳务费科目列支。
+# 劳务费预算不设比例限制.
+LABOUR_COST_RULE = "中办发〔2016〕50号"
+
+# The national periods of （一）, fixed by the national text (no city sets them), in the form the shared
+# ``limit_until_retirement`` reads: 最长不超过3年 (3 included) and 不足5年 (5 excluded).
+HARD_MAX_YEARS = "财社〔2017〕164号:max_years"
+NEAR_RETIREMENT_YEARS = "财社〔2017〕164号:near_retirement_years"
+NATIONAL_PERIODS = Params(
+    {
+        HARD_MAX_YEARS: [(datetime.date.min, Decimal(3))],
+        NEAR_RETIREMENT_YEARS: [(datetime.date.min, Decimal(5))],
+    }
+)
+GRADUATE_MAX_MONTHS = 12  # （二） 最长不超过1年: the 12th month from the hire is the last
+GRADUATE_MIN_CONTRACT_MONTHS = 12  # （二） 1年以上劳动合同: a contract of exactly 1 year counts (以上)
+
+# The employer subsidies of a city that reimburse the same contributions of a hired person: one of them per person and
+# month, the one approved first (as 大连's DALIAN_SAME_CONTRIBUTIONS; employer_hiring.py keeps the same lists).
+SAME_CONTRIBUTIONS = {
+    "daqing": (
+        "daqing_sme_graduate_si_subsidy",
+        "daqing_hard_to_employ_employer_si_subsidy",
+        "daqing_new_form_enterprise_hiring_subsidy",
+        "daqing_social_org_graduate_hiring_support",
+    ),
+    "jinan": (
+        "jinan_household_service_hard_to_employ_subsidy",
+        "jinan_difficult_graduate_employer_subsidy",
+        "jinan_laid_off_absorption_support",
+        "jinan_new_form_enterprise_hiring_subsidy",
+        "jinan_social_org_graduate_hiring_support",
+    ),
+    "yiyang": (
+        "yiyang_laid_off_absorption_support",
+        "yiyang_poverty_employer_si_subsidy",
+        "yiyang_new_form_enterprise_hiring_support",
+        "yiyang_social_org_graduate_hiring_support",
+    ),
+}
+# 以初次核定其享受社会保险补贴时年龄为准: the first approval of any subsidy of the unit's contributions for a
+# hard-to-employ hire in the city (this program's among them).
+FIRST_APPROVAL = {
+    "daqing": ("daqing_new_form_enterprise_hiring_subsidy", "daqing_hard_to_employ_employer_si_subsidy"),
+    "jinan": (
+        "jinan_new_form_enterprise_hiring_subsidy",
+        "jinan_household_service_hard_to_employ_subsidy",
+        "jinan_laid_off_absorption_support",
+    ),
+    "yiyang": ("yiyang_new_form_enterprise_hiring_support", "yiyang_laid_off_absorption_support"),
+}
+# 大连's subsidies of the same contributions that （十二） and （十五） do not list themselves.
+DALIAN_ALSO_SAME = ("dalian_laid_off_absorption_support",)
+
+
+# --- conditions ---------------------------------------------------------------------------------------------------
+
+
+def new_form_enterprise(facts: Facts, clause: str) -> Reason:
+    return kind_in(
+        facts,
+        "organization.categories",
+        ("new_form_enterprise",),
+        condition="new_form_enterprise",
+        label=_("A new-form enterprise (新兴业态企业)"),
+        clause=clause,
+    )
+
+
+def social_organization(facts: Facts, clause: str) -> Reason:
+    return kind_in(
+        facts,
+        "organization.categories",
+        ("social_organization",),
+        condition="social_organization",
+        label=_("A social organisation (社会组织: social group, foundation or social service agency)"),
+        clause=clause,
+    )
+
+
+def labour_contract(facts: Facts, clause: str) -> Reason:
+    """从业者与新兴业态企业签订劳动合同: a labour contract of any term."""
+    label = _("A labour contract with the enterprise")
+    months = facts.get("person.labour_contract_months")
+    if months is None:
+        return missing("labour_contract", label, clause, "person.labour_contract_months")
+    return Reason(condition="labour_contract", label=label, met=months > 0, clause=clause)
+
+
+def employed_insured(facts: Facts, clause: str) -> tuple[Reason, dict | None]:
+    """Employed by the unit on the day, which pays the person's social insurance (并缴纳社会保险费; 企业应依法为其参加
+    职工社会保险); the spell too, for the hiring date."""
+    return employed_as(
+        facts,
+        ("employed",),
+        paying=True,
+        condition="employed_insured",
+        label=_("Employed by the unit, which pays the person's social insurance"),
+        clause=clause,
+    )
+
+
+def hard_to_employ_on_hire(facts: Facts, hired: datetime.date, clause: str) -> Reason:
+    """招用就业困难人员: on the register 就业困难人员 on the hiring date."""
+    return on_register_on(
+        facts,
+        ["hard_to_employ"],
+        hired,
+        condition="hard_to_employ_on_hire",
+        label=_("A person with employment difficulties (就业困难人员) when hired"),
+        clause=clause,
+        day_path="person.employment.from",
+    )
+
+
+def graduating_year_on_hire(facts: Facts, hired: datetime.date, clause: str) -> Reason:
+    """招用毕业年度高校毕业生: a college graduate hired in the calendar year of graduation
+    (docs/policy-decisions.md, 毕业年度 in program rules), shown by the register 毕业年度高校毕业生 on the hiring date
+    or by the graduation date."""
+    condition = "graduating_year_on_hire"
+    label = _("A college graduate in the year of graduation (毕业年度) when hired")
+    hired_on = _("Hired on %(date)s") % {"date": hired.isoformat()}
+    if facts.on_register("graduating_year_graduates", hired):
+        return Reason(condition=condition, label=label, met=True, clause=clause, detail=hired_on)
+    college = is_college_graduate(facts, clause=clause)
+    if college.met is False:
+        return Reason(condition=condition, label=label, met=False, clause=clause)
+    graduated = facts.date("person.graduation_date")
+    if graduated is None:
+        return missing(condition, label, clause, "person.graduation_date", *college.missing)
+    detail = _("Graduated on %(graduated)s, hired on %(hired)s") % {
+        "graduated": graduated.isoformat(),
+        "hired": hired.isoformat(),
+    }
+    if graduated.year != hired.year:
+        return Reason(condition=condition, label=label, met=False, clause=clause, detail=detail)
+    if college.met is None:
+        return missing(condition, label, clause, *college.missing)
+    return Reason(condition=condition, label=label, met=True, clause=clause, detail=detail)
+
+
+def contract_of_a_year(facts: Facts, clause: str) -> Reason:
+    label = _("A labour contract of 1 year or more")
+    months = facts.get("person.labour_contract_months")
+    if months is None:
+        return missing("contract_term", label, clause, "person.labour_contract_months")
+    return Reason(
+        condition="contract_term",
+        label=label,
+        met=months >= GRADUATE_MIN_CONTRACT_MONTHS,
+        clause=clause,
+        detail=_("%(months)s months") % {"months": months},
+    )
+
+
+# --- the two legs of 财社〔2017〕164号第七条 -------------------------------------------------------------------------
+
+
+@dataclass
+class Leg:
+    """One national subsidy a hire may fall under: the conditions that decide it, the reasons that only inform,
+    its number of months."""
+
+    reasons: list[Reason]
+    extra: list[Reason] = field(default_factory=list)
+    max_periods: int | None = None
+
+    @property
+    def eligible(self) -> bool | None:
+        return combine(self.reasons)
+
+
+def hard_to_employ_leg(program: ProgramInfo, facts: Facts) -> Leg:
+    """（一）: at most 3 years from the first approval; until retirement for fewer than 5 years left on that day."""
+    clause = f"{program.clause}；{HARD_RULE}"
+    limit, extension, months = limit_until_retirement(
+        facts,
+        NATIONAL_PERIODS,
+        programs=FIRST_APPROVAL[program.city],
+        normal_years_code=HARD_MAX_YEARS,
+        extension_years_code=NEAR_RETIREMENT_YEARS,
+        clause=clause,
+    )
+    return Leg([limit], [extension], months or None)
+
+
+def graduate_leg(program: ProgramInfo, facts: Facts, hired: datetime.date) -> Leg:
+    """（二）: a small or micro unit, a contract of 1 year or more, at most 1 year from the hire."""
+    clause = f"{program.clause}；{GRADUATE_RULE}"
+    return Leg(
+        [
+            small_or_micro(facts, clause=clause),
+            contract_of_a_year(facts, clause),
+            window_since(
+                hired,
+                GRADUATE_MAX_MONTHS,
+                facts.as_of,
+                condition="within_limit",
+                label=_("Within 1 year from the hire"),
+                clause=clause,
+            ),
+        ],
+        max_periods=GRADUATE_MAX_MONTHS,
+    )
+
+
+def first_open(legs: list[Leg]) -> Leg | None:
+    """The leg the hire is paid under: the first eligible, else the first undecided, else the first (to say why
+    not). The hard-to-employ leg comes first: it runs longer."""
+    for wanted in (True, None):
+        for leg in legs:
+            if leg.eligible is wanted:
+                return leg
+    return legs[0] if legs else None
+
+
+def hiring_decision(
+    program: ProgramInfo,
+    facts: Facts,
+    params: Params,
+    *,
+    unit: Reason,
+    stated: tuple[Reason, ...] = (),
+    hard_to_employ: bool = True,
+    post_subsidy: str = "",
+    note: str = "",
+) -> Decision:
+    """The unit's subsidy for one hire under 财社〔2017〕164号第七条: the unit's kind and the text's own conditions,
+    employment with social insurance paid, the group on the hiring date (就业困难人员 and/or 毕业年度高校毕业生), the
+    leg's period, one subsidy of the same contributions a month; then the unit's contributions (and 济南's post
+    subsidy for the same months)."""
+    clause = program.clause
+    employed, spell = employed_insured(facts, clause)
+    reasons = [unit, *stated, employed]
+    leg = None
+    hired = fact_date(spell.get("from")) if spell else None
+    if spell is not None and hired is None:
+        reasons.append(missing("target_group", _("The hiring date"), clause, "person.employment.from"))
+    elif hired is not None:
+        graduate = graduating_year_on_hire(facts, hired, f"{clause}；{GRADUATE_RULE}")
+        hard = hard_to_employ_on_hire(facts, hired, f"{clause}；{HARD_RULE}") if hard_to_employ else None
+        if hard is not None:
+            reasons.append(
+                any_of(
+                    [hard, graduate],
+                    condition="target_group",
+                    label=_("A person with employment difficulties or a graduating-year graduate when hired"),
+                    clause=clause,
+                )
+            )
+        else:
+            reasons.append(graduate)
+        legs = []
+        if hard is not None and hard.met:
+            legs.append(hard_to_employ_leg(program, facts))
+        if graduate.met:
+            legs.append(graduate_leg(program, facts, hired))
+        leg = first_open(legs)
+        if leg is not None:
+            reasons.extend(leg.reasons)
+    others = tuple(code for code in SAME_CONTRIBUTIONS[program.city] if code != program.code)
+    reasons.append(no_overlapping_grant(facts, others, clause=clause))
+    eligible = eligibility(reasons)
+    amount, amount_reasons = employer_si_amount(params, facts, clause=f"{clause}；{SI_RULE}")
+    if post_subsidy:
+        post, post_reason = parameter_amount(params, post_subsidy, facts.as_of, clause=clause)
+        amount_reasons.append(post_reason)
+        amount = None if amount is None or post is None else money(amount + post)
+    return Decision(
+        program=program,
+        eligible=eligible,
+        amount_cny=amount,
+        period="month",
+        max_periods=leg.max_periods if leg else None,
+        reasons=[*reasons, *(leg.extra if leg else ()), *amount_reasons],
+        note=_joined(_paid_for(hard_to_employ), note),
+    )
+
+
+def _joined(first: str, second: str) -> str:
+    """Two sentences of a note: a space after an English full stop, none after a Chinese one."""
+    if not second:
+        return first
+    return first + ("" if first.endswith("。") else " ") + second
+
+
+def _paid_for(hard_to_employ: bool) -> str:
+    if not hard_to_employ:
+        return _(
+            "Paid to the unit each month for its own share of this graduate's pension, medical and unemployment "
+            "insurance (the graduate's share is not subsidised), for at most 1 year from the hire."
+        )
+    return _(
+        "Paid to the unit each month for its own share of this hire's pension, medical and unemployment insurance "
+        "(the hire's share is not subsidised): at most 1 year for a graduating-year graduate, 3 years for a person "
+        "with employment difficulties (until retirement when fewer than 5 years are left at the first approval)."
+    )
+
+
+# --- new-form enterprises (新兴业态企业) -----------------------------------------------------------------------
+
+
+@rule("daqing_new_form_enterprise_hiring_subsidy", "yiyang_new_form_enterprise_hiring_support")
+def new_form_enterprise_hiring(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
+    """大庆（五）: 从业者与新兴业态企业签订劳动合同的，企业应依法为其参加职工社会保险，
+    吸纳就业困难人员和高校毕业生就业的，按照规定享受企业吸纳就业补贴政策 — 大庆's own hiring subsidies are （十四）
+    (困难群体) and （三） (小微企业新招用毕业年度高校毕业生), both 按规定, i.e. 财社〔2017〕164号第七条（一）（二）.
+    益阳（五）: 从业者与新兴业态企业签订劳动合同的，企业要依法为其参加职工社会保险，
+    符合条件的企业可按规定享受企业吸纳就业、创业的相关扶持政策 — the same national subsidies; 益阳's own hiring
+    programs (（二十二）'s poor laborers, （三）'s one-time post subsidy) are claimed under their own codes."""
+    clause = program.clause
+    extra = ""
+    if program.city == "yiyang":
+        extra = _(
+            "A registered poor laborer is paid under 益阳's own programs for hiring them (（二十二）), and start-up "
+            "support under the new-form enterprise's access to start-up policies."
+        )
+    return hiring_decision(
+        program,
+        facts,
+        params,
+        unit=new_form_enterprise(facts, clause),
+        stated=(labour_contract(facts, clause),),
+        note=extra,
+    )
+
+
+@rule("jinan_new_form_enterprise_hiring_subsidy")
+def jinan_new_form_enterprise_hiring_subsidy(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
+    """济南（六）: [新兴业态企业] 吸纳高校毕业生、就业困难人员就业的，按规定给予岗位补贴、社会保险补贴 —
+    the social-insurance subsidy of 财社〔2017〕164号第七条（一）（二） and 济南's monthly post subsidy (one standard
+    for every enterprise: docs/policy-decisions.md) for the same hire and months."""
+    return hiring_decision(
+        program,
+        facts,
+        params,
+        unit=new_form_enterprise(facts, program.clause),
+        post_subsidy="jinan.employer_post_subsidy_monthly_cny",
+        note=_("济南's post subsidy is paid for the same months, at its monthly standard."),
+    )
+
+
+def _fully(function, program: ProgramInfo, facts: Facts, params: Params) -> Decision:
+    """Another rule's whole decision, even inside a screening that keeps only eligible ones (its reasons are needed
+    to choose between legs)."""
+    token = only_eligible.set(False)
+    try:
+        return function(program, facts, params)
+    finally:
+        only_eligible.reset(token)
+
+
+@rule("dalian_new_form_enterprise_hiring_si_subsidy")
+def dalian_new_form_enterprise_hiring_si_subsidy(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
+    """大连（三）: 新业态企业招用就业困难人员、毕业年度高校毕业生，按规定给予社会保险补贴 — a new-form
+    enterprise's hire is decided and paid as under （十五） (dalian_hard_to_employ_employer_si_subsidy: 3 years,
+    until retirement) or （十二） (dalian_employer_graduate_si_subsidy: 1 year) (docs/policy-decisions.md
+    "New-form enterprises get the ordinary subsidies"); （三） names 毕业年度 graduates only, not （十二）'s
+    registered-unemployed ones. One subsidy of the same contributions a month among those programs (the one
+    approved first)."""
+    clause = program.clause
+    unit = new_form_enterprise(facts, clause)
+    employed, spell = employed_as(
+        facts, ("employed",), condition="employed_by_unit", label=_("Employed by a unit"), clause=clause
+    )
+    hired = fact_date(spell.get("from")) if spell else None
+    if hired is None:
+        if spell is not None:
+            employed = missing("employed_by_unit", _("The hiring date"), clause, "person.employment.from")
+        reasons = [unit, employed]
+        return Decision(program=program, eligible=eligibility(reasons), period="month", reasons=reasons)
+    hard = hard_to_employ_on_hire(facts, hired, f"{clause}（十五）")
+    graduate = graduating_year_on_hire(facts, hired, f"{clause}（十二）")
+    group = any_of(
+        [hard, graduate],
+        condition="target_group",
+        label=_("A person with employment difficulties or a graduating-year graduate when hired"),
+        clause=clause,
+    )
+    legs = []
+    if hard.met:
+        legs.append(
+            _fully(
+                dalian_hard_to_employ_employer_si_subsidy, replace(program, clause=f"{clause}（十五）"), facts, params
+            )
+        )
+    if graduate.met:
+        legs.append(
+            _fully(dalian_employer_graduate_si_subsidy, replace(program, clause=f"{clause}（十二）"), facts, params)
+        )
+    leg = next((d for wanted in (True, None) for d in legs if d.eligible is wanted), legs[0] if legs else None)
+    if leg is None:
+        reasons = [unit, employed, group]
+        return Decision(program=program, eligible=eligibility(reasons), period="month", reasons=reasons)
+    also = no_overlapping_grant(facts, DALIAN_ALSO_SAME, clause=clause, condition="no_conflicting_absorption_grant")
+    head = combine([unit, group, also])
+    eligible = False if False in (head, leg.eligible) else (True if head is leg.eligible is True else None)
+    if eligible is not True and only_eligible.get():
+        raise NotEligible
+    return Decision(
+        program=program,
+        eligible=eligible,
+        amount_cny=leg.amount_cny,
+        period=leg.period,
+        max_periods=leg.max_periods,
+        reasons=[unit, group, also, *leg.reasons],
+        note=leg.note,
+        holds_while_on=leg.holds_while_on,
+    )
+
+
+# --- social organisations (社会组织) ----------------------------------------------------------------------------------
+
+
+@rule(
+    "daqing_social_org_graduate_hiring_support",
+    "jinan_social_org_graduate_hiring_support",
+    "yiyang_social_org_graduate_hiring_support",
+)
+def social_org_graduate_hiring(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
+    """大庆（十）, 济南（十一）, 益阳（十）:
+    (对)吸纳高校毕业生就业的社会组织，符合条件的可同等享受企业吸纳就业扶持政策 — the enterprise subsidy for hiring a
+    graduate, on the enterprise's terms (同等): 财社〔2017〕164号第七条（二） (大庆（三） restates it): a small or micro
+    unit, a graduating-year graduate, a contract of 1 year or more, social insurance paid, at most 1 year. 济南's post
+    and social-insurance subsidies for a 困难高校毕业生 (（十一）) are claimed under
+    jinan_difficult_graduate_employer_subsidy on the same terms."""
+    note = ""
+    if program.city == "jinan":
+        note = _(
+            "For a graduate from a family in difficulty, 济南's post and social-insurance subsidies for hiring them "
+            "(（十一）) apply to the social organisation on the same terms."
+        )
+    return hiring_decision(
+        program,
+        facts,
+        params,
+        unit=social_organization(facts, program.clause),
+        hard_to_employ=False,
+        note=note,
+    )
+
+
+# --- research projects (科研项目单位) ---------------------------------------------------------------------------------
+
+
+@rule(
+    "dalian_research_project_graduate_si", "jinan_research_project_graduate_si", "yiyang_research_project_graduate_si"
+)
+def research_project_graduate_si(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
+    """大连（十二）: 对科研项目单位吸纳高校毕业生参与研究的，按规定将社会保险补助纳入劳务费列支，
+    劳务费不设比例限制; 济南（十一） and 益阳（十） say the same. 按规定 is 中办发〔2016〕50号's labour-cost rule. No
+    payment from the job centre: whether the unit holds a project is the awarding body's record, whether the graduate
+    works on its research the project's; the caseworker records both (organization.evidence)."""
+    clause = program.clause
+    reasons = [
+        evidence(
+            facts,
+            "organization",
+            "research_project_undertaken",
+            label=_("The unit undertakes a research project (科研项目单位)"),
+            clause=clause,
+        ),
+        is_college_graduate(facts, clause=clause),
+        employed_as(facts, ("employed",), condition="employed_by_unit", label=_("Employed by the unit"), clause=clause)[
+            0
+        ],
+        evidence(
+            facts,
+            "organization",
+            "hired_for_project_research",
+            label=_("Hired on the project to take part in its research (项目聘用人员)"),
+            clause=clause,
+        ),
+    ]
+    eligible = eligibility(reasons)
+    labour_costs = Reason(
+        condition="labour_cost_rule",
+        label=_(
+            "The graduate's social-insurance subsidy is charged to the project's labour costs (劳务费), which have no "
+            "ratio limit; the labour cost follows the local average wage of scientific research and technical "
+            "services and the graduate's work on the project"
+        ),
+        met=True,
+        clause=f"{clause}；{LABOUR_COST_RULE}",
+    )
+    return Decision(
+        program=program,
+        eligible=eligible,
+        reasons=[*reasons, labour_costs],
+        note=_(
+            "Not paid by the job centre: the unit budgets and charges it to the project's funds under the project's "
+            "funding rules; the awarding body approves the budget."
+        ),
+    )
