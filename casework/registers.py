@@ -75,9 +75,10 @@ def window_end(register: Register, *, city_code: str, graduation_date: datetime.
         return None
     if window.get("until") == "end_of_graduation_year":
         return datetime.date(graduation_date.year, 12, 31)
+    # 离校N年内: 以内 includes the number, and a period counts from the day after the event (《民法典》第二百零一条),
+    # so the N-th anniversary is the last day; from a 29 February, 28 February (the month has no 29th)
     years = int(window["years"])
     try:
-        anniversary = graduation_date.replace(year=graduation_date.year + years)
+        return graduation_date.replace(year=graduation_date.year + years)
     except ValueError:  # 29 February
-        anniversary = graduation_date.replace(year=graduation_date.year + years, day=28) + datetime.timedelta(days=1)
-    return anniversary - datetime.timedelta(days=1)
+        return graduation_date.replace(year=graduation_date.year + years, day=28)

@@ -1,7 +1,8 @@
 """Conditions that rules combine. Each returns a ``Reason``: met True/False, or None naming the missing fact."""
 
-import datetime
+from core.dates import add_months
 
+from .counting import at_least, at_most
 from .engine import Reason
 from .facts import Facts
 from .i18n import gettext as _
@@ -73,21 +74,20 @@ def in_graduation_year(facts: Facts, *, clause: str) -> Reason:
 
 
 def within_years_after(facts: Facts, path: str, years: int, *, condition: str, label: str, clause: str) -> Reason:
-    """Met from the day at ``path`` up to the day before its ``years``-th anniversary."""
+    """N年内 / N年以内 after the day at ``path`` (毕业5年内: the years since it are at most N): met from that day
+    through its ``years``-th anniversary, the anniversary included (以内 includes the number, counting.at_most: on
+    it exactly N years have passed). A 29 February has its anniversary on 28 February in a common year, the last
+    day of the month, as retirement.py counts."""
     start = facts.date(path)
     if start is None:
         return missing(condition, label, clause, path)
-    try:
-        end = start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        end = start.replace(year=start.year + years, day=28) + datetime.timedelta(days=1)
+    end = add_months(start, 12 * years)
     return Reason(
         condition=condition,
         label=label,
         clause=clause,
-        met=start <= facts.as_of < end,
-        detail=_("From %(start)s to %(end)s")
-        % {"start": start.isoformat(), "end": (end - datetime.timedelta(days=1)).isoformat()},
+        met=at_least(facts.as_of, start) and at_most(facts.as_of, end),
+        detail=_("From %(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()},
     )
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from core.dates import add_months
 
 from .conditions import missing
+from .counting import at_least, at_most
 from .engine import Params, Reason, money, parameter_amount
 from .facts import Facts, fact_date
 from .i18n import gettext as _
@@ -21,7 +22,8 @@ COLLEGE = ("junior_college", "bachelor", "master", "doctor")
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same day ``years`` later; 29 February becomes 1 March (as conditions.within_years_after counts)."""
+    """The same day ``years`` later; 29 February becomes 1 March (as conditions.within_years_after counts). It is the
+    first day *after* a period of ``years`` years that starts on ``day``, and the day ``years`` years are complete."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:
@@ -95,11 +97,20 @@ def kind_in(facts: Facts, path: str, allowed: tuple[str, ...], *, condition: str
     )
 
 
+def graduate_window_last_day(graduated: datetime.date, years: int) -> datetime.date:
+    """The last day of 毕业N年以内 / 毕业N年内: the day exactly ``years`` years after graduation. 以内 includes the
+    number (counting.py), so that day counts and the day after does not. 民法典 第二百零二条: a period in years ends
+    on the corresponding day, or on the last day of the month that lacks it (a 29 February graduation counts to 28
+    February, as docs/policy-decisions.md "Graduate windows" says)."""
+    return add_months(graduated, 12 * years)
+
+
 def graduated_within(
     facts: Facts, params: Params, years_code: str, *, on: datetime.date, register: str | None, clause: str
 ) -> Reason:
     """A college graduate within N years of graduation on ``on`` (the register, or the graduation date and the
-    window parameter): 毕业5年以内 / 毕业5年内."""
+    window parameter): 毕业5年以内 / 毕业5年内 (以内, the number included: from the graduation day through the day
+    exactly N years later, ``graduate_window_last_day``)."""
     label = _("A college graduate within the graduate window on %(date)s") % {"date": on.isoformat()}
     ways = []
     if register:
@@ -116,14 +127,17 @@ def graduated_within(
                 condition="graduation",
                 label=label,
                 clause=clause,
-                met=education in COLLEGE and graduated <= on < add_years(graduated, int(years)),
+                met=education in COLLEGE
+                and at_least(on, graduated)
+                and at_most(on, graduate_window_last_day(graduated, int(years))),
             )
         )
     return any_of(ways, condition="graduate_window", label=label, clause=clause)
 
 
 def in_operation_for(facts: Facts, path: str, years: Decimal | None, *, years_code: str, clause: str) -> Reason:
-    """正常经营N年以上: from the registration date at ``path`` to the as-of day (docs/policy-decisions.md)."""
+    """正常经营N年以上: from the registration date at ``path`` to the as-of day (docs/policy-decisions.md). 以上
+    includes the number: met from the N-th anniversary of registration, the day N years are complete."""
     label = _("In normal operation for at least %(years)s year(s) since registration") % {
         "years": "?" if years is None else f"{years.normalize():f}"
     }
@@ -133,7 +147,7 @@ def in_operation_for(facts: Facts, path: str, years: Decimal | None, *, years_co
     if years is None:
         return Reason(condition="operation_years", label=label, met=None, clause=clause, missing=(years_code,))
     closed = facts.date(path.rsplit(".", 1)[0] + ".closed_on")
-    met = add_years(registered, int(years)) <= facts.as_of and (closed is None or closed > facts.as_of)
+    met = at_least(facts.as_of, add_years(registered, int(years))) and (closed is None or closed > facts.as_of)
     return Reason(
         condition="operation_years",
         label=label,
@@ -172,13 +186,16 @@ def count_people(
 
 
 def employed_at_least(row: dict, until: datetime.date, *, months: int) -> bool | None:
-    """One record with the entity covering ``months`` without a gap, complete on ``until``."""
+    """One record with the entity covering ``months`` without a gap, complete on ``until`` (稳定就业1年以上, 实际在岗
+    12个月以上, 稳定就业6个月以上: 以上 includes the number, so exactly ``months`` months of work count). The stretch
+    runs from the first day of work through the day before the same day ``months`` months later
+    (docs/policy-decisions.md "Employers and hires")."""
     start = fact_date(row.get("from"))
     if start is None:
         return None
     end = fact_date(row.get("to"))
-    complete = add_months(start, months)  # first day after the required stretch
-    return complete <= until + datetime.timedelta(days=1) and (end is None or end >= complete - datetime.timedelta(1))
+    last_day = add_months(start, months) - datetime.timedelta(days=1)  # the last day of the required stretch
+    return at_least(until, last_day) and (end is None or at_least(end, last_day))
 
 
 def not_paid(row: dict, *codes: str) -> bool:
@@ -187,7 +204,7 @@ def not_paid(row: dict, *codes: str) -> bool:
 
 def headcount_reason(count: int | None, unknown: int, needed: tuple[str, ...], *, label: str, clause: str) -> Reason:
     """At least one qualifying person; unknown while the list or some of its people cannot be judged."""
-    if count:
+    if count is not None and at_least(count, 1):
         return Reason(
             condition="qualifying_people",
             label=label,
@@ -220,7 +237,8 @@ def per_head(
 
 def new_hires_share(facts: Facts, params: Params, code: str, *, clause: str, test=None) -> Reason:
     """当年吸纳就业人数 / 吸纳新就业人员比例: people hired in the as-of calendar year (and passing ``test``) as a
-    share of the people employed on the as-of day, at least the city's parameter (docs/policy-decisions.md)."""
+    share of the people employed on the as-of day, at least the city's parameter (docs/policy-decisions.md).
+    达到规定标准/比例: to reach a standard is to be at least it, so a share equal to it counts (as 以上)."""
     label = _("New hires of the year are at least the required share of the workforce")
     rows = facts.get("organization.hires")
     threshold = params.value(code, facts.as_of)
@@ -244,7 +262,9 @@ def new_hires_share(facts: Facts, params: Params, code: str, *, clause: str, tes
             missing=(code,),
             detail=detail + "; " + _("the required share has not been set (%(code)s)") % {"code": code},
         )
-    return Reason(condition="new_hires_share", label=label, met=share >= threshold, clause=clause, detail=detail)
+    return Reason(
+        condition="new_hires_share", label=label, met=at_least(share, threshold), clause=clause, detail=detail
+    )
 
 
 def covers(row: dict, day: datetime.date) -> bool:
@@ -327,13 +347,13 @@ def loan_interest_per_year(
         reasons.append(reason)
         values["ceiling"] = ceiling
         if ceiling is not None:
-            base = min(base, ceiling)
+            base = min(base, ceiling)  # 最高(不超过): a principal equal to the ceiling counts in full
     rate_counted = Decimal(rate)
     if markup_code or markup_value is not None:
         term = facts.get("loan.term_months")
-        bench_code = (
+        bench_code = (  # the PBoC's bands: 一年以内（含一年）, 一至五年（含五年）: a 12-month term takes the first
             "national.pboc_loan_benchmark_rate_up_to_1y"
-            if term is not None and term <= 12
+            if term is not None and at_most(term, 12)
             else "national.pboc_loan_benchmark_rate_1_to_5y"
         )
         benchmark, reason = parameter_amount(params, bench_code, contract, clause=clause)
@@ -344,7 +364,7 @@ def loan_interest_per_year(
             reasons.append(reason)
         if benchmark is None or markup is None:
             return None, reasons
-        rate_counted = min(rate_counted, benchmark + markup / 100)
+        rate_counted = min(rate_counted, benchmark + markup / 100)  # 上浮(不超过)N个百分点: the cap itself counts
     if share is None or values.get("ceiling", 0) is None:
         return None, reasons
     reasons.append(
@@ -359,21 +379,23 @@ def loan_interest_per_year(
 
 
 def within_subsidy_years(facts: Facts, years: Decimal | None, *, years_code: str, clause: str) -> Reason:
-    """The as-of day falls in the subsidised years counted from the first drawdown (or the contract date)."""
+    """The as-of day falls in the subsidised years counted from the first drawdown (or the contract date):
+    贴息期限不超过N年 / 前N年 / 期限最长不超过N年. 不超过 includes the number: exactly N years of interest days are
+    subsidised, from the first drawdown (its day bears interest) through the day before the N-th anniversary; the
+    anniversary starts year N+1 (济南（九） 第3年不贴息)."""
     label = _("Within the subsidised years of the loan")
     start = facts.date("loan.first_drawdown") or facts.date("loan.contract_date")
     if start is None:
         return missing("subsidy_years", label, clause, "loan.first_drawdown")
     if years is None:
         return Reason(condition="subsidy_years", label=label, met=None, clause=clause, missing=(years_code,))
-    end = add_years(start, int(years))
+    last_day = add_years(start, int(years)) - datetime.timedelta(days=1)
     return Reason(
         condition="subsidy_years",
         label=label,
-        met=start <= facts.as_of < end,
+        met=at_least(facts.as_of, start) and at_most(facts.as_of, last_day),
         clause=clause,
-        detail=_("From %(start)s to %(end)s")
-        % {"start": start.isoformat(), "end": (end - datetime.timedelta(days=1)).isoformat()},
+        detail=_("From %(start)s to %(end)s") % {"start": start.isoformat(), "end": last_day.isoformat()},
     )
 
 

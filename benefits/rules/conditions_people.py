@@ -7,6 +7,7 @@ from decimal import Decimal
 from core.dates import add_months
 
 from .conditions import missing
+from .counting import at_least, at_most, less_than
 from .engine import Decision, Params, ProgramInfo, Reason, money, parameter_amount
 from .facts import Facts, fact_date
 from .i18n import gettext as _
@@ -162,18 +163,49 @@ def first_grant_date(facts: Facts, programs: tuple[str, ...]) -> datetime.date |
     return min(starts) if starts else None
 
 
+def last_day_of_period(start: datetime.date, months: int) -> datetime.date:
+    """The last day of a period of ``months`` months that begins on ``start`` (that day counted as its first): the
+    day before the same day ``months`` later (2026-07-01 + 24 months: 2028-06-30)."""
+    return add_months(start, months) - datetime.timedelta(days=1)
+
+
+def in_period(start: datetime.date, months: int, on: datetime.date) -> bool:
+    """最长不超过 / 不超过 / 最长 N months, or a period of N months (给予1年的补贴), counted from ``start``: ``on`` is
+    from ``start`` through the period's last day, that day included (counting.at_most: a period of exactly N
+    months is allowed; on the anniversary it would be longer, 超过)."""
+    return at_least(on, start) and at_most(on, last_day_of_period(start, months))
+
+
 def window_since(
     start: datetime.date, months: int, on: datetime.date, *, condition: str, label: str, clause: str
 ) -> Reason:
-    """Met from ``start`` to the day before ``start`` + ``months``."""
-    end = add_months(start, months)
+    """A subsidy period of at most ``months`` months from ``start`` (最长不超过 / 不超过, the number included):
+    met from ``start`` through the day before ``start`` + ``months`` (``in_period``). Not for "within N years of
+    an event" (以内): that is ``within_months_after``."""
     return Reason(
         condition=condition,
         label=label,
-        met=start <= on < end,
+        met=in_period(start, months, on),
         clause=clause,
         detail=_("From %(start)s to %(end)s")
-        % {"start": start.isoformat(), "end": (end - datetime.timedelta(days=1)).isoformat()},
+        % {"start": start.isoformat(), "end": last_day_of_period(start, months).isoformat()},
+    )
+
+
+def within_months_after(
+    event: datetime.date, months: int, on: datetime.date, *, condition: str, label: str, clause: str
+) -> Reason:
+    """N年内 / N年以内 / N个月内 after an event (离校1年内: the time since the event is at most N): met from the day
+    of the event through the same day ``months`` later, that day included (以内 includes the number,
+    counting.at_most: on it exactly N have passed); a day the month lacks is the month's last day (2024-02-29 + 12
+    months: 2025-02-28), as retirement.py counts."""
+    end = add_months(event, months)
+    return Reason(
+        condition=condition,
+        label=label,
+        met=at_least(on, event) and at_most(on, end),
+        clause=clause,
+        detail=_("From %(start)s to %(end)s") % {"start": event.isoformat(), "end": end.isoformat()},
     )
 
 
@@ -223,10 +255,11 @@ def within_years_of_retirement_on(
 
 
 def before_retirement(facts: Facts, *, clause: str) -> Reason:
-    """The subsidy ends at the statutory retirement date."""
+    """The subsidy ends at the statutory retirement date: 未达到法定退休年龄 (counting.less_than, the retirement
+    date excluded: on it the person has reached the age, 届满)."""
     label = _("Below the statutory retirement age")
     dates, lacking = retirement_dates(facts)
-    answers = {facts.as_of < day for day in dates}
+    answers = {less_than(facts.as_of, day) for day in dates}
     if len(answers) == 1 and dates:
         return Reason(
             condition="before_retirement",
@@ -339,14 +372,14 @@ def limit_until_retirement(
             missing("near_retirement_extension", label_ext, clause, *lacking),
             None,
         )
+    # 最长不超过3年 (the number included): from the first approval through the day before its 3rd anniversary
     normal_months = normal_years * 12
-    normal_end = add_months(start, normal_months)
     # 距法定退休年龄不足5年: on the first approval, less than the years left (the day exactly 5 years before is not)
     near, lacking = within_years_of_retirement_on(facts, start, extension_years, less_than=True)
     dates, _lacking = retirement_dates(facts)
     if near is None:
         extension = missing("near_retirement_extension", label_ext, clause, *lacking)
-        if facts.as_of < normal_end:
+        if at_most(facts.as_of, last_day_of_period(start, normal_months)):
             limit = Reason(
                 condition="within_limit",
                 label=label_limit,
@@ -363,10 +396,11 @@ def limit_until_retirement(
             start, normal_months, facts.as_of, condition="within_limit", label=label_limit, clause=clause
         )
         return limit, extension, normal_months
-    # Near retirement at the first approval: until the retirement date. With a woman's category unknown the
-    # two candidate dates differ, so the number of months is unknown.
+    # Near retirement at the first approval: 可延长至退休, through the day before the retirement date (on it the
+    # age is reached, as before_retirement counts). With a woman's category unknown the two candidate dates
+    # differ, so the number of months is unknown.
     if len(dates) != 1:
-        ends = {facts.as_of < day for day in dates}
+        ends = {less_than(facts.as_of, day) for day in dates}
         if len(ends) == 1:
             limit = Reason(condition="within_limit", label=label_limit, met=ends.pop(), clause=clause)
         else:
@@ -391,7 +425,7 @@ def limit_until_retirement(
     limit = Reason(
         condition="within_limit",
         label=label_limit,
-        met=start <= facts.as_of < retires,
+        met=at_least(facts.as_of, start) and less_than(facts.as_of, retires),
         clause=clause,
         detail=_("From %(start)s to %(end)s")
         % {"start": start.isoformat(), "end": (retires - datetime.timedelta(days=1)).isoformat()},

@@ -13,6 +13,7 @@ from decimal import Decimal
 from core.dates import add_months
 
 from .conditions_business import add_years
+from .counting import at_most
 from .engine import Params, Reason, money
 from .i18n import gettext as _
 
@@ -134,17 +135,20 @@ def schedule(
     ceiling = ceiling if ceiling is not None else _value(params, codes.ceiling, signed_on, absent)
     rate_cap = None
     if codes.markup:
-        bench = (
+        bench = (  # the PBoC's bands: 一年以内（含一年）, 一至五年（含五年）: a 12-month term takes the first
             "national.pboc_loan_benchmark_rate_up_to_1y"
-            if term_months <= 12
+            if at_most(term_months, 12)
             else "national.pboc_loan_benchmark_rate_1_to_5y"
         )
         benchmark = _value(params, bench, signed_on, absent)
         markup = _value(params, codes.markup, signed_on, absent)
         if benchmark is not None and markup is not None:
-            rate_cap = benchmark + markup / 100
+            rate_cap = benchmark + markup / 100  # 上浮(不超过)N个百分点: a rate equal to the cap counts in full
     if absent:
         raise TermsMissing(absent, signed_on)
+    # 期限最长不超过N年, 前N年全额贴息, 贴息期限不超过N年: 不超过 includes the number, so exactly N years of interest
+    # days count: from the first drawdown (its day bears interest) through the day before the N-th anniversary, which
+    # is the first day no longer subsidised (``until``; 济南（九）'s 第3年不贴息 starts on the 2nd anniversary).
     term_end = add_months(first_drawdown, term_months)
     if max_years is not None:
         term_end = min(term_end, add_years(first_drawdown, int(max_years)))

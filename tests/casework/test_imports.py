@@ -148,7 +148,7 @@ def test_three_bad_rows_of_twenty_valid_stores_17_all_or_nothing_none_and_a_reim
     assert (entry.unit, entry.entered_on, entry.window_ends_on, entry.source) == (
         world.youhao,
         D(2026, 1, 5),
-        D(2027, 6, 30),
+        D(2027, 7, 1),
         "import",
     )
     person = entry.person
@@ -266,7 +266,7 @@ def test_rules_of_the_services_are_checked_without_writing(world, people):
         5: ["学历"],
         6: ["姓名"],
     }
-    assert "2022-06-30" in errors_by_row(run)[3][0]["message"]
+    assert "2022-07-01" in errors_by_row(run)[3][0]["message"]
 
 
 def test_a_register_of_another_city_is_an_error_on_every_row(world):

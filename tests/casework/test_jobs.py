@@ -53,9 +53,9 @@ def yiyang_community(world):
 @pytest.fixture
 def scene(world, yiyang_community):
     """Something due for every job on 2026-06-10:
-    - 往届生: on the same register, but its window ended on 2025-06-29 (the window job takes her off);
+    - 往届生: on the same register, but its window ended on 2025-06-30 (the window job takes her off);
     - 毕业生 (大连 友好社区): graduated 2024-06-30, on the graduates register since 2024-08-01 (2-year window
-      ends 2026-06-29), never contacted → contact due, window closing;
+      ends 2026-06-30), never contacted → contact due, window closing;
     - 张三's household: he worked until 2026-06-02, his wife never → fell back on 2026-06-03;
     - 外来 (济南 芙蓉社区): hukou in 河北, living there since 2025-10-01, no employment record → may register
       there from 2026-04-01; 外来乙 (益阳) likewise from 2026-05-20."""
@@ -121,7 +121,7 @@ def test_the_scene_raises_one_follow_up_of_each_kind(world, scene):
     jobs.daily_jobs_run(today=D(2026, 6, 10))
     assert open_items() == {
         (K.CONTACT_DUE, scene["graduate"].pk, None, world.youhao.pk, D(2024, 8, 31)),
-        (K.WINDOW_CLOSING, scene["graduate"].pk, None, world.youhao.pk, D(2026, 6, 29)),
+        (K.WINDOW_CLOSING, scene["graduate"].pk, None, world.youhao.pk, D(2026, 6, 30)),
         (K.FELL_BACK, None, scene["household"].pk, world.youhao.pk, D(2026, 6, 3)),
         (K.RESIDENCE_ELIGIBLE, scene["migrant"].pk, None, world.furong.pk, D(2026, 4, 1)),
         (
@@ -172,7 +172,7 @@ def test_running_late_gives_what_running_daily_gives(world, scene):
     assert open_items() == daily
     assert {kind for kind, *_ in daily} == set(K.values)
     assert (K.CONTACT_DUE, scene["graduate"].pk, None, world.youhao.pk, D(2026, 6, 9)) in daily
-    assert scene["past_window"].registry_entries.get().exited_on == D(2025, 6, 30)
+    assert scene["past_window"].registry_entries.get().exited_on == D(2025, 7, 1)
 
 
 def test_fell_back_is_raised_by_the_job_and_closed_when_a_member_works_again(world, scene):
@@ -329,11 +329,11 @@ def test_window_closing_within_30_days_and_closed_when_the_entry_is_exited(world
     entry = services.registry_entry_add(
         actor=None, register=register("unemployed_graduates_after_leaving"), person=graduate, entered_on=D(2024, 8, 1)
     )
-    assert entry.window_ends_on == D(2026, 6, 29)
-    jobs.windows_closing_sync(today=D(2026, 5, 29))
-    assert open_items(K.WINDOW_CLOSING) == set()
+    assert entry.window_ends_on == D(2026, 6, 30)  # 离校2年内: through the second anniversary
     jobs.windows_closing_sync(today=D(2026, 5, 30))
-    assert open_items(K.WINDOW_CLOSING) == {(K.WINDOW_CLOSING, graduate.pk, None, world.youhao.pk, D(2026, 6, 29))}
+    assert open_items(K.WINDOW_CLOSING) == set()
+    jobs.windows_closing_sync(today=D(2026, 5, 31))
+    assert open_items(K.WINDOW_CLOSING) == {(K.WINDOW_CLOSING, graduate.pk, None, world.youhao.pk, D(2026, 6, 30))}
     assert FollowUp.objects.get().detail == "离校未就业高校毕业生"
     services.registry_entry_exit(actor=world.alice, entry=entry, exited_on=D(2026, 6, 5), reason=ExitReason.EMPLOYED)
     jobs.windows_closing_sync(today=D(2026, 6, 6))
@@ -345,10 +345,10 @@ def test_the_window_job_takes_people_off_the_register_the_day_after_the_window(w
     entry = services.registry_entry_add(
         actor=None, register=register("unemployed_graduates_after_leaving"), person=graduate, entered_on=D(2024, 8, 1)
     )
-    assert jobs.register_windows_close(today=D(2026, 6, 29)) == {"closed": 0}
+    assert jobs.register_windows_close(today=D(2026, 6, 30)) == {"closed": 0}  # the anniversary is still within
     assert jobs.register_windows_close(today=D(2026, 7, 9)) == {"closed": 1}  # a week late: same exit date
     entry.refresh_from_db()
-    assert (entry.exited_on, entry.exit_reason) == (D(2026, 6, 30), ExitReason.WINDOW_CLOSED)
+    assert (entry.exited_on, entry.exit_reason) == (D(2026, 7, 1), ExitReason.WINDOW_CLOSED)
 
 
 def test_the_worklist_shows_open_items_in_the_users_area_earliest_first(world, scene, django_assert_num_queries):

@@ -99,14 +99,14 @@ def test_graduate_window_in_dalian_is_two_years_and_closes_the_day_after(world):
     register = Register.objects.get(code="unemployed_graduates_after_leaving")
     person = _graduate(world, D(2024, 7, 1))
     entry = services.registry_entry_add(actor=world.alice, register=register, person=person, entered_on=D(2024, 7, 10))
-    assert entry.window_ends_on == D(2026, 6, 30)
-    assert services.registry_windows_close(today=D(2026, 6, 30)) == 0
-    assert RegistryEntry.objects.active(D(2026, 6, 30)).filter(pk=entry.pk).exists()
+    assert entry.window_ends_on == D(2026, 7, 1)  # 离校2年内: the second anniversary is within
+    assert services.registry_windows_close(today=D(2026, 7, 1)) == 0
+    assert RegistryEntry.objects.active(D(2026, 7, 1)).filter(pk=entry.pk).exists()
     # the job did not run for a week: it catches up with the same dates
     assert services.registry_windows_close(today=D(2026, 7, 8)) == 1
     entry.refresh_from_db()
-    assert (entry.exited_on, entry.exit_reason) == (D(2026, 7, 1), ExitReason.WINDOW_CLOSED)
-    assert not RegistryEntry.objects.active(D(2026, 7, 1)).filter(pk=entry.pk).exists()
+    assert (entry.exited_on, entry.exit_reason) == (D(2026, 7, 2), ExitReason.WINDOW_CLOSED)
+    assert not RegistryEntry.objects.active(D(2026, 7, 2)).filter(pk=entry.pk).exists()
     assert services.registry_windows_close(today=D(2026, 7, 9)) == 0  # idempotent
     assert entry.history.first().exit_reason == ExitReason.WINDOW_CLOSED
 

@@ -6,106 +6,43 @@ taken from it carry its article after the city's clause. 大庆（三）（十�
 济南（三）（十一）（十五）, 朝阳（二十一）, 益阳（十一）; the readings are in docs/policy-decisions.md."""
 
 import datetime
-from decimal import Decimal
+from collections.abc import Callable
 
 from core.dates import add_months
 
 from ..conditions import is_college_graduate, missing
 from ..conditions_business import count_people, evidence, small_or_micro
-from ..conditions_people import (
-    employed_as,
-    employer_si_amount,
-    flag,
-    limit_until_retirement,
-    no_overlapping_grant,
-    on_register_on,
-    window_since,
-)
+from ..conditions_people import flag
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, gate, money, parameter_amount
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
 from ..registry import rule
+from .employer_si import (
+    GRADUATE_ARTICLE,
+    GRADUATE_SI_MAX_MONTHS,
+    HARD_TO_EMPLOY_ARTICLE,
+    JINAN_POST_SUBSIDY,
+    MIN_CONTRACT_MONTHS,
+    contract_of_a_year,
+    hard_to_employ_limit,
+    hard_to_employ_when_hired,
+    insured_hire,
+    monthly_decision,
+    national,
+    on_register_when_hired,
+    same_contributions,
+    within_a_year_of_hire,
+)
 from .internship import GRADUATES, _interning_on
 from .internship import _decision as internship_decision
-from .social_insurance import DALIAN_SAME_CONTRIBUTIONS
 from .training import kind_is
 
 # --- the national rule ----------------------------------------------------------------------------------------
 
-NATIONAL = "财社〔2017〕164号"
+# 财社〔2017〕164号: 第七条 (the units' social-insurance subsidies) is in employer_si.py. 第五条（二）: 与企业签订
+# 1年以上期限劳动合同、并于签订劳动合同之日起1年内参加…岗位技能培训的 (1年以上 as in 第七条（二）: MIN_CONTRACT_MONTHS).
 TRAINING_ARTICLE = "第五条（二）"  # 企业新录用的五类人员…岗位技能培训; 企业新型学徒制培训
-HARD_TO_EMPLOY_ARTICLE = "第七条（一）"  # 就业困难人员社会保险补贴
-GRADUATE_ARTICLE = "第七条（二）"  # 高校毕业生社会保险补贴
-
-# 第七条（二）: 对招用毕业年度高校毕业生，与之签订1年以上劳动合同并为其缴纳社会保险费的小微企业，给予最长不超过1年
-# 的社会保险补贴，不包括高校毕业生个人应缴纳的部分. 第五条（二）: 与企业签订1年以上期限劳动合同、并于签订劳动合同之日
-# 起1年内参加…岗位技能培训的. 以上 includes the number: a 12-month contract is 1年以上.
-MIN_CONTRACT_MONTHS = 12
-GRADUATE_SI_MAX_MONTHS = 12
 TRAINING_WITHIN_MONTHS = 12
-
-# 第七条（一）: 就业困难人员社会保险补贴期限，除对距法定退休年龄不足5年的就业困难人员可延长至退休外，其余人员最长不超过
-# 3年（以初次核定其享受社会保险补贴时年龄为准）. The national figures, as parameters in memory so that the cities'
-# limit helper (conditions_people.limit_until_retirement) counts them exactly as it counts 大连（十五）'s: national
-# law, in force before any of the five documents (财社〔2015〕290号 said the same).
-NATIONAL_MAX_YEARS = "caishe_2017_164.hard_to_employ_si_max_years"
-NATIONAL_EXTENSION_YEARS = "caishe_2017_164.near_retirement_extension_years"
-NATIONAL_FIGURES = Params(
-    {
-        NATIONAL_MAX_YEARS: [(datetime.date.min, Decimal(3))],
-        NATIONAL_EXTENSION_YEARS: [(datetime.date.min, Decimal(5))],
-    },
-    names={
-        NATIONAL_MAX_YEARS: "就业困难人员社会保险补贴最长期限（财社〔2017〕164号）",
-        NATIONAL_EXTENSION_YEARS: "延长至退休的距法定退休年龄年限（财社〔2017〕164号）",
-    },
-)
-
-
-def national(program: ProgramInfo, article: str) -> str:
-    """The clause of a reason taken from the national rule: the city's clause, then the document and article."""
-    return f"{program.clause}；{NATIONAL}{article}"
-
-
-# One employer's subsidy of a person's contributions per month (docs/policy-decisions.md, "Social-insurance
-# subsidies"): the programs of each city that pay the unit's contributions for the same person.
-SAME_CONTRIBUTIONS = {
-    "daqing": (
-        "daqing_sme_graduate_si_subsidy",
-        "daqing_hard_to_employ_employer_si_subsidy",
-        "daqing_new_form_enterprise_hiring_subsidy",
-        "daqing_social_org_graduate_hiring_support",
-    ),
-    "dalian": (
-        *DALIAN_SAME_CONTRIBUTIONS,
-        "dalian_laid_off_absorption_support",
-        "dalian_new_form_enterprise_hiring_si_subsidy",
-    ),
-    "jinan": (
-        "jinan_household_service_hard_to_employ_subsidy",
-        "jinan_difficult_graduate_employer_subsidy",
-        "jinan_laid_off_absorption_support",
-        "jinan_new_form_enterprise_hiring_subsidy",
-        "jinan_social_org_graduate_hiring_support",
-    ),
-    "yiyang": (
-        "yiyang_laid_off_absorption_support",
-        "yiyang_poverty_employer_si_subsidy",
-        "yiyang_new_form_enterprise_hiring_support",
-        "yiyang_social_org_graduate_hiring_support",
-    ),
-}
-# 以初次核定其享受社会保险补贴时年龄为准: the first approval of any subsidy of a hard-to-employ person's contributions.
-FIRST_APPROVAL = {
-    "daqing": ("daqing_hard_to_employ_employer_si_subsidy",),
-    "dalian": (
-        "dalian_laid_off_absorption_support",
-        "dalian_hard_to_employ_employer_si_subsidy",
-        "dalian_public_welfare_post_subsidy",
-    ),
-    "jinan": ("jinan_household_service_hard_to_employ_subsidy", "jinan_laid_off_absorption_support"),
-    "yiyang": ("yiyang_laid_off_absorption_support",),
-}
 
 DISPLACED = "overcapacity_displaced_workers"
 SECONDARY_LEAVERS = "unemployed_secondary_vocational_graduates"
@@ -114,76 +51,40 @@ SECONDARY_LEAVERS = "unemployed_secondary_vocational_graduates"
 # --- conditions of a hire ---------------------------------------------------------------------------------------
 
 
-def insured_hire(facts: Facts, clause: str) -> tuple[Reason, datetime.date | None, bool]:
-    """Employed by a unit on the day, the unit paying the person's social insurance (招用…并缴纳社会保险费的单位):
-    the reason, the hiring day (the start of the employed spell) and whether there is such a spell."""
-    reason, spell = employed_as(
-        facts,
-        ("employed",),
-        paying=True,
-        condition="employed_insured",
-        label=_("Employed by the unit, which pays the person's social insurance"),
-        clause=clause,
-    )
-    return reason, (fact_date(spell.get("from")) if spell else None), spell is not None
-
-
-def on_register_when_hired(
-    facts: Facts, code: str, hired: datetime.date | None, *, condition: str, label: str, clause: str
-) -> Reason:
-    return on_register_on(
-        facts, [code], hired, condition=condition, label=label, clause=clause, day_path="person.employment.from"
-    )
-
-
-def hard_to_employ_when_hired(facts: Facts, hired: datetime.date | None, clause: str) -> Reason:
-    return on_register_when_hired(
-        facts,
-        "hard_to_employ",
-        hired,
-        condition="hard_to_employ_on_hire",
-        label=_("Recognised as a person with employment difficulties (就业困难人员) when hired"),
-        clause=clause,
-    )
-
-
 def enterprise(facts: Facts, clause: str) -> Reason:
     return flag(
         facts, "organization.kind", condition="enterprise", clause=clause, expected="employer", label=_("An enterprise")
     )
 
 
-def contract_term(facts: Facts, clause: str) -> Reason:
-    """签订1年以上劳动合同: the current contract runs 12 months or more (open-ended: 999)."""
-    label = _("A labour contract of at least 1 year (1年以上)")
-    months = facts.get("person.labour_contract_months")
-    if months is None:
-        return missing("contract_term", label, clause, "person.labour_contract_months")
-    return Reason(
-        condition="contract_term",
-        label=label,
-        met=months >= MIN_CONTRACT_MONTHS,
-        clause=clause,
-        detail=_("%(months)s months") % {"months": months},
-    )
+def registered_hire(
+    facts: Facts,
+    unit: list[Reason],
+    code: str,
+    *,
+    condition: str,
+    label: str,
+    clause: str,
+    insured_clause: str,
+) -> tuple[list[Reason], datetime.date | None]:
+    """The unit's conditions, employment with its social insurance paid (``insured_clause``) and, once there is an
+    employed spell, the register ``code`` on the hiring day: the reasons and the hiring day."""
+    employed, spell, hired = insured_hire(facts, insured_clause)
+    reasons = [*unit, employed]
+    if spell is not None:
+        reasons.append(on_register_when_hired(facts, code, hired, condition=condition, label=label, clause=clause))
+    return reasons, hired
 
 
-def same_contributions(program: ProgramInfo, facts: Facts, clause: str) -> Reason:
-    others = tuple(code for code in SAME_CONTRIBUTIONS[program.city] if code != program.code)
-    return no_overlapping_grant(facts, others, clause=clause)
-
-
-def monthly_amount(
-    program: ProgramInfo, facts: Facts, params: Params, *, clause: str, post_code: str | None = None
-) -> tuple[Decimal | None, list[Reason]]:
-    """The unit's contributions for the person per month (the individual's share excluded), plus the monthly post
-    subsidy where the city pays one (济南)."""
-    amount, reasons = employer_si_amount(params, facts, clause=clause)
-    if post_code:
-        post, reason = parameter_amount(params, post_code, facts.as_of, clause=program.clause)
-        reasons = [reason, *reasons]
-        amount = None if amount is None or post is None else money(post + amount)
-    return amount, reasons
+def enterprise_hard_to_employ_hire(program: ProgramInfo, facts: Facts) -> list[Reason]:
+    """An enterprise (the city's clause) hiring a person recognised as 就业困难人员 when hired and paying the
+    person's social insurance (164号第七条（一）: 招用就业困难人员并缴纳社会保险费的单位)."""
+    clause = program.clause
+    employed, spell, hired = insured_hire(facts, national(program, HARD_TO_EMPLOY_ARTICLE))
+    reasons = [enterprise(facts, clause), employed]
+    if spell is not None:
+        reasons.append(hard_to_employ_when_hired(facts, hired, clause))
+    return reasons
 
 
 def hard_to_employ_si(
@@ -201,24 +102,16 @@ def hard_to_employ_si(
     clause = national(program, HARD_TO_EMPLOY_ARTICLE)
     reasons = [*reasons, same_contributions(program, facts, clause)]
     gate(reasons)
-    limit, extension, months = limit_until_retirement(
+    limit, extension, months = hard_to_employ_limit(program, facts)
+    return monthly_decision(
+        program,
         facts,
-        NATIONAL_FIGURES,
-        programs=FIRST_APPROVAL[program.city],
-        normal_years_code=NATIONAL_MAX_YEARS,
-        extension_years_code=NATIONAL_EXTENSION_YEARS,
-        clause=clause,
-    )
-    reasons.append(limit)
-    eligible = eligibility(reasons)
-    amount, amount_reasons = monthly_amount(program, facts, params, clause=clause, post_code=post_code)
-    return Decision(
-        program=program,
-        eligible=eligible,
-        amount_cny=amount,
-        period="month",
+        params,
+        [*reasons, limit],
+        amount_clause=clause,
         max_periods=months,
-        reasons=[*reasons, extension, *amount_reasons],
+        extra=(extension,),
+        post_code=post_code,
         note=note,
     )
 
@@ -233,41 +126,26 @@ def daqing_sme_graduate_si_subsidy(program: ProgramInfo, facts: Facts, params: P
     individual's share excluded. Decided for the hired graduate (on 毕业年度高校毕业生 on the hiring day), paid to the
     enterprise."""
     clause, rule_clause = program.clause, national(program, GRADUATE_ARTICLE)
-    employed, hired, has_spell = insured_hire(facts, rule_clause)
-    reasons = [small_or_micro(facts, clause=clause), is_college_graduate(facts, clause=clause), employed]
-    if has_spell:
-        reasons.append(
-            on_register_when_hired(
-                facts,
-                "graduating_year_graduates",
-                hired,
-                condition="graduate_status_on_hire",
-                label=_("A graduating-year graduate when hired (新招用毕业年度高校毕业生)"),
-                clause=clause,
-            )
-        )
-    reasons.append(contract_term(facts, rule_clause))
+    reasons, hired = registered_hire(
+        facts,
+        [small_or_micro(facts, clause=clause), is_college_graduate(facts, clause=clause)],
+        "graduating_year_graduates",
+        condition="graduate_status_on_hire",
+        label=_("A graduating-year graduate when hired (新招用毕业年度高校毕业生)"),
+        clause=clause,
+        insured_clause=rule_clause,
+    )
+    reasons.append(contract_of_a_year(facts, rule_clause))
     if hired is not None:
-        reasons.append(
-            window_since(
-                hired,
-                GRADUATE_SI_MAX_MONTHS,
-                facts.as_of,
-                condition="within_limit",
-                label=_("Within the subsidy period from the hire"),
-                clause=rule_clause,
-            )
-        )
+        reasons.append(within_a_year_of_hire(facts, hired, rule_clause))
     reasons.append(same_contributions(program, facts, rule_clause))
-    eligible = eligibility(reasons)
-    amount, amount_reasons = employer_si_amount(params, facts, clause=rule_clause)
-    return Decision(
-        program=program,
-        eligible=eligible,
-        amount_cny=amount,
-        period="month",
+    return monthly_decision(
+        program,
+        facts,
+        params,
+        reasons,
+        amount_clause=rule_clause,
         max_periods=GRADUATE_SI_MAX_MONTHS,
-        reasons=[*reasons, *amount_reasons],
         note=_(
             "Paid to the enterprise: its pension, medical and unemployment contributions for the graduate, at most "
             "12 months from the hire."
@@ -282,19 +160,15 @@ def jinan_difficult_graduate_employer_subsidy(program: ProgramInfo, facts: Facts
     evidence); the post subsidy and the unit's contributions are paid each month, for the period the provincial
     rules set (not stated)."""
     clause = program.clause
-    employed, hired, has_spell = insured_hire(facts, clause)
-    reasons = [enterprise(facts, clause), is_college_graduate(facts, clause=clause), employed]
-    if has_spell:
-        reasons.append(
-            on_register_when_hired(
-                facts,
-                "difficult_family_graduates",
-                hired,
-                condition="difficult_graduate_on_hire",
-                label=_("A graduate from a hardship background (困难高校毕业生) when hired"),
-                clause=clause,
-            )
-        )
+    reasons, _hired = registered_hire(
+        facts,
+        [enterprise(facts, clause), is_college_graduate(facts, clause=clause)],
+        "difficult_family_graduates",
+        condition="difficult_graduate_on_hire",
+        label=_("A graduate from a hardship background (困难高校毕业生) when hired"),
+        clause=clause,
+        insured_clause=clause,
+    )
     reasons.append(
         evidence(
             facts,
@@ -305,17 +179,14 @@ def jinan_difficult_graduate_employer_subsidy(program: ProgramInfo, facts: Facts
         )
     )
     reasons.append(same_contributions(program, facts, clause))
-    eligible = eligibility(reasons)
-    amount, amount_reasons = monthly_amount(
-        program, facts, params, clause=clause, post_code="jinan.employer_post_subsidy_monthly_cny"
-    )
-    return Decision(
-        program=program,
-        eligible=eligible,
-        amount_cny=amount,
-        period="month",
+    return monthly_decision(
+        program,
+        facts,
+        params,
+        reasons,
+        amount_clause=clause,
         max_periods=None,
-        reasons=[*reasons, *amount_reasons],
+        post_code=JINAN_POST_SUBSIDY,
         note=_(
             "Paid to the enterprise each month: the post subsidy and its contributions for the graduate. The period "
             "is the provincial rules' (济南 states none): the caseworker sets it with the approval."
@@ -341,17 +212,17 @@ def daqing_sme_graduate_prejob_training_subsidy(program: ProgramInfo, facts: Fac
             return False
         return trainee.get("certificate_obtained")
 
-    label = _(
-        "Graduating-year graduates newly hired on a contract of at least 1 year, trained within a year of the "
-        "contract and certified"
+    count, counted = counted_trainees(
+        facts,
+        start,
+        counts,
+        condition="new_graduate_trainees",
+        label=_(
+            "Graduating-year graduates newly hired on a contract of at least 1 year, trained within a year of the "
+            "contract and certified"
+        ),
+        clause=rule_clause,
     )
-    count = None
-    if start is None:
-        counted = missing("new_graduate_trainees", label, rule_clause, "training.start_date")
-    else:
-        count, unknown, needed = count_people(facts, "training.trainees", counts)
-        counted = counted_reason("new_graduate_trainees", label, rule_clause, count, unknown, needed)
-        count = None if unknown else count  # the amount waits for every trainee who might count
     reasons = [
         small_or_micro(facts, clause=clause),
         kind_is(facts, ("pre_employment",), _("Pre-job skills training (岗前技能培训)"), clause),
@@ -360,15 +231,28 @@ def daqing_sme_graduate_prejob_training_subsidy(program: ProgramInfo, facts: Fac
     return per_trainee_decision(program, facts, params, reasons, count, rule_clause)
 
 
-def counted_reason(
-    condition: str, label: str, clause: str, count: int | None, unknown: int, needed: tuple[str, ...]
-) -> Reason:
-    """At least one counted trainee; unknown while the list, or a trainee who might count, is not known."""
+def counted_trainees(
+    facts: Facts,
+    start: datetime.date | None,
+    counts: Callable[[dict], bool | None],
+    *,
+    condition: str,
+    label: str,
+    clause: str,
+) -> tuple[int | None, Reason]:
+    """The trainees of the course begun on ``start`` who count (``counts``): their number, None until every trainee
+    who might count is known (the amount waits for them), and the reason: at least one counted trainee, unknown
+    while the course start, the list or a trainee who might count is not known."""
+    if start is None:
+        return None, missing(condition, label, clause, "training.start_date")
+    count, unknown, needed = count_people(facts, "training.trainees", counts)
     if count:
-        return Reason(condition=condition, label=label, met=True, clause=clause, detail=str(count))
-    if count is None or unknown:
-        return missing(condition, label, clause, *needed)
-    return Reason(condition=condition, label=label, met=False, clause=clause)
+        reason = Reason(condition=condition, label=label, met=True, clause=clause, detail=str(count))
+    elif count is None or unknown:
+        reason = missing(condition, label, clause, *needed)
+    else:
+        reason = Reason(condition=condition, label=label, met=False, clause=clause)
+    return (None if unknown else count), reason
 
 
 def per_trainee_decision(
@@ -398,16 +282,11 @@ def daqing_hard_to_employ_employer_si_subsidy(program: ProgramInfo, facts: Facts
     """大庆（十四）: 鼓励企业吸纳困难群体就业…按规定给予社会保险补贴 — 困难群体 is 就业困难人员 (the only group
     164号第七条（一）, the rule 按规定 sends to, subsidises a unit for), recognised when hired; the enterprise's
     contributions for 3 years, or until retirement."""
-    clause, rule_clause = program.clause, national(program, HARD_TO_EMPLOY_ARTICLE)
-    employed, hired, has_spell = insured_hire(facts, rule_clause)
-    reasons = [enterprise(facts, clause), employed]
-    if has_spell:
-        reasons.append(hard_to_employ_when_hired(facts, hired, clause))
     return hard_to_employ_si(
         program,
         facts,
         params,
-        reasons,
+        enterprise_hard_to_employ_hire(program, facts),
         note=_("Paid to the enterprise: its pension, medical and unemployment contributions for the person."),
     )
 
@@ -417,17 +296,12 @@ def jinan_household_service_hard_to_employ_subsidy(program: ProgramInfo, facts: 
     """济南（三）: 对吸纳就业困难人员的企业，按规定给予岗位补贴和社会保险补贴 — every enterprise (the sentence names
     no sector); recognised when hired; the post subsidy and the unit's contributions each month for the period of
     164号第七条（一） (3 years, or until retirement; 164号 gives the post subsidies of 第八条 the same)."""
-    clause, rule_clause = program.clause, national(program, HARD_TO_EMPLOY_ARTICLE)
-    employed, hired, has_spell = insured_hire(facts, rule_clause)
-    reasons = [enterprise(facts, clause), employed]
-    if has_spell:
-        reasons.append(hard_to_employ_when_hired(facts, hired, clause))
     return hard_to_employ_si(
         program,
         facts,
         params,
-        reasons,
-        post_code="jinan.employer_post_subsidy_monthly_cny",
+        enterprise_hard_to_employ_hire(program, facts),
+        post_code=JINAN_POST_SUBSIDY,
         note=_("Paid to the enterprise each month: the post subsidy and its contributions for the person."),
     )
 
@@ -439,9 +313,9 @@ def laid_off_absorption_support(program: ProgramInfo, facts: Facts, params: Para
     for a hire recognised as 就业困难人员 (164号第七条（一））; the worker is on 去产能分流职工 when hired and fills a
     post the unit newly created (recorded evidence)."""
     clause, rule_clause = program.clause, national(program, HARD_TO_EMPLOY_ARTICLE)
-    employed, hired, has_spell = insured_hire(facts, rule_clause)
+    employed, spell, hired = insured_hire(facts, rule_clause)
     reasons = [employed]
-    if has_spell:
+    if spell is not None:
         reasons.append(
             on_register_when_hired(
                 facts,
@@ -461,7 +335,7 @@ def laid_off_absorption_support(program: ProgramInfo, facts: Facts, params: Para
             clause=clause,
         )
     )
-    if has_spell:
+    if spell is not None:
         reasons.append(hard_to_employ_when_hired(facts, hired, rule_clause))
     return hard_to_employ_si(
         program,
@@ -535,14 +409,14 @@ def chaoyang_apprenticeship(program: ProgramInfo, facts: Facts, params: Params) 
             return False
         return trainee.get("certificate_obtained")
 
-    label = _("Employees of the enterprise apprenticed and certified (企业在职职工…取得职业资格证书)")
-    count = None
-    if start is None:
-        counted = missing("certified_apprentices", label, rule_clause, "training.start_date")
-    else:
-        count, unknown, needed = count_people(facts, "training.trainees", counts)
-        counted = counted_reason("certified_apprentices", label, rule_clause, count, unknown, needed)
-        count = None if unknown else count  # the amount waits for every trainee who might count
+    count, counted = counted_trainees(
+        facts,
+        start,
+        counts,
+        condition="certified_apprentices",
+        label=_("Employees of the enterprise apprenticed and certified (企业在职职工…取得职业资格证书)"),
+        clause=rule_clause,
+    )
     reasons = [
         enterprise(facts, clause),
         kind_is(facts, ("apprenticeship",), _("New-type enterprise apprenticeship training (企业新型学徒制)"), clause),

@@ -49,6 +49,8 @@ def poverty_labor_absorption_award(program: ProgramInfo, facts: Facts, params: P
             return False
         if years is None:
             return None
+        # 稳定就业1年以上: 以上 includes the number, so exactly a year counts: met on the last day of the hire's
+        # first year (the day before its anniversary), the record reaching that day.
         return employed_at_least(row, facts.as_of, months=int(years) * 12)
 
     count, unknown, needed = count_people(facts, "organization.hires", qualifies)
@@ -102,8 +104,9 @@ def yiyang_poverty_employer_post_subsidy(program: ProgramInfo, facts: Facts, par
         if row.get("contract_months") is None or row.get("paying_social_insurance") is None or months is None:
             return None
         return (
-            row["contract_months"] > 0
+            row["contract_months"] > 0  # 依法签订劳动合同: a contract of any term
             and row["paying_social_insurance"]
+            # 实际在岗12个月以上: 以上 includes the number, so exactly 12 months in post count (met on their last day)
             and employed_at_least(row, facts.as_of, months=int(months))
         )
 
@@ -174,6 +177,7 @@ def yiyang_poverty_placement_service_subsidy(program: ProgramInfo, facts: Facts,
             return False
         if months is None:
             return None
+        # 稳定就业6个月以上: 以上 includes the number, so exactly 6 months in work count (met on their last day)
         return employed_at_least(row, facts.as_of, months=int(months))
 
     count, unknown, needed = count_people(facts, "organization.placements", qualifies)

@@ -13,17 +13,18 @@ from core.dates import add_months
 from ..conditions import missing
 from ..conditions_business import (
     COLLEGE,
-    add_years,
     any_of,
     count_people,
     covers,
     evidence,
+    graduate_window_last_day,
     headcount_reason,
     kind_in,
     not_paid,
     register_reason,
     small_or_micro,
 )
+from ..counting import at_least, at_most
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
@@ -169,7 +170,10 @@ def founder_graduate(facts: Facts, params: Params, clause: str) -> Reason:
             Reason(
                 condition="graduation",
                 label=label,
-                met=education in COLLEGE and graduated <= registered < add_years(graduated, int(years)),
+                # 毕业5年内: 以内 includes the number, so the fifth anniversary itself is within (counting.py)
+                met=education in COLLEGE
+                and at_least(registered, graduated)
+                and at_most(registered, graduate_window_last_day(graduated, int(years))),
                 clause=clause,
                 detail=_("Graduated on %(date)s") % {"date": graduated.isoformat()},
             )

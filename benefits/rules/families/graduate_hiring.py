@@ -7,122 +7,62 @@ it follows."""
 
 import datetime
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from ..conditions import is_college_graduate, missing
 from ..conditions_business import any_of, evidence, kind_in, small_or_micro
-from ..conditions_people import (
-    employed_as,
-    employer_si_amount,
-    limit_until_retirement,
-    no_overlapping_grant,
-    on_register_on,
-    window_since,
-)
-from ..engine import (
-    Decision,
-    NotEligible,
-    Params,
-    ProgramInfo,
-    Reason,
-    combine,
-    eligibility,
-    money,
-    only_eligible,
-    parameter_amount,
-)
+from ..conditions_people import employed_as, no_overlapping_grant
+from ..engine import Decision, NotEligible, Params, ProgramInfo, Reason, combine, eligibility, only_eligible
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
 from ..registry import rule
-from .social_insurance import dalian_employer_graduate_si_subsidy, dalian_hard_to_employ_employer_si_subsidy
+from .employer_si import (
+    GRADUATE_ARTICLE,
+    GRADUATE_SI_MAX_MONTHS,
+    HARD_TO_EMPLOY_ARTICLE,
+    JINAN_POST_SUBSIDY,
+    SI_ARTICLE,
+    contract_of_a_year,
+    hard_to_employ_limit,
+    hard_to_employ_when_hired,
+    insured_hire,
+    monthly_decision,
+    national,
+    other_same_contributions,
+    same_contributions,
+    within_a_year_of_hire,
+)
+from .social_insurance import (
+    DALIAN_SAME_CONTRIBUTIONS,
+    dalian_employer_graduate_si_subsidy,
+    dalian_hard_to_employ_employer_si_subsidy,
+)
 
-# 《就业补助资金管理办法》(财社〔2017〕164号) 第七条, the rule the cities' 按规定 refers to for a unit's
-# social-insurance subsidy: （一） 对招用就业困难人员并缴纳社会保险费的单位…按其为就业困难人员实际缴纳的基本养老
-# 保险费、基本医疗保险费和失业保险费给予补贴，不包括就业困难人员个人应缴纳的部分…补贴期限，除对距法定退休年龄不足
-# 5年的就业困难人员可延长至退休外，其余人员最长不超过3年（以初次核定其享受社会保险补贴时年龄为准）; （二） 对招用
-# 毕业年度高校毕业生，与之签订1年以上劳动合同并为其缴纳社会保险费的小微企业，给予最长不超过1年的社会保险补贴，
-# 不包括高校毕业生个人应缴纳的部分.
-SI_RULE = "财社〔2017〕164号第七条"
-HARD_RULE = SI_RULE + "（一）"
-GRADUATE_RULE = SI_RULE + "（二）"
+# The units' social-insurance subsidies are 财社〔2017〕164号第七条's (employer_si.py: its figures and the per-city
+# tables of the subsidies of the same contributions).
 # 中办发〔2016〕50号 (明确劳务费开支范围，不设比例限制): 项目聘用人员的劳务费开支标准，参照当地科学研究和
 # 技术服务业从业人员平均工资水平，根据其在项目研究中承担的工作任务确定，其社会保险补助纳入劳务费科目列支。
 # 劳务费预算不设比例限制.
 LABOUR_COST_RULE = "中办发〔2016〕50号"
 
-# The national periods of （一）, fixed by the national text (no city sets them), in the form the shared
-# ``limit_until_retirement`` reads: 最长不超过3年 (3 included) and 不足5年 (5 excluded).
-HARD_MAX_YEARS = "财社〔2017〕164号:max_years"
-NEAR_RETIREMENT_YEARS = "财社〔2017〕164号:near_retirement_years"
-NATIONAL_PERIODS = Params(
-    {
-        HARD_MAX_YEARS: [(datetime.date.min, Decimal(3))],
-        NEAR_RETIREMENT_YEARS: [(datetime.date.min, Decimal(5))],
-    }
-)
-GRADUATE_MAX_MONTHS = 12  # （二） 最长不超过1年: the 12th month from the hire is the last
-GRADUATE_MIN_CONTRACT_MONTHS = 12  # （二） 1年以上劳动合同: a contract of exactly 1 year counts (以上)
-
-# The employer subsidies of a city that reimburse the same contributions of a hired person: one of them per person and
-# month, the one approved first (as 大连's DALIAN_SAME_CONTRIBUTIONS; employer_hiring.py keeps the same lists).
-SAME_CONTRIBUTIONS = {
-    "daqing": (
-        "daqing_sme_graduate_si_subsidy",
-        "daqing_hard_to_employ_employer_si_subsidy",
-        "daqing_new_form_enterprise_hiring_subsidy",
-        "daqing_social_org_graduate_hiring_support",
-    ),
-    "jinan": (
-        "jinan_household_service_hard_to_employ_subsidy",
-        "jinan_difficult_graduate_employer_subsidy",
-        "jinan_laid_off_absorption_support",
-        "jinan_new_form_enterprise_hiring_subsidy",
-        "jinan_social_org_graduate_hiring_support",
-    ),
-    "yiyang": (
-        "yiyang_laid_off_absorption_support",
-        "yiyang_poverty_employer_si_subsidy",
-        "yiyang_new_form_enterprise_hiring_support",
-        "yiyang_social_org_graduate_hiring_support",
-    ),
-}
-# 以初次核定其享受社会保险补贴时年龄为准: the first approval of any subsidy of the unit's contributions for a
-# hard-to-employ hire in the city (this program's among them).
-FIRST_APPROVAL = {
-    "daqing": ("daqing_new_form_enterprise_hiring_subsidy", "daqing_hard_to_employ_employer_si_subsidy"),
-    "jinan": (
-        "jinan_new_form_enterprise_hiring_subsidy",
-        "jinan_household_service_hard_to_employ_subsidy",
-        "jinan_laid_off_absorption_support",
-    ),
-    "yiyang": ("yiyang_new_form_enterprise_hiring_support", "yiyang_laid_off_absorption_support"),
-}
-# 大连's subsidies of the same contributions that （十二） and （十五） do not list themselves.
-DALIAN_ALSO_SAME = ("dalian_laid_off_absorption_support",)
-
 
 # --- conditions ---------------------------------------------------------------------------------------------------
 
 
+def _category(facts: Facts, category: str, label: str, clause: str) -> Reason:
+    """The unit is of ``category`` (organization.categories); the condition is named after it."""
+    return kind_in(facts, "organization.categories", (category,), condition=category, label=label, clause=clause)
+
+
 def new_form_enterprise(facts: Facts, clause: str) -> Reason:
-    return kind_in(
-        facts,
-        "organization.categories",
-        ("new_form_enterprise",),
-        condition="new_form_enterprise",
-        label=_("A new-form enterprise (新兴业态企业)"),
-        clause=clause,
-    )
+    return _category(facts, "new_form_enterprise", _("A new-form enterprise (新兴业态企业)"), clause)
 
 
 def social_organization(facts: Facts, clause: str) -> Reason:
-    return kind_in(
+    return _category(
         facts,
-        "organization.categories",
-        ("social_organization",),
-        condition="social_organization",
-        label=_("A social organisation (社会组织: social group, foundation or social service agency)"),
-        clause=clause,
+        "social_organization",
+        _("A social organisation (社会组织: social group, foundation or social service agency)"),
+        clause,
     )
 
 
@@ -133,32 +73,6 @@ def labour_contract(facts: Facts, clause: str) -> Reason:
     if months is None:
         return missing("labour_contract", label, clause, "person.labour_contract_months")
     return Reason(condition="labour_contract", label=label, met=months > 0, clause=clause)
-
-
-def employed_insured(facts: Facts, clause: str) -> tuple[Reason, dict | None]:
-    """Employed by the unit on the day, which pays the person's social insurance (并缴纳社会保险费; 企业应依法为其参加
-    职工社会保险); the spell too, for the hiring date."""
-    return employed_as(
-        facts,
-        ("employed",),
-        paying=True,
-        condition="employed_insured",
-        label=_("Employed by the unit, which pays the person's social insurance"),
-        clause=clause,
-    )
-
-
-def hard_to_employ_on_hire(facts: Facts, hired: datetime.date, clause: str) -> Reason:
-    """招用就业困难人员: on the register 就业困难人员 on the hiring date."""
-    return on_register_on(
-        facts,
-        ["hard_to_employ"],
-        hired,
-        condition="hard_to_employ_on_hire",
-        label=_("A person with employment difficulties (就业困难人员) when hired"),
-        clause=clause,
-        day_path="person.employment.from",
-    )
 
 
 def graduating_year_on_hire(facts: Facts, hired: datetime.date, clause: str) -> Reason:
@@ -187,17 +101,13 @@ def graduating_year_on_hire(facts: Facts, hired: datetime.date, clause: str) -> 
     return Reason(condition=condition, label=label, met=True, clause=clause, detail=detail)
 
 
-def contract_of_a_year(facts: Facts, clause: str) -> Reason:
-    label = _("A labour contract of 1 year or more")
-    months = facts.get("person.labour_contract_months")
-    if months is None:
-        return missing("contract_term", label, clause, "person.labour_contract_months")
-    return Reason(
-        condition="contract_term",
-        label=label,
-        met=months >= GRADUATE_MIN_CONTRACT_MONTHS,
+def target_group(hard: Reason, graduate: Reason, clause: str) -> Reason:
+    """吸纳就业困难人员和高校毕业生: either group on the hiring date."""
+    return any_of(
+        [hard, graduate],
+        condition="target_group",
+        label=_("A person with employment difficulties or a graduating-year graduate when hired"),
         clause=clause,
-        detail=_("%(months)s months") % {"months": months},
     )
 
 
@@ -220,41 +130,27 @@ class Leg:
 
 def hard_to_employ_leg(program: ProgramInfo, facts: Facts) -> Leg:
     """（一）: at most 3 years from the first approval; until retirement for fewer than 5 years left on that day."""
-    clause = f"{program.clause}；{HARD_RULE}"
-    limit, extension, months = limit_until_retirement(
-        facts,
-        NATIONAL_PERIODS,
-        programs=FIRST_APPROVAL[program.city],
-        normal_years_code=HARD_MAX_YEARS,
-        extension_years_code=NEAR_RETIREMENT_YEARS,
-        clause=clause,
-    )
+    limit, extension, months = hard_to_employ_limit(program, facts)
     return Leg([limit], [extension], months or None)
 
 
 def graduate_leg(program: ProgramInfo, facts: Facts, hired: datetime.date) -> Leg:
     """（二）: a small or micro unit, a contract of 1 year or more, at most 1 year from the hire."""
-    clause = f"{program.clause}；{GRADUATE_RULE}"
+    clause = national(program, GRADUATE_ARTICLE)
     return Leg(
         [
             small_or_micro(facts, clause=clause),
             contract_of_a_year(facts, clause),
-            window_since(
-                hired,
-                GRADUATE_MAX_MONTHS,
-                facts.as_of,
-                condition="within_limit",
-                label=_("Within 1 year from the hire"),
-                clause=clause,
-            ),
+            within_a_year_of_hire(facts, hired, clause),
         ],
-        max_periods=GRADUATE_MAX_MONTHS,
+        max_periods=GRADUATE_SI_MAX_MONTHS,
     )
 
 
-def first_open(legs: list[Leg]) -> Leg | None:
-    """The leg the hire is paid under: the first eligible, else the first undecided, else the first (to say why
-    not). The hard-to-employ leg comes first: it runs longer."""
+def first_open(legs: list[Leg] | list[Decision]) -> Leg | Decision | None:
+    """The leg the hire is paid under (a Leg, or a whole Decision where another rule decides the leg): the first
+    eligible, else the first undecided, else the first (to say why not). The hard-to-employ leg comes first: it
+    runs longer."""
     for wanted in (True, None):
         for leg in legs:
             if leg.eligible is wanted:
@@ -270,7 +166,7 @@ def hiring_decision(
     unit: Reason,
     stated: tuple[Reason, ...] = (),
     hard_to_employ: bool = True,
-    post_subsidy: str = "",
+    post_subsidy: str | None = None,
     note: str = "",
 ) -> Decision:
     """The unit's subsidy for one hire under 财社〔2017〕164号第七条: the unit's kind and the text's own conditions,
@@ -278,26 +174,17 @@ def hiring_decision(
     leg's period, one subsidy of the same contributions a month; then the unit's contributions (and 济南's post
     subsidy for the same months)."""
     clause = program.clause
-    employed, spell = employed_insured(facts, clause)
+    employed, spell, hired = insured_hire(facts, clause)
     reasons = [unit, *stated, employed]
     leg = None
-    hired = fact_date(spell.get("from")) if spell else None
     if spell is not None and hired is None:
         reasons.append(missing("target_group", _("The hiring date"), clause, "person.employment.from"))
     elif hired is not None:
-        graduate = graduating_year_on_hire(facts, hired, f"{clause}；{GRADUATE_RULE}")
-        hard = hard_to_employ_on_hire(facts, hired, f"{clause}；{HARD_RULE}") if hard_to_employ else None
-        if hard is not None:
-            reasons.append(
-                any_of(
-                    [hard, graduate],
-                    condition="target_group",
-                    label=_("A person with employment difficulties or a graduating-year graduate when hired"),
-                    clause=clause,
-                )
-            )
-        else:
-            reasons.append(graduate)
+        graduate = graduating_year_on_hire(facts, hired, national(program, GRADUATE_ARTICLE))
+        hard = None
+        if hard_to_employ:
+            hard = hard_to_employ_when_hired(facts, hired, national(program, HARD_TO_EMPLOY_ARTICLE))
+        reasons.append(graduate if hard is None else target_group(hard, graduate, clause))
         legs = []
         if hard is not None and hard.met:
             legs.append(hard_to_employ_leg(program, facts))
@@ -306,21 +193,16 @@ def hiring_decision(
         leg = first_open(legs)
         if leg is not None:
             reasons.extend(leg.reasons)
-    others = tuple(code for code in SAME_CONTRIBUTIONS[program.city] if code != program.code)
-    reasons.append(no_overlapping_grant(facts, others, clause=clause))
-    eligible = eligibility(reasons)
-    amount, amount_reasons = employer_si_amount(params, facts, clause=f"{clause}；{SI_RULE}")
-    if post_subsidy:
-        post, post_reason = parameter_amount(params, post_subsidy, facts.as_of, clause=clause)
-        amount_reasons.append(post_reason)
-        amount = None if amount is None or post is None else money(amount + post)
-    return Decision(
-        program=program,
-        eligible=eligible,
-        amount_cny=amount,
-        period="month",
+    reasons.append(same_contributions(program, facts, clause))
+    return monthly_decision(
+        program,
+        facts,
+        params,
+        reasons,
+        amount_clause=national(program, SI_ARTICLE),
         max_periods=leg.max_periods if leg else None,
-        reasons=[*reasons, *(leg.extra if leg else ()), *amount_reasons],
+        extra=leg.extra if leg else (),
+        post_code=post_subsidy,
         note=_joined(_paid_for(hard_to_employ), note),
     )
 
@@ -383,7 +265,7 @@ def jinan_new_form_enterprise_hiring_subsidy(program: ProgramInfo, facts: Facts,
         facts,
         params,
         unit=new_form_enterprise(facts, program.clause),
-        post_subsidy="jinan.employer_post_subsidy_monthly_cny",
+        post_subsidy=JINAN_POST_SUBSIDY,
         note=_("济南's post subsidy is paid for the same months, at its monthly standard."),
     )
 
@@ -417,14 +299,9 @@ def dalian_new_form_enterprise_hiring_si_subsidy(program: ProgramInfo, facts: Fa
             employed = missing("employed_by_unit", _("The hiring date"), clause, "person.employment.from")
         reasons = [unit, employed]
         return Decision(program=program, eligible=eligibility(reasons), period="month", reasons=reasons)
-    hard = hard_to_employ_on_hire(facts, hired, f"{clause}（十五）")
+    hard = hard_to_employ_when_hired(facts, hired, f"{clause}（十五）")
     graduate = graduating_year_on_hire(facts, hired, f"{clause}（十二）")
-    group = any_of(
-        [hard, graduate],
-        condition="target_group",
-        label=_("A person with employment difficulties or a graduating-year graduate when hired"),
-        clause=clause,
-    )
+    group = target_group(hard, graduate, clause)
     legs = []
     if hard.met:
         legs.append(
@@ -436,11 +313,17 @@ def dalian_new_form_enterprise_hiring_si_subsidy(program: ProgramInfo, facts: Fa
         legs.append(
             _fully(dalian_employer_graduate_si_subsidy, replace(program, clause=f"{clause}（十二）"), facts, params)
         )
-    leg = next((d for wanted in (True, None) for d in legs if d.eligible is wanted), legs[0] if legs else None)
+    leg = first_open(legs)
     if leg is None:
         reasons = [unit, employed, group]
         return Decision(program=program, eligible=eligibility(reasons), period="month", reasons=reasons)
-    also = no_overlapping_grant(facts, DALIAN_ALSO_SAME, clause=clause, condition="no_conflicting_absorption_grant")
+    # The leg's rule checks 大连's own list (DALIAN_SAME_CONTRIBUTIONS); the rest of the city's table is checked here.
+    also = no_overlapping_grant(
+        facts,
+        other_same_contributions(program, besides=DALIAN_SAME_CONTRIBUTIONS),
+        clause=clause,
+        condition="no_conflicting_absorption_grant",
+    )
     head = combine([unit, group, also])
     eligible = False if False in (head, leg.eligible) else (True if head is leg.eligible is True else None)
     if eligible is not True and only_eligible.get():

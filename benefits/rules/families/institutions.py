@@ -11,7 +11,8 @@ from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, money, 
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
 from ..registry import rule
-from .awards import yiyang_fund_reason
+from .awards import selected, yiyang_fund_reason
+from .enterprise_support import info
 from .training import kind_is
 
 RURAL_LABOUR = "rural_migrant_workers"  # 农村转移劳动者 / 农民工: 大庆's 农民转移劳动力, 大连's 农村劳动力
@@ -20,11 +21,27 @@ INCUBATOR_CATEGORIES = ("tech_incubator", "maker_space", "returnee_park", "rural
 # 财社〔2017〕164号《就业补助资金管理办法》: 第十二条 就业创业服务补助, 第十三条 高技能人才培养补助
 SERVICE_SUBSIDY_ARTICLE = "财社〔2017〕164号第十二条"
 HIGH_SKILL_ARTICLE = "财社〔2017〕164号第十三条"
+Counted = tuple[int | None, int, tuple[str, ...]]  # count_people's (count, unknown, needed)
 
 
 def national(clause: str, article: str) -> str:
     """The clause of the city's text and, after it, the national article the reason comes from."""
     return f"{clause}；{article}"
+
+
+def national_rule(clause: str, article: str, label: str) -> Reason:
+    """The national subsidy a city's clause pays under (``article``), shown beside the conditions, never deciding."""
+    return info("national_rule", label, national(clause, article))
+
+
+def paid_once(
+    program: ProgramInfo, facts: Facts, params: Params, reasons: list[Reason], code: str, note: str = "", *, extra=()
+) -> Decision:
+    """Paid once, at the amount ``code`` (open in the documents: nothing is paid until it is set); ``extra`` reasons
+    inform beside the conditions and do not decide."""
+    eligible = eligibility(reasons)
+    amount, amount_reason = parameter_amount(params, code, facts.as_of, clause=program.clause)
+    return Decision(program, eligible, amount, "once", 1, [*reasons, *extra, amount_reason], note)
 
 
 def count_reason(count: int | None, unknown: int, needed: tuple[str, ...], *, condition: str, label: str, clause: str):
@@ -42,7 +59,7 @@ def count_reason(count: int | None, unknown: int, needed: tuple[str, ...], *, co
     return Reason(condition=condition, label=label, met=False, clause=clause)
 
 
-def service_events(facts: Facts, program: ProgramInfo, kinds: tuple[str, ...]):
+def service_events(facts: Facts, program: ProgramInfo, kinds: tuple[str, ...]) -> Counted:
     """The organization's events of ``kinds`` held on or before the day and not yet paid by the program."""
 
     def counted(row):
@@ -56,7 +73,7 @@ def service_events(facts: Facts, program: ProgramInfo, kinds: tuple[str, ...]):
     return count_people(facts, "organization.service_events", counted)
 
 
-def exported_workers(facts: Facts, program: ProgramInfo, *, rural: bool):
+def exported_workers(facts: Facts, program: ProgramInfo, *, rural: bool) -> Counted:
     """Workers the intermediary placed (``organization.placements``: its organised labour export, as 益阳's
     placement subsidy reads it) whose work began on or before the day, not yet paid for by anyone (once per worker,
     family ``labor_export_service_subsidy``); 大庆 and 大连 count rural labour only."""
@@ -77,16 +94,17 @@ def exported_workers(facts: Facts, program: ProgramInfo, *, rural: bool):
     return count_people(facts, "organization.placements", counted)
 
 
-def service_purchase_reason(clause: str) -> Reason:
-    return Reason(
-        condition="national_rule",
-        label=_(
+def service_subsidy(program: ProgramInfo, reasons: list[Reason], amount, amount_reasons: list[Reason], note: str):
+    """The employment and start-up service subsidy for a market entity's services: once for the services counted."""
+    purchase = national_rule(
+        program.clause,
+        SERVICE_SUBSIDY_ARTICLE,
+        _(
             "National rule (财社〔2017〕164号): the employment and start-up service subsidy buys basic employment and "
             "start-up services from the market (向社会购买基本就业创业服务成果); the standard is the city's"
         ),
-        met=True,
-        clause=national(clause, SERVICE_SUBSIDY_ARTICLE),
     )
+    return Decision(program, eligibility(reasons), amount, "once", 1, [*reasons, purchase, *amount_reasons], note)
 
 
 def contract_price_reason(clause: str, label: str) -> Reason:
@@ -105,6 +123,7 @@ LABOUR_EXPORT_ENTITIES = {
 LABOUR_EXPORT_STANDARDS = {
     "daqing": "daqing.labor_export_service_subsidy_per_person_cny",
     "dalian": "dalian.labor_export_service_subsidy_per_person_cny",
+    "jinan": "jinan.labor_export_service_subsidy_per_person_cny",
 }
 
 
@@ -125,23 +144,17 @@ def rural_labor_export_service_subsidy(program: ProgramInfo, facts: Facts, param
     Per rural worker exported, at the city's open standard, once per worker; the subsidy is the national one
     (财社〔2017〕164号第十二条: the purchase of basic employment service outputs)."""
     clause = program.clause
-    count, unknown, needed = exported_workers(facts, program, rural=True)
+    workers = exported_workers(facts, program, rural=True)
     reasons = [
         intermediary_reason(facts, LABOUR_EXPORT_ENTITIES[program.city], clause),
         headcount_reason(
-            count,
-            unknown,
-            needed,
+            *workers,
             label=_("Organised the export of rural labour into work (有组织劳务输出), not paid for before"),
             clause=clause,
         ),
     ]
-    eligible = eligibility(reasons)
-    amount, amount_reasons, note = per_head(
-        params, LABOUR_EXPORT_STANDARDS[program.city], facts, count, unknown, needed, clause=clause
-    )
-    return Decision(
-        program, eligible, amount, "once", 1, [*reasons, service_purchase_reason(clause), *amount_reasons], note
+    return service_subsidy(
+        program, reasons, *per_head(params, LABOUR_EXPORT_STANDARDS[program.city], facts, *workers, clause=clause)
     )
 
 
@@ -151,19 +164,15 @@ def jinan_labor_export_service_subsidy(program: ProgramInfo, facts: Facts, param
     指导、信息咨询以及有组织的劳务输出等服务. Any worker (劳动者); organised export at the open standard per worker,
     once per worker; guidance and information at the price of the purchase contract (财社〔2017〕164号第十二条)."""
     clause = program.clause
-    count, unknown, needed = exported_workers(facts, program, rural=False)
-    guided, guided_unknown, guided_needed = service_events(facts, program, ("employment_guidance", "startup_service"))
+    workers = exported_workers(facts, program, rural=False)
+    guided = service_events(facts, program, ("employment_guidance", "startup_service"))
     exported = headcount_reason(
-        count,
-        unknown,
-        needed,
+        *workers,
         label=_("Organised the export of workers into work (有组织的劳务输出), not paid for before"),
         clause=clause,
     )
     guidance = count_reason(
-        guided,
-        guided_unknown,
-        guided_needed,
+        *guided,
         condition="guidance",
         label=_(
             "Gave career guidance, start-up guidance or information (职业指导、创业指导、信息咨询), not paid for before"
@@ -179,22 +188,20 @@ def jinan_labor_export_service_subsidy(program: ProgramInfo, facts: Facts, param
             clause=clause,
         ),
     ]
-    eligible = eligibility(reasons)
     amount, amount_reasons, note = None, [], ""
-    if count != 0:
+    exported_count, guided_count = workers[0], guided[0]
+    if exported_count != 0:  # per worker exported; unknown while the count is (None)
         amount, amount_reasons, note = per_head(
-            params, "jinan.labor_export_service_subsidy_per_person_cny", facts, count, unknown, needed, clause=clause
+            params, LABOUR_EXPORT_STANDARDS[program.city], facts, *workers, clause=clause
         )
-    if guided:
+    if guided_count:
         amount_reasons.append(
             contract_price_reason(
                 clause,
                 _("Guidance and information are paid at the price of the purchase contract; the document states none"),
             )
         )
-    return Decision(
-        program, eligible, amount, "once", 1, [*reasons, service_purchase_reason(clause), *amount_reasons], note
-    )
+    return service_subsidy(program, reasons, amount, amount_reasons, note)
 
 
 # --- public agencies and universities: the employment and start-up service subsidy for their events -------------
@@ -258,15 +265,14 @@ def employment_service_subsidy_public_agencies(program: ProgramInfo, facts: Fact
     ]
     eligible = eligibility(reasons)
     figure, figure_reason = parameter_amount(params, standard, facts.as_of, clause=clause)
-    national_reason = Reason(
-        condition="national_rule",
-        label=_(
+    national_reason = national_rule(
+        clause,
+        SERVICE_SUBSIDY_ARTICLE,
+        _(
             "National rule (财社〔2017〕164号): the employment and start-up service subsidy funds the recruitment "
             "events and start-up services of public employment agencies, also those held with universities; the "
             "standard is the city's"
         ),
-        met=True,
-        clause=national(clause, SERVICE_SUBSIDY_ARTICLE),
     )
     amount = None if figure is None or count is None or unknown else money(figure * count)
     note = _("%(figure)s CNY per event × %(count)s event(s)") % {
@@ -293,10 +299,21 @@ def incubation_base(facts: Facts, label: str, clause: str) -> Reason:
     return Reason(condition="incubator", label=label, met=False, clause=clause)
 
 
-def award(program: ProgramInfo, facts: Facts, params: Params, reasons: list[Reason], code: str, note: str):
-    eligible = eligibility(reasons)
-    amount, amount_reason = parameter_amount(params, code, facts.as_of, clause=program.clause)
-    return Decision(program, eligible, amount, "once", 1, [*reasons, amount_reason], note)
+def incubator_award(
+    program: ProgramInfo,
+    facts: Facts,
+    params: Params,
+    base: Reason,
+    recognitions: dict[str, str],
+    code: str,
+    note: str = "",
+) -> Decision:
+    """An incubator award: the kind of base, then what another body recognised or decided about it (evidence code →
+    label, recorded by the caseworker); once, at the amount ``code``."""
+    recorded = [
+        selected(facts, "organization", evidence, label, program.clause) for evidence, label in recognitions.items()
+    ]
+    return paid_once(program, facts, params, [base, *recorded], code, note)
 
 
 @rule("daqing_incubator_award")
@@ -304,110 +321,62 @@ def daqing_incubator_award(program: ProgramInfo, facts: Facts, params: Params) -
     """大庆（七）: 孵化基地、创新创业基地、众创空间（统称“孵化基地”）…完善评估机制，对符合条件的孵化基地，按照庆发
     〔2017〕11号有关规定给予奖励. The conditions and the amount are 庆发〔2017〕11号's (not held): the evaluation
     decides, and the amount is open."""
-    clause = program.clause
-    reasons = [
-        incubation_base(facts, _("An incubation base, innovation base or maker space (孵化基地)"), clause),
-        evidence(
-            facts,
-            "organization",
-            "incubator_evaluation_passed",
-            label=_("Passed the evaluation and meets the conditions of 庆发〔2017〕11号"),
-            clause=clause,
-        ),
-    ]
-    return award(
-        program,
-        facts,
-        params,
-        reasons,
-        "daqing.incubator_award_cny",
-        _(
-            "The conditions, amount and frequency of the award are those of 庆发〔2017〕11号, which the system does "
-            "not hold."
-        ),
+    base = incubation_base(facts, _("An incubation base, innovation base or maker space (孵化基地)"), program.clause)
+    passed = {"incubator_evaluation_passed": _("Passed the evaluation and meets the conditions of 庆发〔2017〕11号")}
+    note = _(
+        "The conditions, amount and frequency of the award are those of 庆发〔2017〕11号, which the system does "
+        "not hold."
     )
+    return incubator_award(program, facts, params, base, passed, "daqing.incubator_award_cny", note)
 
 
 @rule("jinan_idle_property_incubator_award")
 def jinan_idle_property_incubator_award(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     """济南（八）: 探索建立对直接购买或租赁闲置房地产楼盘作为创业孵化示范基地（园区）给予奖补的机制 — a mechanism to be
     set up: its recognition is recorded, and nothing is paid until its amount is set (docs/policy-decisions.md)."""
-    clause = program.clause
-    reasons = [
-        incubation_base(facts, _("An incubation base or park (创业孵化基地（园区）)"), clause),
-        evidence(
-            facts,
-            "organization",
-            "idle_property_demonstration_base",
-            label=_("Bought or leased idle real estate directly and runs it as an incubation demonstration base"),
-            clause=clause,
-        ),
-    ]
-    return award(
-        program,
-        facts,
-        params,
-        reasons,
-        "jinan.idle_property_incubator_award_cny",
-        _("济南 is to set up this award (探索建立): nothing is paid until it sets the amount."),
-    )
+    base = incubation_base(facts, _("An incubation base or park (创业孵化基地（园区）)"), program.clause)
+    demonstration = {
+        "idle_property_demonstration_base": _(
+            "Bought or leased idle real estate directly and runs it as an incubation demonstration base"
+        )
+    }
+    note = _("济南 is to set up this award (探索建立): nothing is paid until it sets the amount.")
+    return incubator_award(program, facts, params, base, demonstration, "jinan.idle_property_incubator_award_cny", note)
 
 
 @rule("jinan_county_incubator_award")
 def jinan_county_incubator_award(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     """济南（八）: 鼓励有条件的县区对本级认定的创业孵化基地（园区）给予奖补 — the county recognises the base and chooses
     to award; the amount is open."""
-    clause = program.clause
-    reasons = [
-        incubation_base(facts, _("An incubation base or park (创业孵化基地（园区）)"), clause),
-        evidence(
-            facts,
-            "organization",
-            "recognised_county_incubator",
-            label=_("Recognised as an incubation base by its county or district (本级认定)"),
-            clause=clause,
+    base = incubation_base(facts, _("An incubation base or park (创业孵化基地（园区）)"), program.clause)
+    county = {
+        "recognised_county_incubator": _("Recognised as an incubation base by its county or district (本级认定)"),
+        "county_incubator_award_scheme": _(
+            "The county or district awards the incubation bases it recognised (有条件的县区)"
         ),
-        evidence(
-            facts,
-            "organization",
-            "county_incubator_award_scheme",
-            label=_("The county or district awards the incubation bases it recognised (有条件的县区)"),
-            clause=clause,
-        ),
-    ]
-    return award(
-        program,
-        facts,
-        params,
-        reasons,
-        "jinan.county_incubator_award_cny",
-        _("Paid by the county or district that recognised the base."),
-    )
+    }
+    note = _("Paid by the county or district that recognised the base.")
+    return incubator_award(program, facts, params, base, county, "jinan.county_incubator_award_cny", note)
 
 
 @rule("jinan_tech_incubator_award")
 def jinan_tech_incubator_award(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     """济南（八）: 加强科技企业孵化器和众创空间建设，对孵化高新技术企业成效显著的给予奖补 — the science and technology
     bureau judges the results; the amount is open."""
-    clause = program.clause
-    reasons = [
-        kind_in(
-            facts,
-            "organization.categories",
-            ("tech_incubator", "maker_space"),
-            condition="tech_incubator",
-            label=_("A technology business incubator or a maker space (科技企业孵化器和众创空间)"),
-            clause=clause,
-        ),
-        evidence(
-            facts,
-            "organization",
-            "high_tech_incubation_results",
-            label=_("Notable results in incubating high-tech enterprises (孵化高新技术企业成效显著)"),
-            clause=clause,
-        ),
-    ]
-    return award(program, facts, params, reasons, "jinan.tech_incubator_award_cny", "")
+    base = kind_in(
+        facts,
+        "organization.categories",
+        ("tech_incubator", "maker_space"),
+        condition="tech_incubator",
+        label=_("A technology business incubator or a maker space (科技企业孵化器和众创空间)"),
+        clause=program.clause,
+    )
+    results = {
+        "high_tech_incubation_results": _(
+            "Notable results in incubating high-tech enterprises (孵化高新技术企业成效显著)"
+        )
+    }
+    return incubator_award(program, facts, params, base, results, "jinan.tech_incubator_award_cny")
 
 
 # --- digital training courses ---------------------------------------------------------------------------------------
@@ -542,17 +511,9 @@ def yiyang_demo_township_support(program: ProgramInfo, facts: Facts, params: Par
             clause=clause,
         ),
     ]
-    eligible = eligibility(reasons)
-    amount, amount_reason = parameter_amount(params, "yiyang.demo_township_support_cny", facts.as_of, clause=clause)
-    return Decision(
-        program,
-        eligible,
-        amount,
-        "once",
-        1,
-        [*reasons, yiyang_fund_reason(params, facts, clause), amount_reason],
-        _("Also recommended first for provincial project selections (优先推荐参加省级项目评选)."),
-    )
+    note = _("Also recommended first for provincial project selections (优先推荐参加省级项目评选).")
+    fund = yiyang_fund_reason(params, facts, clause)
+    return paid_once(program, facts, params, reasons, "yiyang.demo_township_support_cny", note, extra=(fund,))
 
 
 @rule("yiyang_returnee_startup_park_recommendation")
@@ -605,24 +566,14 @@ def yiyang_skill_platform_funding(program: ProgramInfo, facts: Facts, params: Pa
             clause=clause,
         ),
     ]
-    eligible = eligibility(reasons)
-    national_reason = Reason(
-        condition="national_rule",
-        label=_(
+    high_skill = national_rule(
+        clause,
+        HIGH_SKILL_ARTICLE,
+        _(
             "National rule (财社〔2017〕164号): the high-skill talent training subsidy (高技能人才培养补助) funds the "
             "building of high-skill training bases and skill-master studios; 益阳 pays from its public finances an "
             "amount it leaves open"
         ),
-        met=True,
-        clause=national(clause, HIGH_SKILL_ARTICLE),
     )
-    amount, amount_reason = parameter_amount(params, "yiyang.skill_platform_funding_cny", facts.as_of, clause=clause)
-    return Decision(
-        program,
-        eligible,
-        amount,
-        "once",
-        1,
-        [*reasons, national_reason, amount_reason],
-        _("One payment per platform recognised."),
-    )
+    note = _("One payment per platform recognised.")
+    return paid_once(program, facts, params, reasons, "yiyang.skill_platform_funding_cny", note, extra=(high_skill,))

@@ -2,11 +2,13 @@
 decisions in docs/policy-decisions.md, "Skills and training" (Internships)."""
 
 import datetime
+from decimal import Decimal
 
 from core.dates import add_months
 
 from ..conditions import missing
 from ..conditions_people import durations_unset, parameter_values, years_value
+from ..counting import at_least, at_most
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, money
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
@@ -33,7 +35,10 @@ def _qualifies(program: ProgramInfo, facts: Facts, params: Params, intern: dict)
         if graduated is None:
             return None
         years = years_value(params, "dalian.internship_graduate_window_years", facts.as_of)
-        return graduated <= start < add_months(graduated, years * 12)
+        # 离校2年内 (以内, the number included): from the graduation day through the day exactly 2 years later, on
+        # which exactly 2 years have passed, that last day included; a day the month lacks is its last day
+        # (2024-02-29: through 2026-02-28).
+        return at_least(start, graduated) and at_most(start, add_months(graduated, years * 12))
     if program.city == "yiyang" and "unemployed_secondary_vocational_graduates" in registers:
         # 益阳（十）: 安化县可将见习对象范围扩大到离校未就业中职毕业生 — the unit's county decides.
         in_anhua = facts.get("organization.in_poverty_area")
@@ -93,7 +98,8 @@ def _retention_reached(facts: Facts, params: Params, clause: str) -> Reason:
         condition="retention_rate",
         label=label,
         clause=clause,
-        met=ended > 0 and kept >= threshold * ended,
+        # 达到50%以上: 以上 includes the number, so a rate of exactly 50% (1 of 2 kept) reaches it.
+        met=ended > 0 and at_least(Decimal(kept) / ended, threshold),
         detail=_("%(kept)s of %(ended)s kept") % {"kept": kept, "ended": ended},
     )
 

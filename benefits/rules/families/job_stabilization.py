@@ -202,7 +202,8 @@ def subsidy_amount(program: ProgramInfo, facts: Facts, params: Params) -> tuple[
     reasons = [share_reason]
     counted = share
     if capped:
-        above = share is not None and share > NATIONAL_CEILING
+        # 不超过…50% (the number included): a share of exactly 50% is paid as set
+        above = share is not None and not at_most(share, NATIONAL_CEILING)
         counted = None if share is None else min(share, NATIONAL_CEILING)
         reasons.append(
             Reason(

@@ -21,6 +21,7 @@ from ..conditions_business import (
     small_or_micro,
     within_subsidy_years,
 )
+from ..counting import at_least
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, gate, money, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
@@ -316,8 +317,8 @@ def startup_guarantee_loan_sme(program: ProgramInfo, facts: Facts, params: Param
         def test(row):
             if row.get("contract_months") is None or row.get("paying_social_insurance") is None:
                 return None
-            return row["paying_social_insurance"] and (
-                min_years is not None and row["contract_months"] >= int(min_years * 12)
+            return row["paying_social_insurance"] and (  # 1 年以上期限 (以上: a 12-month contract counts)
+                min_years is not None and at_least(row["contract_months"], int(min_years * 12))
             )
 
     reasons = [
@@ -347,7 +348,9 @@ def _show(params: Params, code: str, facts: Facts) -> str:
 @rule("dalian_graduate_startup_loan_full_interest_subsidy")
 def dalian_graduate_startup_loan_full_interest_subsidy(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     """大连（十二）: 对高校毕业生（毕业5年内）自主创业的项目实行全额贴息，贴息期限不超过3年 — on the guaranteed loan
-    of the graduate's own business; it replaces the ordinary subsidy on that loan."""
+    of the graduate's own business; it replaces the ordinary subsidy on that loan. 5年内 (以内) includes a contract
+    signed on the 5th anniversary of graduation; 不超过3年 is exactly 3 years of interest days from the first drawdown
+    (``within_subsidy_years``)."""
     clause = program.clause
     years = params.value("dalian.graduate_startup_loan_interest_subsidy_max_years", facts.as_of)
     contract = facts.date("loan.contract_date")

@@ -341,7 +341,8 @@ def graduate_tuition_compensation(program: ProgramInfo, facts: Facts, params: Pa
 
 @rule("daqing_graduate_grassroots_hiring_priority")
 def daqing_graduate_grassroots_hiring_priority(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
-    """大庆（十）: 街道（社区工作站）、乡镇、居委会（村）聘用岗位应招用毕业5年内的高校毕业生."""
+    """大庆（十）: 街道（社区工作站）、乡镇、居委会（村）聘用岗位应招用毕业5年内的高校毕业生. 5年内 is 以内, the number
+    included: from the graduation day through the day exactly 5 years later (``graduated_within``)."""
     reasons = [
         graduated_within(
             facts,

@@ -7,6 +7,7 @@ import datetime
 from ..conditions import missing, on_any_register
 from ..conditions_business import COLLEGE, add_years, kind_in
 from ..conditions_people import current_spell, employed_as, flag, on_register_on
+from ..counting import at_least
 from ..engine import Decision, Params, ProgramInfo, Reason, parameter_amount
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
@@ -232,7 +233,9 @@ def older_laborer(facts: Facts, params: Params, clause: str) -> Reason:
     return Reason(
         condition="older_laborer",
         label=label,
-        met=reached <= facts.as_of,
+        # 大龄 names no age; the decided line is 40 / 50 years and over (the 4050 groups' 40岁以上): 以上 includes the
+        # number, so the 40th (50th) birthday counts, the day before it does not.
+        met=at_least(facts.as_of, reached),
         clause=clause,
         detail=_("From %(date)s") % {"date": reached.isoformat()},
     )

@@ -3,8 +3,11 @@ start-up subsidy and graduate support, rent subsidies whose standard is left ope
 益阳's contest and disabled graduates. Helpers and the decision shape are ``non_cash``'s. Decisions:
 docs/policy-decisions.md, "Non-cash programs"."""
 
+import datetime
+
 from ..conditions import is_college_graduate, missing, on_any_register, within_years_after
 from ..conditions_business import add_years, evidence, flag_reason, graduated_within, register_reason
+from ..counting import at_most
 from ..engine import Decision, Params, ProgramInfo, Reason
 from ..facts import Facts
 from ..i18n import gettext as _
@@ -146,7 +149,8 @@ def dalian_free_incubation(program: ProgramInfo, facts: Facts, params: Params) -
 
 @rule("dalian_graduate_startup_venue_funding_guidance")
 def dalian_graduate_startup_venue_funding_guidance(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
-    """大连（十二）: 为高校毕业生（毕业5年内，下同）创业提供场地、经费和指导服务."""
+    """大连（十二）: 为高校毕业生（毕业5年内，下同）创业提供场地、经费和指导服务. 5年内 is 以内, the number included:
+    from the graduation day through the day exactly 5 years later (``graduated_within``)."""
     clause = program.clause
     reasons = [
         graduated_within(
@@ -215,11 +219,11 @@ def renting(facts: Facts, params: Params, years_code: str, clause: str) -> list[
     elif start is None:
         window = missing("subsidy_years", window_label, clause, "business.lease.from")
     else:
+        # The texts give no years; the parameter is the subsidy's 最长期限 (最长, the number included): N years of
+        # rent from the lease start, that first day counted, so through the day before the N-th anniversary.
+        last_day = add_years(start, int(years)) - datetime.timedelta(days=1)
         window = Reason(
-            condition="subsidy_years",
-            label=window_label,
-            met=facts.as_of < add_years(start, int(years)),
-            clause=clause,
+            condition="subsidy_years", label=window_label, met=at_most(facts.as_of, last_day), clause=clause
         )
     free_label = _("Rents premises other than a government incubation platform")
     path = "business.lease.in_government_incubator"
@@ -229,7 +233,8 @@ def renting(facts: Facts, params: Params, years_code: str, clause: str) -> list[
 
 def jinan_rent_group(facts: Facts, params: Params, clause: str) -> Reason:
     """济南（七）: 高层次高技能人才、返乡农民工、就业困难人员、毕业5年内高校毕业生（含技师学院高级工班、预备技师班和特殊
-    教育学院职业教育类毕业生）."""
+    教育学院职业教育类毕业生）. 5年内 is 以内, the number included, for both kinds of graduate: from the graduation day
+    through the day exactly 5 years later (``graduated_within``, ``within_years_after``)."""
     code = "jinan.graduates_within_years"
     years = params.value(code, facts.as_of)
     window_label = _("Graduated within the graduate window")

@@ -61,6 +61,7 @@ def dalian_public_welfare_post_subsidy(program: ProgramInfo, facts: Facts, param
         placed,
     ]
     gate(reasons)
+    # 不足5年 (the number excluded) at the first approval, else 最长不超过3年 (included): limit_until_retirement
     limit, extension, months = limit_until_retirement(
         facts,
         params,
@@ -75,6 +76,8 @@ def dalian_public_welfare_post_subsidy(program: ProgramInfo, facts: Facts, param
         params, "dalian.local_minimum_wage_monthly_cny", facts.as_of, clause=clause
     )
     priority_years = int(params.value("dalian.public_welfare_post_priority_years_before_retirement", facts.as_of))
+    # 重点安置…距法定退休年龄5年以内的人员 (以内: the day exactly 5 years before the retirement date counts, through the
+    # day before the retirement date): a note, not a condition
     near, _lacking = within_years_of_retirement_on(facts, facts.as_of, priority_years)
     zero = facts.household_on_register("zero_employment_households")
     note = ""

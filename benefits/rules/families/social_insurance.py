@@ -14,13 +14,16 @@ from ..conditions_people import (
     employer_si_amount,
     first_grant_date,
     flexible_si_amount,
+    in_period,
     limit_until_retirement,
     no_overlapping_grant,
     on_register_on,
     window_since,
+    within_months_after,
     within_years_of_retirement_on,
     years_value,
 )
+from ..counting import at_least, less_than
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, gate, parameter_amount
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
@@ -146,7 +149,8 @@ def dalian_graduate_flexible_si_subsidy(program: ProgramInfo, facts: Facts, para
     """大连（三）（十二）: 离校1年内未就业的高校毕业生灵活就业后缴纳社会保险费的，按上年度在岗职工月平均工资60%作为
     基数计算的
     应缴纳社会保险费的30%给予社会保险补贴，补贴期限最长不超过2年. 离校 = the graduation date; the flexible employment
-    must begin inside the window; the 2 years run from that start."""
+    must begin inside the window (1年内: through the first anniversary of graduation, that day included); the 2
+    years (最长不超过: included) run from that start through the day before its second anniversary."""
     clause = program.clause
     if early := durations_unset(
         program,
@@ -169,9 +173,13 @@ def dalian_graduate_flexible_si_subsidy(program: ProgramInfo, facts: Facts, para
     elif spell is not None and start is None:
         reasons.append(missing("leaving_window", label, clause, "person.employment.from"))
     elif start is not None:
+        # 离校1年内 (以内: the number included): begun by the first anniversary of graduation, that day counting
         reasons.append(
-            window_since(graduated, window_years * 12, start, condition="leaving_window", label=label, clause=clause)
+            within_months_after(
+                graduated, window_years * 12, start, condition="leaving_window", label=label, clause=clause
+            )
         )
+    # 补贴期限最长不超过2年 (最长不超过: the number included): 24 months from the start, its last day counting
     max_periods = _months(params, "dalian.graduate_flexible_si_max_years", facts.as_of)
     if start is not None:
         reasons.append(
@@ -261,6 +269,8 @@ def dalian_hard_to_employ_flexible_priority(program: ProgramInfo, facts: Facts, 
     flexible, _spell = flexible_paying(facts, clause)
     reasons = [_hard_to_employ(facts, clause), flexible, dalian_priority_group(facts, clause)]
     gate(reasons)
+    # 补贴期限最长不超过3年 (最长不超过: the number included): from the first approval through the day before its
+    # third anniversary; and not past the statutory retirement date (before_retirement: that day excluded)
     months = _months(params, "dalian.hard_to_employ_flexible_si_priority_max_years", facts.as_of)
     start = first_grant_date(facts, (program.code,)) or facts.as_of
     reasons.append(
@@ -312,6 +322,8 @@ def dalian_hard_to_employ_flexible_others(program: ProgramInfo, facts: Facts, pa
         clause=clause,
         missing=priority.missing,
     )
+    # 距法定退休年龄1年时 (within_years_of_retirement): from the day exactly 1 year before the retirement date, that
+    # day included, through the day before the retirement date; 最长不超过1年 is that year (max_periods 12)
     years = years_value(params, "dalian.hard_to_employ_flexible_si_others_years_before_retirement", facts.as_of)
     near, lacking = within_years_of_retirement_on(facts, facts.as_of, years)
     label = _("Within %(years)s year(s) of the statutory retirement age") % {"years": years}
@@ -356,6 +368,7 @@ def dalian_employer_graduate_si_subsidy(program: ProgramInfo, facts: Facts, para
                 day_path="person.employment.from",
             )
         )
+    # 给予1年的社会保险补贴: a period of 1 year from the hire, through the day before its first anniversary
     months = _months(params, "dalian.employer_graduate_si_subsidy_years", facts.as_of)
     if hired is not None:
         reasons.append(
@@ -466,7 +479,8 @@ def dalian_startup_leader_si_subsidy(program: ProgramInfo, facts: Facts, params:
                 condition="operating_long_enough",
                 label=label,
                 clause=clause,
-                met=add_months(registered, min_years * 12) <= facts.as_of,
+                # 正常经营1年以上 (以上: the number included): from the first anniversary of registration on
+                met=at_least(facts.as_of, add_months(registered, min_years * 12)),
                 detail=_("Registered on %(date)s") % {"date": registered.isoformat()},
             )
         )
@@ -479,9 +493,11 @@ def dalian_startup_leader_si_subsidy(program: ProgramInfo, facts: Facts, params:
     else:
         for hire in hires:
             start, end = fact_date(hire.get("from")), fact_date(hire.get("to"))
+            # 补贴期限最长不超过3年 (the number included): each hire from its start through the day before its third
+            # anniversary
             if (
                 start is not None
-                and start <= facts.as_of < add_months(start, max_months)
+                and in_period(start, max_months, facts.as_of)
                 and (end is None or facts.as_of <= end)
                 and "registered_urban_unemployed" in (hire.get("registers") or [])
             ):
@@ -543,10 +559,12 @@ def _yearly_cap_left(program: ProgramInfo, facts: Facts, cap, clause: str) -> Re
         ),
         Decimal("0"),
     )
+    # 最多给予10万元 (最多: the number included): the year's grants may add up to the cap itself, so room is left
+    # while they are under it (less_than); at exactly the cap nothing is left
     return Reason(
         condition="yearly_cap",
         label=label,
-        met=granted < cap,
+        met=less_than(granted, cap),
         clause=clause,
         detail=_("Granted in %(year)s: %(granted)s of %(cap)s CNY; left: %(left)s CNY")
         % {
@@ -584,7 +602,8 @@ def jinan_flexible_employment_si_subsidy(program: ProgramInfo, facts: Facts, par
     elif start is None:
         in_window = Reason(condition="graduate_window", label=label, met=False, clause=clause)
     else:
-        window = window_since(
+        # 离校2年内 (以内: the number included): begun by the second anniversary of graduation, that day counting
+        window = within_months_after(
             graduated, window_years * 12, start, condition="graduate_window", label=label, clause=clause
         )
         in_window = Reason(
@@ -710,20 +729,26 @@ def yiyang_poverty_employer_si_subsidy(program: ProgramInfo, facts: Facts, param
     min_years = years_value(params, "yiyang.poverty_employer_si_min_contract_years", facts.as_of)
     contract = facts.get("person.labour_contract_months")
     label = _("A labour contract of at least %(years)s year(s)") % {"years": min_years}
+    # 签订1年以上劳动合同 (以上: the number included): a contract of 12 months qualifies
     reasons.append(
         missing("contract_term", label, clause, "person.labour_contract_months")
         if contract is None
-        else Reason(condition="contract_term", label=label, met=contract >= min_years * 12, clause=clause)
+        else Reason(condition="contract_term", label=label, met=at_least(contract, min_years * 12), clause=clause)
     )
     in_post = years_value(params, "yiyang.poverty_employer_si_min_months_in_post", facts.as_of)
     max_months = _months(params, "yiyang.poverty_employer_si_max_years", facts.as_of)
     if hired is not None:
         label = _("At least %(months)s months in post") % {"months": in_post}
+        # 实际在岗12个月: complete (届满, counting.at_least) on the same day 12 months after the hire
         reasons.append(
             Reason(
-                condition="months_in_post", label=label, clause=clause, met=add_months(hired, in_post) <= facts.as_of
+                condition="months_in_post",
+                label=label,
+                clause=clause,
+                met=at_least(facts.as_of, add_months(hired, in_post)),
             )
         )
+        # 补贴期限不超过3年 (不超过: the number included): from the hire through the day before its third anniversary
         reasons.append(
             window_since(
                 hired,

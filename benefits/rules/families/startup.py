@@ -23,6 +23,7 @@ from ..conditions_business import (
     register_reason,
     whole_months,
 )
+from ..counting import at_least, at_most
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, gate, money, parameter_amount
 from ..facts import Facts
 from ..i18n import gettext as _
@@ -56,7 +57,8 @@ def first_time(facts: Facts, *, clause: str) -> Reason:
 @rule("daqing_one_time_startup_subsidy")
 def daqing_one_time_startup_subsidy(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     """大庆（八）: 首次创办小微企业或从事个体经营并正常经营1年以上的高校毕业生（毕业5年以内）、就业困难人员, and 城镇
-    转移就业职工 (decision), once per person; the standard is 黑龙江's (open)."""
+    转移就业职工 (decision), once per person; the standard is 黑龙江's (open). 以上 and 以内 include the number: the
+    first anniversary of the registration counts, and so does a registration on the 5th anniversary of graduation."""
     clause = program.clause
     registered = facts.date("business.registered_on")
     reasons = []
@@ -228,7 +230,9 @@ def yiyang_trademark_registration_subsidy(program: ProgramInfo, facts: Facts, pa
     if trademarks is None:
         marks = missing("trademarks", label, clause, "business.trademarks_registered")
     else:
-        marks = Reason(condition="trademarks", label=label, met=trademarks > 0, clause=clause, detail=str(trademarks))
+        marks = Reason(
+            condition="trademarks", label=label, met=at_least(trademarks, 1), clause=clause, detail=str(trademarks)
+        )
     reasons = [*yiyang_startup(facts, clause), marks]
     eligible = eligibility(reasons)
     figure, amount_reason = parameter_amount(
@@ -279,11 +283,14 @@ def dalian_startup_venue_subsidy(program: ProgramInfo, facts: Facts, params: Par
             )
         )
     else:
+        # 补贴期限最长不超过2年 (最长不超过: the number included): the as-of day falls in subsidy year ``index + 1``
+        # (12 months from the lease start or an anniversary of it), and the 2nd year counts, a 3rd does not. The
+        # last subsidised day is the day before the 2nd anniversary of the lease start: exactly 2 years of rent.
         index = 0
-        while add_years(start, index + 1) <= facts.as_of:
+        while at_least(facts.as_of, add_years(start, index + 1)):
             index += 1
-        in_window = start <= facts.as_of and index < int(max_years)
-        leased_then = in_window and (end is None or end >= add_years(start, index))
+        in_window = at_least(facts.as_of, start) and at_most(index + 1, int(max_years))
+        leased_then = in_window and (end is None or at_least(end, add_years(start, index)))
         year_start = add_years(start, index) if leased_then else None
         reasons.append(
             Reason(
@@ -322,7 +329,7 @@ def dalian_startup_venue_subsidy(program: ProgramInfo, facts: Facts, params: Par
 def dalian_project_recommendation_subsidy(program: ProgramInfo, facts: Facts, params: Params) -> Decision:
     """大连（六）: 推荐的项目被创业者采纳实施并正常经营1年以上的，每招用1名城镇登记失业人员按500元…一次性创业项目推荐
     补贴. The adopted project is ``business``; each hire on the register 城镇登记失业人员 when hired counts once
-    (decision)."""
+    (decision). 以上 includes the number: payable from the first anniversary of the registration."""
     clause = program.clause
 
     def qualifies(row):

@@ -10,6 +10,7 @@ from core.dates import add_months
 
 from ..conditions import missing
 from ..conditions_people import durations_unset, flag, on_register_on, parameter_values, years_value
+from ..counting import at_least, at_most
 from ..engine import Decision, Params, ProgramInfo, Reason, combine, eligibility, money, parameter_amount
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
@@ -477,7 +478,8 @@ def daqing_order_training_subsidy(program: ProgramInfo, facts: Facts, params: Pa
     if early := durations_unset(program, facts, params, ("daqing.order_training_min_contract_months",), period="once"):
         return early
     min_months = years_value(params, "daqing.order_training_min_contract_months", facts.as_of)
-    count = _count_trainees(facts, lambda t: (t.get("contract_months") or 0) >= min_months)
+    # ６个月以上: 以上 includes the number, so a contract of exactly 6 months counts.
+    count = _count_trainees(facts, lambda t: at_least(t.get("contract_months") or 0, min_months))
     label = _("Trainees with a labour contract of at least %(months)s months") % {"months": min_months}
     reasons = [
         _enterprise(facts, clause),
@@ -499,12 +501,16 @@ def dalian_apprenticeship_training_subsidy(program: ProgramInfo, facts: Facts, p
     start = _course_start(facts)
 
     def newly_hired_graduate(trainee: dict) -> bool:
+        # 新招用 names no period; this rule reads it as hired at most 12 months before the course start (以内, the
+        # number included): a hire exactly 12 months before the start counts, one a day earlier does not; a hire on
+        # the start day counts, one after it does not.
         hired = fact_date(trainee.get("hired_on"))
         return (
             "graduates_within_5_years" in (trainee.get("registers") or [])
             and hired is not None
             and start is not None
-            and add_months(start, -12) <= hired <= start
+            and at_least(hired, add_months(start, -12))
+            and at_most(hired, start)
         )
 
     count = _count_trainees(facts, newly_hired_graduate)
@@ -622,7 +628,7 @@ def skill_upgrade_subsidy(program: ProgramInfo, facts: Facts, params: Params) ->
             Reason(
                 condition="insured_long_enough",
                 label=label,
-                met=insured >= min_months,
+                met=at_least(insured, min_months),  # 3年以上 / 36个月以上: 以上 includes the number (36 months count)
                 clause=clause,
                 detail=str(insured),
             )
@@ -651,7 +657,7 @@ def skill_upgrade_subsidy(program: ProgramInfo, facts: Facts, params: Params) ->
             Reason(
                 condition="certificate_date",
                 label=_("Certificate obtained on or after 2017-01-01"),
-                met=certified >= SKILL_UPGRADE_START[city],
+                met=at_least(certified, SKILL_UPGRADE_START[city]),  # 自2017年1月1日起: that day itself counts
                 clause=clause,
                 detail=certified.isoformat(),
             )
@@ -677,7 +683,8 @@ def skill_upgrade_subsidy(program: ProgramInfo, facts: Facts, params: Params) ->
                 params, "jinan.skill_upgrade_subsidy_max_cny", facts.as_of, clause=clause
             )
             amount_reasons.append(cap_reason)
-            amount = None if amount is None or cap is None else min(amount, cap)
+            # 最高2000元: a figure up to the cap, the cap included, is paid as it is; a larger one is paid the cap.
+            amount = None if amount is None or cap is None else (amount if at_most(amount, cap) else cap)
         if city == "yiyang":
             shortage = facts.get("training.occupation_on_shortage_list")
             if shortage is None:

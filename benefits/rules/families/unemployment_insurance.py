@@ -3,6 +3,7 @@ sum for people who start a business (（六）). Decisions in docs/policy-decisi
 
 from ..conditions import missing, not_received_before
 from ..conditions_people import on_register_on, parameter_values
+from ..counting import at_least
 from ..engine import Decision, Params, ProgramInfo, Reason, eligibility, money, parameter_amount
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
@@ -68,10 +69,11 @@ def _cpi_trigger(params: Params, on, trigger, clause: str) -> Reason:
             detail=_("The CPI of %(month)s has not been entered: an administrator adds it under Parameters.")
             % {"month": on.strftime("%Y-%m")},
         )
+    # reaches the trigger (达到, docs/policy-decisions.md: the trigger itself counts)
     return Reason(
         condition="cpi_trigger",
         label=label,
-        met=cpi >= trigger,
+        met=at_least(cpi, trigger),
         clause=clause,
         detail=_("CPI rise in %(month)s: %(cpi)s") % {"month": on.strftime("%Y-%m"), "cpi": f"{cpi.normalize():f}"},
     )
@@ -83,6 +85,7 @@ def dalian_ui_lump_sum_for_startup(program: ProgramInfo, facts: Facts, params: P
     the monthly
     benefit × the months left on the business registration date (the start of the self-employment spell)."""
     clause = program.clause
+    # 领取失业保险金期间: on the register on the business registration date, its first and last day included
     rows = [row for row in facts.get("person.employment") or [] if row["status"] == "self_employed"]
     started = max((fact_date(row.get("from")) for row in rows if row.get("from")), default=None)
     label = _("Started a business while receiving unemployment-insurance benefit")
