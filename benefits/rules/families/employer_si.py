@@ -72,11 +72,7 @@ SAME_CONTRIBUTIONS = {
         "daqing_new_form_enterprise_hiring_subsidy",
         "daqing_social_org_graduate_hiring_support",
     ),
-    "dalian": (
-        *DALIAN_SAME_CONTRIBUTIONS,
-        "dalian_laid_off_absorption_support",
-        "dalian_new_form_enterprise_hiring_si_subsidy",
-    ),
+    "dalian": DALIAN_SAME_CONTRIBUTIONS,
     "jinan": (
         "jinan_household_service_hard_to_employ_subsidy",
         "jinan_difficult_graduate_employer_subsidy",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from ..conditions import is_college_graduate, missing
 from ..conditions_business import any_of, evidence, kind_in, small_or_micro
-from ..conditions_people import employed_as, no_overlapping_grant
+from ..conditions_people import employed_as
 from ..engine import Decision, NotEligible, Params, ProgramInfo, Reason, combine, eligibility, only_eligible
 from ..facts import Facts, fact_date
 from ..i18n import gettext as _
@@ -27,12 +27,10 @@ from .employer_si import (
     insured_hire,
     monthly_decision,
     national,
-    other_same_contributions,
     same_contributions,
     within_a_year_of_hire,
 )
 from .social_insurance import (
-    DALIAN_SAME_CONTRIBUTIONS,
     dalian_employer_graduate_si_subsidy,
     dalian_hard_to_employ_employer_si_subsidy,
 )
@@ -317,14 +315,9 @@ def dalian_new_form_enterprise_hiring_si_subsidy(program: ProgramInfo, facts: Fa
     if leg is None:
         reasons = [unit, employed, group]
         return Decision(program=program, eligible=eligibility(reasons), period="month", reasons=reasons)
-    # The leg's rule checks 大连's own list (DALIAN_SAME_CONTRIBUTIONS); the rest of the city's table is checked here.
-    also = no_overlapping_grant(
-        facts,
-        other_same_contributions(program, besides=DALIAN_SAME_CONTRIBUTIONS),
-        clause=clause,
-        condition="no_conflicting_absorption_grant",
-    )
-    head = combine([unit, group, also])
+    # The leg's rule checks 大连's list of subsidies of the same contributions (DALIAN_SAME_CONTRIBUTIONS, this
+    # program and （十三）'s among them): one per person and month.
+    head = combine([unit, group])
     eligible = False if False in (head, leg.eligible) else (True if head is leg.eligible is True else None)
     if eligible is not True and only_eligible.get():
         raise NotEligible
@@ -334,7 +327,7 @@ def dalian_new_form_enterprise_hiring_si_subsidy(program: ProgramInfo, facts: Fa
         amount_cny=leg.amount_cny,
         period=leg.period,
         max_periods=leg.max_periods,
-        reasons=[unit, group, also, *leg.reasons],
+        reasons=[unit, group, *leg.reasons],
         note=leg.note,
         holds_while_on=leg.holds_while_on,
     )

@@ -40,9 +40,12 @@ DALIAN_EMPLOYER = (
     "dalian_startup_leader_si_subsidy",
     "dalian_hard_to_employ_employer_si_subsidy",
 )
+# 大连's other programs that pay a unit the same person's contributions (大连（三）'s new-form hiring, （十三）'s 去产能
+# absorption; families/employer_hiring.py, graduate_hiring.py): they see these, and these see them.
+DALIAN_HIRING_SUPPORT = ("dalian_laid_off_absorption_support", "dalian_new_form_enterprise_hiring_si_subsidy")
 # One subsidy of the same person's contributions per month (decided for each trio; a month cannot be both a
 # flexibly employed person's and a unit's, so the two trios exclude each other too).
-DALIAN_SAME_CONTRIBUTIONS = DALIAN_FLEXIBLE + DALIAN_EMPLOYER
+DALIAN_SAME_CONTRIBUTIONS = DALIAN_FLEXIBLE + DALIAN_EMPLOYER + DALIAN_HIRING_SUPPORT
 
 
 def _others(program: ProgramInfo, codes: tuple[str, ...]) -> tuple[str, ...]:
