@@ -97,6 +97,21 @@ def kind_in(facts: Facts, path: str, allowed: tuple[str, ...], *, condition: str
     )
 
 
+def contributions_from_records(clause: str) -> Reason:
+    """The amount of an employer subsidy of the unit's actual contributions per hire: the facts carry no contribution
+    base per hire, so the caseworker computes it from the unit's payment records (unknown, naming the fact)."""
+    return Reason(
+        condition="contributions_paid",
+        label=_(
+            "The unit's contributions actually paid for each hire come from its payment records; the facts carry "
+            "no contribution base per hire, so the amount is computed by the caseworker."
+        ),
+        met=None,
+        clause=clause,
+        missing=("organization.hires.si_contribution_base_cny",),
+    )
+
+
 def graduate_window_last_day(graduated: datetime.date, years: int) -> datetime.date:
     """The last day of 毕业N年以内 / 毕业N年内: the day exactly ``years`` years after graduation. 以内 includes the
     number (counting.py), so that day counts and the day after does not. 民法典 第二百零二条: a period in years ends

@@ -14,6 +14,7 @@ from ..conditions import missing
 from ..conditions_business import (
     COLLEGE,
     any_of,
+    contributions_from_records,
     count_people,
     covers,
     evidence,
@@ -359,16 +360,7 @@ def jinan_sme_employment_subsidies(program: ProgramInfo, facts: Facts, params: P
         % {"program": names("jinan_startup_job_creation_subsidy")},
         clause,
     )
-    contributions = Reason(
-        condition="contributions_paid",
-        label=_(
-            "The unit's contributions actually paid for each hire come from its payment records; the facts carry "
-            "no contribution base per hire, so the amount is computed by the caseworker."
-        ),
-        met=None,
-        clause=national,
-        missing=("organization.hires.si_contribution_base_cny",),
-    )
+    contributions = contributions_from_records(national)
     return Decision(
         program=program,
         eligible=eligible,

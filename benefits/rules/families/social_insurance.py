@@ -7,6 +7,7 @@ from decimal import Decimal
 from core.dates import add_months
 
 from ..conditions import is_college_graduate, missing
+from ..conditions_business import contributions_from_records
 from ..conditions_people import (
     before_retirement,
     durations_unset,
@@ -520,16 +521,7 @@ def dalian_startup_leader_si_subsidy(program: ProgramInfo, facts: Facts, params:
     )
     reasons.append(_yearly_cap_left(program, facts, cap, clause))
     eligible = eligibility(reasons)
-    contributions = Reason(
-        condition="contributions_paid",
-        label=_(
-            "The unit's contributions actually paid for each hire come from its payment records; the facts carry "
-            "no contribution base per hire, so the amount is computed by the caseworker."
-        ),
-        met=None,
-        clause=clause,
-        missing=("organization.hires.si_contribution_base_cny",),
-    )
+    contributions = contributions_from_records(clause)
     return Decision(
         program=program,
         eligible=eligible,
