@@ -103,3 +103,28 @@ def ledger_checkpoint_task() -> dict:
     loudly, when the ledger no longer matches an earlier checkpoint. A second run only adds a second line."""
     checkpoint = ledger_checkpoint_write(reason="daily")
     return {"sequence": checkpoint.sequence, "hash": checkpoint.hash, "at": checkpoint.at}
+
+
+@shared_task(name="benefits.tasks.scenario_chunk", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def scenario_chunk_task(run_id: int, number: int, first: int, last: int) -> None:
+    """One chunk of a policy scenario's run: its people screened under the baseline and the scenario; the last
+    chunk adds the figures up (benefits.scenarios.services)."""
+    from .scenarios.services import screen_chunk
+
+    screen_chunk(run_id=run_id, number=number, first=first, last=last)
+
+
+def scenario_run_launch(*, actor, scenario, chunk_size: int | None = None):
+    """Open a run of the scenario and hand its chunks to the workers once the run is committed."""
+    from django.db import transaction
+
+    from .scenarios.services import CHUNK_SIZE, scenario_run_start
+
+    run, bounds = scenario_run_start(actor=actor, scenario=scenario, chunk_size=chunk_size or CHUNK_SIZE)
+
+    def dispatch():
+        for number, (first, last) in enumerate(bounds):
+            scenario_chunk_task.delay(run.pk, number, first, last)
+
+    transaction.on_commit(dispatch)
+    return run

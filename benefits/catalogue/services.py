@@ -163,8 +163,8 @@ def parameter_value_add(
     require(can_set_parameters(actor))
     if actor is not None and not actor.is_superuser and parameter.city not in user_city_codes(user=actor):
         raise PermissionDenied(_("This parameter belongs to another city."))
-    amount = _decimal(value, "value")
-    if amount < 0:
+    amount = None if value is None else _decimal(value, "value")  # None: not set from that day (a stated end)
+    if amount is not None and amount < 0:
         raise ValidationError({"value": _("A parameter cannot be negative.")})
     if parameter.values.filter(valid_from=valid_from).exists():
         raise Conflict(

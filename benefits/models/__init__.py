@@ -1,6 +1,7 @@
 """The benefits app's models, one module per domain: ``catalogue`` (programs, parameters), ``screening``
 (proactive leads, recorded answers), ``applications`` (applications, evidence, entitlements, yearly caps),
-``payments`` (runs, batches, lines, the ledger, bank results, exceptions), ``loans`` and ``reports`` (summaries).
+``payments`` (runs, batches, lines, the ledger, bank results, exceptions), ``loans``, ``reports`` (summaries)
+and ``scenarios`` (policy scenarios and their runs).
 Everything is re-exported here: ``from benefits.models import Program`` is the one way to import a model."""
 
 from .applications import (
@@ -37,6 +38,16 @@ from .payments import (
     PaymentException,
 )
 from .reports import ReportFigure, ReportRefresh
+from .scenarios import (
+    Scenario,
+    ScenarioChange,
+    ScenarioChunk,
+    ScenarioOutcome,
+    ScenarioReading,
+    ScenarioRun,
+    ScenarioSwitch,
+    ScenarioValue,
+)
 from .screening import FactAnswer, FactAnswerQuerySet, Lead, LeadQuerySet, ReasonsField, ScreeningChunk, ScreeningRun
 
 __all__ = [
@@ -72,6 +83,14 @@ __all__ = [
     "ReasonsField",
     "ReportFigure",
     "ReportRefresh",
+    "Scenario",
+    "ScenarioChange",
+    "ScenarioChunk",
+    "ScenarioOutcome",
+    "ScenarioReading",
+    "ScenarioRun",
+    "ScenarioSwitch",
+    "ScenarioValue",
     "ScreeningChunk",
     "ScreeningRun",
     "Unit",

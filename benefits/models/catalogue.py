@@ -163,6 +163,15 @@ class ParameterValue(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+    scenario = models.ForeignKey(
+        "benefits.Scenario",
+        verbose_name=_("adopted from scenario"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adopted_values",
+        editable=False,
+    )
 
     history = HistoricalRecords(get_user=history_user)
 

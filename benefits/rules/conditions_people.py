@@ -374,8 +374,11 @@ def limit_until_retirement(
         )
     # 最长不超过3年 (the number included): from the first approval through the day before its 3rd anniversary
     normal_months = normal_years * 12
-    # 距法定退休年龄不足5年: on the first approval, less than the years left (the day exactly 5 years before is not)
-    near, lacking = within_years_of_retirement_on(facts, start, extension_years, less_than=True)
+    # 距法定退休年龄不足5年: on the first approval, less than the years left (the day exactly 5 years before is not;
+    # a policy scenario may count it: readings.py "retirement_boundary_day_counts")
+    near, lacking = within_years_of_retirement_on(
+        facts, start, extension_years, less_than=not params.reading("retirement_boundary_day_counts")
+    )
     dates, _lacking = retirement_dates(facts)
     if near is None:
         extension = missing("near_retirement_extension", label_ext, clause, *lacking)

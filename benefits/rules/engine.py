@@ -42,13 +42,40 @@ class Params:
 
     ``values``: code → [(valid_from, value), …] sorted by date; a code with an empty list is known but not set,
     and a value of None is the stated end of the one before (not set from that day).
-    ``names``: code → Chinese name, for reasons that name a missing parameter."""
+    ``names``: code → Chinese name, for reasons that name a missing parameter.
+    ``readings``: the documented alternative readings taken (``readings.READINGS``; only a policy scenario takes
+    any)."""
 
     def __init__(
-        self, values: dict[str, list[tuple[datetime.date, Decimal | None]]], names: dict[str, str] | None = None
+        self,
+        values: dict[str, list[tuple[datetime.date, Decimal | None]]],
+        names: dict[str, str] | None = None,
+        readings: frozenset[str] = frozenset(),
     ):
         self._values = {code: sorted(rows, key=lambda row: row[0]) for code, rows in values.items()}
         self._names = names or {}
+        self._readings = frozenset(readings)
+
+    def reading(self, code: str) -> bool:
+        """Whether the alternative reading ``code`` is taken instead of the decided one."""
+        from .readings import READINGS
+
+        if code not in READINGS:
+            raise KeyError(f"unknown reading {code!r}")
+        return code in self._readings
+
+    def replaced(
+        self, values: dict[str, list[tuple[datetime.date, Decimal | None]]], readings: frozenset[str] = frozenset()
+    ) -> "Params":
+        """These parameters with ``values`` in place from each one's first date (the values before it kept, those
+        from it on replaced) and ``readings`` taken: a policy scenario's parameters."""
+        merged = dict(self._values)
+        for code, rows in values.items():
+            if code not in merged:
+                raise KeyError(f"unknown parameter {code!r}")
+            first = min(row[0] for row in rows)
+            merged[code] = [row for row in merged[code] if row[0] < first] + list(rows)
+        return Params(merged, self._names, readings)
 
     def _in_force(self, code: str, on: datetime.date) -> tuple[datetime.date | None, Decimal | None]:
         if code not in self._values:

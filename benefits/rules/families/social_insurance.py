@@ -207,7 +207,7 @@ def dalian_graduate_flexible_si_subsidy(program: ProgramInfo, facts: Facts, para
     )
 
 
-def dalian_priority_group(facts: Facts, clause: str) -> Reason:
+def dalian_priority_group(facts: Facts, params: Params, clause: str) -> Reason:
     """大连（十五）'s groups for the 3-year flexible subsidy: 城镇零就业家庭成员、低保家庭成员、处于失业状态的残疾人、
     单亲抚养未成年人者、自谋职业的军队退役人员、县以上（含县级）劳动模范、军人配偶 … 等 (优抚对象 and 烈属 have no
     person field
@@ -216,11 +216,15 @@ def dalian_priority_group(facts: Facts, clause: str) -> Reason:
         "In one of the priority groups (零就业家庭, 低保, disabled, single parent, self-employed veteran, model "
         "worker, military spouse …)"
     )
+    disabled = facts.get("person.is_disabled")
+    if params.reading("dalian_disabled_registered_unemployed"):  # a policy scenario's alternative (readings.py)
+        unemployed = facts.on_register("registered_urban_unemployed")
+        disabled = False if False in (disabled, unemployed) else (None if None in (disabled, unemployed) else True)
     answers = [
         facts.on_register("dalian_flexible_si_priority_groups"),
         facts.household_on_register("zero_employment_households"),
         facts.household_on_register("dibao_households"),
-        facts.get("person.is_disabled"),
+        disabled,
         facts.get("person.is_single_parent"),
         facts.get("person.is_labor_model"),
         facts.get("person.is_military_spouse"),
@@ -271,7 +275,7 @@ def dalian_hard_to_employ_flexible_priority(program: ProgramInfo, facts: Facts, 
     ):
         return early
     flexible, _spell = flexible_paying(facts, clause)
-    reasons = [_hard_to_employ(facts, clause), flexible, dalian_priority_group(facts, clause)]
+    reasons = [_hard_to_employ(facts, clause), flexible, dalian_priority_group(facts, params, clause)]
     gate(reasons)
     # 补贴期限最长不超过3年 (最长不超过: the number included): from the first approval through the day before its
     # third anniversary; and not past the statutory retirement date (before_retirement: that day excluded)
@@ -318,7 +322,7 @@ def dalian_hard_to_employ_flexible_others(program: ProgramInfo, facts: Facts, pa
         return early
     hard_to_employ, (flexible, _spell) = _hard_to_employ(facts, clause), flexible_paying(facts, clause)
     gate([hard_to_employ, flexible])
-    priority = dalian_priority_group(facts, clause)
+    priority = dalian_priority_group(facts, params, clause)
     not_priority = Reason(
         condition="not_priority_group",
         label=_("Not in a priority group (they have the 3-year subsidy)"),
