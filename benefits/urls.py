@@ -5,6 +5,7 @@ from .applications import views_entitlements
 from .catalogue import views as views_catalogue
 from .payments import views as views_payments
 from .reports import views as views_reports
+from .scenarios import views as views_scenarios
 from .screening import views as views_screening
 
 app_name = "benefits"
@@ -57,6 +58,19 @@ urlpatterns = [
         "payments/<int:pk>/result-template.<slug:fmt>",
         views_payments.ResultTemplateView.as_view(),
         name="batch-result-template",
+    ),
+    path("scenarios/", views_scenarios.ScenarioListView.as_view(), name="scenario-list"),
+    path("scenarios/<int:pk>/", views_scenarios.ScenarioDetailView.as_view(), name="scenario-detail"),
+    path(
+        "scenarios/<int:pk>/runs/<int:run_id>/progress/",
+        views_scenarios.ScenarioProgressView.as_view(),
+        name="scenario-progress",
+    ),
+    path("scenarios/runs/<int:run_id>/people/", views_scenarios.ScenarioPeopleView.as_view(), name="scenario-people"),
+    path(
+        "scenarios/runs/<int:run_id>/result.xlsx",
+        views_scenarios.ScenarioWorkbookView.as_view(),
+        name="scenario-workbook",
     ),
     path("reports/", views_reports.ReportDashboardView.as_view(), name="report-dashboard"),
     path("reports/monthly.xlsx", views_reports.ReportMonthlyView.as_view(), name="report-monthly"),

@@ -29,6 +29,8 @@ NAVIGATION = [
     ("accounts:unit-list", _("Service units"), None),
     ("accounts:user-list", _("Staff"), {Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR}),
     ("benefits:parameter-list", _("Parameters"), {Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR}),
+    # drafted by administrators and supervisors, read by the rest of the city's staff
+    ("benefits:scenario-list", _("Policy scenarios"), None),
     ("casework:access-log", _("Access log"), {Role.AUDITOR, Role.ADMIN}),
     ("swagger-ui", _("API"), {Role.ADMIN}),
     ("admin:index", _("Administration"), set()),  # the Django admin is not scoped: system administrators only

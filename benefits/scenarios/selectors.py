@@ -191,9 +191,9 @@ def outcome_list(*, user, run: ScenarioRun, program: str = "", change: str = "",
     outcomes = ScenarioOutcome.objects.filter(run=run, unit__in=ServiceUnit.objects.visible_to(user))
     if program:
         outcomes = outcomes.filter(program__code=program)
-    if change == "eligible_now":
+    if change == "base":  # eligible now (whatever the scenario does)
         outcomes = outcomes.filter(Q(change="same") | Q(change="amount") | Q(change="lost"))
-    elif change == "eligible_then":
+    elif change == "scenario":  # eligible in the scenario
         outcomes = outcomes.filter(Q(change="same") | Q(change="amount") | Q(change="gained"))
     elif change:
         outcomes = outcomes.filter(change=change)
