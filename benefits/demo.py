@@ -2,8 +2,9 @@
 demo, so the demo shows amounts; and in each city a few approved job-seeking subsidies and the month's payment
 batch, so the finance officer has a batch to approve; and a portal applicant per city (``<city>.applicant``) whose
 account has claimed the first of those people, so the portal shows a record, a grant and its payments; then the
-report summaries are computed, so the reports show counts at once. Called by ``bootstrap_demo`` only (never in
-production)."""
+report summaries are computed, so the reports show counts at once; and a policy scenario per city (the job-seeking
+subsidy raised by half from next month), run once, so the scenario pages show a result. Called by
+``bootstrap_demo`` only (never in production)."""
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -15,13 +16,15 @@ from django.utils.translation import gettext as _
 from accounts.demo import DemoLogin
 from accounts.models import ServiceUnit, User
 from casework.models import Person
+from core.dates import add_months
 from core.errors import DomainError
 
 from .applications.services import application_approve, application_create, application_recommend, application_submit
 from .catalogue.services import demo_parameters_load
-from .models import Application, Entitlement, Program
+from .models import Application, Entitlement, Parameter, Program, Scenario
 from .payments.services.generation import disbursements_generate
 from .reports.services import report_summaries_refresh
+from .scenarios.services import scenario_create, scenario_run, scenario_value_set
 
 ENTITLEMENTS_PER_CITY = 3
 DEMO_OVERRIDE = "演示数据：条件未逐项核实"
@@ -80,6 +83,30 @@ def _applicant(city: ServiceUnit) -> DemoLogin | None:
     return DemoLogin(username=user.username, role=_("Applicant (portal)"), unit=entitlement.person.name)
 
 
+def _scenario(city: ServiceUnit, today) -> int:
+    """The city's demo scenario, drafted by its administrator (once): the job-seeking subsidy raised by half from
+    the first of next month, screened on that day; run here, in this process."""
+    admin = User.objects.filter(username=f"{city.city_code}.admin").first()
+    parameter = Parameter.objects.filter(code=f"{city.city_code}.job_seeking_startup_subsidy_cny").first()
+    if admin is None or parameter is None or Scenario.objects.filter(city=city.city_code).exists():
+        return 0
+    current = parameter.values.filter(valid_from__lte=today).order_by("-valid_from").first()
+    if current is None or current.value is None:
+        return 0
+    start = add_months(today.replace(day=1), 1)
+    scenario = scenario_create(
+        actor=admin,
+        city=city.city_code,
+        name=_("Job-seeking subsidy raised by half"),
+        as_of=start,
+        description=_("Demo: %(name)s from %(old)s to %(new)s CNY.")
+        % {"name": parameter.name_zh, "old": current.value.normalize(), "new": (current.value * 3 / 2).normalize()},
+    )
+    raised = current.value * 3 / 2
+    scenario_value_set(actor=admin, scenario=scenario, parameter=parameter, valid_from=start, value=raised)
+    return scenario_run(actor=admin, scenario=scenario).people
+
+
 def bootstrap(*, logins=()) -> dict:
     today = timezone.localdate()
     summary = {"demo_parameter_values": demo_parameters_load()}
@@ -89,6 +116,7 @@ def bootstrap(*, logins=()) -> dict:
     summary["demo_grants"] = {city.city_code: _grants(city, today) for city in ServiceUnit.objects.cities()}
     summary["payments"] = disbursements_generate(month=today)
     summary["report_figures"] = report_summaries_refresh(today=today).figures  # the reports show counts at once
+    summary["scenarios"] = {city.city_code: _scenario(city, today) for city in ServiceUnit.objects.cities()}
     for city in ServiceUnit.objects.cities().order_by("city_code"):
         login = _applicant(city)
         if login is not None and isinstance(logins, list):

@@ -72,7 +72,15 @@ def english_words(html: str, *, typed: set[str]) -> set[str]:
 def _pages(user):
     """The console pages ``user`` reaches, with the first record of each kind in their area."""
     from accounts.models import ServiceUnit, User
-    from benefits.models import Application, Disbursement, DisbursementBatch, Entitlement, Parameter, Program
+    from benefits.models import (
+        Application,
+        Disbursement,
+        DisbursementBatch,
+        Entitlement,
+        Parameter,
+        Program,
+        Scenario,
+    )
     from benefits.reports.context import REPORTS
     from casework.models import Household, Organization, Person, Register
 
@@ -103,6 +111,7 @@ def _pages(user):
             "benefits:batch-list",
             "benefits:payment-exception-list",
             "benefits:report-dashboard",
+            "benefits:scenario-list",
         )
     ]
     city = user.memberships.first().unit.city_code
@@ -132,6 +141,11 @@ def _pages(user):
             urls.append(reverse(name, args=[record.pk]))
             if name == "casework:person-detail":
                 urls += [f"{urls[-1]}?tab={tab}" for tab in ("profile", "eligibility", "payments", "history")]
+    for scenario in Scenario.objects.filter(city=city):  # the demo's, run: its result and a list behind a number
+        urls.append(reverse("benefits:scenario-detail", args=[scenario.pk]))
+        for run in scenario.runs.filter(finished_at__isnull=False):
+            people = reverse("benefits:scenario-people", args=[run.pk])
+            urls += [people, f"{people}?change=amount", f"{people}?change=gained"]
     decided = Application.objects.visible_to(user).filter(state__in=["approved", "rejected"]).first()
     if decided:
         urls.append(reverse("benefits:application-notice", args=[decided.pk]))
@@ -217,6 +231,9 @@ def test_every_console_and_portal_page_is_chinese_for_every_role(client, setting
     from tests.conftest import sign_in
 
     call_command("bootstrap_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    from benefits.models import ScenarioOutcome
+
+    assert ScenarioOutcome.objects.filter(run__scenario__city="dalian", change="amount").exists()  # a result to read
     usernames = set(User.objects.values_list("username", flat=True))
     typed = usernames | {f"{name[:3]}****{name[-4:]}" for name in usernames}  # as typed, and masked like a phone
     found = {}

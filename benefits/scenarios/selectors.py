@@ -187,8 +187,10 @@ def committed_spend(*, city: str, first_month: datetime.date) -> dict[tuple[int,
 
 def outcome_list(*, user, run: ScenarioRun, program: str = "", change: str = "", district=None, register: str = ""):
     """The people behind a figure of a run, in the user's service units (masked by the caller's serializer or
-    template)."""
-    outcomes = ScenarioOutcome.objects.filter(run=run, unit__in=ServiceUnit.objects.visible_to(user))
+    template); without a user, the whole city's (the figure the result shows, to count)."""
+    outcomes = ScenarioOutcome.objects.filter(run=run)
+    if user is not None:
+        outcomes = outcomes.filter(unit__in=ServiceUnit.objects.visible_to(user))
     if program:
         outcomes = outcomes.filter(program__code=program)
     if change == "base":  # eligible now (whatever the scenario does)

@@ -226,6 +226,8 @@ class ScenarioPeopleView(ConsoleView):
             raise Http404
         outcomes = outcome_list(user=self.request.user, run=run, **filters)
         page = Paginator(outcomes, PEOPLE_PER_PAGE).get_page(get.get("page"))
+        # the result's figure is the city's; a user whose units are part of it sees their part, and says so
+        city_wide = outcome_list(user=None, run=run, **filters).count()
         program = Program.objects.filter(code=filters["program"]).first() if filters["program"] else None
         query = "&".join(f"{key}={value}" for key, value in filters.items() if value)
         return super().get_context_data(
@@ -237,6 +239,7 @@ class ScenarioPeopleView(ConsoleView):
             program=program,
             register=register_names(city=run.scenario.city).get(filters["register"], ""),
             query=query,
+            city_wide=city_wide,
             **kwargs,
         )
 

@@ -87,3 +87,32 @@ def test_a_bad_value_names_the_field_and_stores_nothing(world, console_as):
         reverse("benefits:scenario-list"), {"city": "dalian", "name": "a\x00b", "as_of": "2026-12-01"}
     )
     assert response.status_code == 200 and "name" in response.context["form"].errors
+
+
+def test_a_district_supervisor_sees_the_people_of_the_district_and_the_city_figure(world, graduate, console_as):
+    from accounts.models import ServiceUnit
+    from benefits.scenarios.services import scenario_create, scenario_run
+    from casework import services as casework
+    from casework.models import Register
+    from tests.factories import make_person, make_unit
+
+    street = make_unit("白云街道", ServiceUnit.Level.STREET, world.xigang)
+    other = make_person(
+        make_unit("白云社区", ServiceUnit.Level.COMMUNITY, street),
+        "西岗人",
+        education="bachelor",
+        graduation_date=D(2026, 7, 1),
+    )
+    casework.person_update(actor=world.grace, person=other, has_student_loan=True)
+    register = Register.objects.get(code="unemployed_graduates_after_leaving")
+    casework.registry_entry_add(actor=world.grace, register=register, person=other, entered_on=D(2026, 7, 10))
+    run = scenario_run(
+        actor=world.grace, scenario=scenario_create(actor=world.grace, city="dalian", name="x", as_of=D(2026, 12, 1))
+    )
+    assert run.summary["programs"]["dalian_job_seeking_startup_subsidy"]["base_people"] == 2
+    url = reverse("benefits:scenario-people", args=[run.pk]) + "?change=base&program=dalian_job_seeking_startup_subsidy"
+    bob = console_as(world.bob).get(url)
+    assert [row.person for row in bob.context["rows"]] == [graduate]
+    assert "测算结果中的数字按全市统计：2" in bob.content.decode()
+    grace = console_as(world.grace).get(url)
+    assert len(grace.context["rows"]) == 2 and "按全市统计" not in grace.content.decode()
