@@ -5,6 +5,7 @@ from .applications import apis_entitlements, apis_portal
 from .catalogue import apis as apis_catalogue
 from .loans import apis as apis_loans
 from .payments import apis as apis_payments
+from .scenarios import apis as apis_scenarios
 from .screening import apis as apis_screening
 
 urlpatterns = [
@@ -92,5 +93,25 @@ urlpatterns = [
         "payment-exceptions/<int:pk>/resolve/",
         apis_payments.PaymentExceptionResolveApi.as_view(),
         name="payment-exception-resolve",
+    ),
+    path("scenarios/", apis_scenarios.ScenarioListApi.as_view(), name="scenario-list"),
+    path("scenarios/<int:pk>/", apis_scenarios.ScenarioDetailApi.as_view(), name="scenario-detail"),
+    path("scenarios/<int:pk>/values/", apis_scenarios.ScenarioValueListApi.as_view(), name="scenario-values"),
+    path(
+        "scenarios/<int:pk>/values/<int:value_id>/",
+        apis_scenarios.ScenarioValueDetailApi.as_view(),
+        name="scenario-value-detail",
+    ),
+    path("scenarios/<int:pk>/switches/", apis_scenarios.ScenarioSwitchApi.as_view(), name="scenario-switches"),
+    path("scenarios/<int:pk>/readings/", apis_scenarios.ScenarioReadingApi.as_view(), name="scenario-readings"),
+    path("scenarios/<int:pk>/runs/", apis_scenarios.ScenarioRunStartApi.as_view(), name="scenario-runs"),
+    path("scenarios/<int:pk>/adoption/", apis_scenarios.ScenarioAdoptionApi.as_view(), name="scenario-adoption"),
+    path("readings/", apis_scenarios.ReadingListApi.as_view(), name="reading-list"),
+    path("scenario-runs/<int:pk>/", apis_scenarios.ScenarioRunDetailApi.as_view(), name="scenario-run-detail"),
+    path("scenario-runs/<int:pk>/cancel/", apis_scenarios.ScenarioRunCancelApi.as_view(), name="scenario-run-cancel"),
+    path(
+        "scenario-runs/<int:pk>/people/",
+        apis_scenarios.ScenarioOutcomeListApi.as_view(),
+        name="scenario-run-people",
     ),
 ]

@@ -1,8 +1,8 @@
 """One record of every kind the REST API serves, for the tests that walk the whole schema (schemathesis and the
 applicant isolation table): a household, an employer, a register entry, contacts, an approved application with a
 document and its monthly grant, an exported batch with a bank result file (paid, failed, an exception), a loan with
-an interest statement, and two applicants who have claimed their records: dan (张三, the grant and its payments, a
-draft) and erin (李四, a draft of her own)."""
+an interest statement, a policy scenario of 大连 with a value and a finished run, and two applicants who have
+claimed their records: dan (张三, the grant and its payments, a draft) and erin (李四, a draft of her own)."""
 
 import datetime
 import itertools
@@ -28,12 +28,17 @@ from benefits.models import (
     Entitlement,
     Evidence,
     Loan,
+    Parameter,
     PaymentException,
     Program,
+    Scenario,
+    ScenarioRun,
+    ScenarioValue,
 )
 from benefits.payments.services.batches import batch_approve, batch_export
 from benefits.payments.services.generation import disbursements_generate
 from benefits.payments.services.results import results_import
+from benefits.scenarios import services as scenarios
 from casework import services as casework
 from casework.models import Contact, Household, Organization, OrganizationClaim, Person, RegistryEntry
 from casework.services_claims import organization_claim_request
@@ -68,6 +73,9 @@ class ApiData:
     exception: PaymentException
     loan: Loan
     claim: OrganizationClaim  # frank's, waiting for a caseworker
+    scenario: Scenario  # 大连's, by grace: a value and a finished run
+    scenario_value: ScenarioValue
+    scenario_run: ScenarioRun
 
 
 def _document(actor, application, label="毕业证书") -> Evidence:
@@ -140,6 +148,16 @@ def build_api_data(world, people, graduate) -> ApiData:
     # frank, a third applicant, asks to act for the employer
     frank = ApplicantFactory(username="frank", full_name="弗兰克")
     claim = organization_claim_request(user=frank, credit_code=organization.uscc)
+    # a policy scenario: the job-seeking subsidy raised, run over 大连's registers
+    scenario = scenarios.scenario_create(actor=world.grace, city="dalian", name="求职补贴提高", as_of=TODAY)
+    scenario_value = scenarios.scenario_value_set(
+        actor=world.grace,
+        scenario=scenario,
+        parameter=Parameter.objects.get(code="dalian.job_seeking_startup_subsidy_cny"),
+        valid_from=D(2026, 1, 1),
+        value=Decimal("1500"),
+    )
+    scenario_run = scenarios.scenario_run(actor=world.grace, scenario=scenario)
     return ApiData(
         finance=finance,
         zhang=Person.objects.get(pk=zhang.pk),
@@ -159,6 +177,9 @@ def build_api_data(world, people, graduate) -> ApiData:
         exception=PaymentException.objects.get(),
         loan=loan,
         claim=claim,
+        scenario=scenario,
+        scenario_value=scenario_value,
+        scenario_run=scenario_run,
     )
 
 
@@ -183,6 +204,9 @@ def stored_values(data: ApiData) -> dict[str, list]:
         "disbursements": [line.pk for line in d.lines],
         "payment-exceptions": [d.exception.pk],
         "organization-claims": [d.claim.pk],
+        "scenarios": [d.scenario.pk],
+        "values": [d.scenario_value.pk],
+        "scenario-runs": [d.scenario_run.pk],
     }
 
 
