@@ -116,11 +116,13 @@ def scenario_chunk_task(run_id: int, number: int, first: int, last: int) -> None
 
 def scenario_run_launch(*, actor, scenario, chunk_size: int | None = None):
     """Open a run of the scenario and hand its chunks to the workers once the run is committed."""
+    from django.conf import settings
     from django.db import transaction
 
-    from .scenarios.services import CHUNK_SIZE, scenario_run_start
+    from .scenarios.services import scenario_run_start
 
-    run, bounds = scenario_run_start(actor=actor, scenario=scenario, chunk_size=chunk_size or CHUNK_SIZE)
+    size = chunk_size or settings.CASEWORK_SCENARIO_CHUNK_SIZE
+    run, bounds = scenario_run_start(actor=actor, scenario=scenario, chunk_size=size)
 
     def dispatch():
         for number, (first, last) in enumerate(bounds):

@@ -130,6 +130,7 @@ class PersonPlan:
     school: str = ""
     major: str = ""
     is_disabled: bool = False
+    has_student_loan: bool = False
     spells: list[Spell] = field(default_factory=list)
     contact: tuple | None = None  # (days ago, outcome, next follow-up days after the contact or None)
     hard_to_employ: bool = False
@@ -204,6 +205,9 @@ class _Drawer:
             [Education.BACHELOR, Education.BACHELOR, Education.JUNIOR_COLLEGE, Education.MASTER, Education.TECHNICIAN]
         )
         plan.school, plan.major = rng.choice(self.spec["schools"]), rng.choice(MAJORS)
+        # a national student loan for about a third (its own draw: the city's sequence, and so every other demo
+        # figure, stays as it was)
+        plan.has_student_loan = random.Random(plan.id_number).random() < 0.35  # noqa: S311 (demo data)
         if rng.random() < 0.25:  # off-season graduates, some near the end of a 2- or 5-year window
             plan.graduated_ago = rng.choice([rng.randint(690, 760), rng.randint(1790, 1850), rng.randint(30, 500)])
         else:
@@ -323,6 +327,7 @@ def _create_person(plan: PersonPlan, unit: ServiceUnit, today: datetime.date) ->
             school=plan.school,
             major=plan.major,
             graduation_date=_graduation_date(plan, today),
+            has_student_loan=plan.has_student_loan,
         )
     return services.person_create(
         actor=None, name=plan.name, id_number=plan.id_number, residence_unit=unit, source=Source.IMPORT, **fields

@@ -11,9 +11,9 @@ from ..rules.registry import RULES, load_families
 
 
 class ScenarioForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=120)
+    name = forms.CharField(label=_("Scenario name"), max_length=120)
     as_of = forms.DateField(
-        label=_("screened on"),
+        label=_("Screening day"),
         widget=DateInput(),
         help_text=_("The registers as of this day; the twelve months of the forecast start with its month."),
     )

@@ -102,7 +102,7 @@ def budget_chart(run: ScenarioRun) -> str:
     rows = table.rows[:-1]
     return bar_chart(
         title=_("Spending month by month"),
-        labels=[row[0].text for row in rows],
+        labels=[f"{month.month}月" for month in months_of(run)],  # the table beside it names the year
         series=[(_("Policy now"), [row[2].value for row in rows]), (_("Scenario"), [row[3].value for row in rows])],
     )
 

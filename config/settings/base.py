@@ -472,6 +472,8 @@ LOGGING = {
 
 # --- Applications ------------------------------------------------------------------------------------------
 # Working days to decide a complete application where the city's documents state no limit.
+# People per chunk of a policy scenario's run (benefits.scenarios): the progress bar moves once per chunk.
+CASEWORK_SCENARIO_CHUNK_SIZE = env.int("CASEWORK_SCENARIO_CHUNK_SIZE", default=1000)
 CASEWORK_APPLICATION_WORKING_DAYS = env.int("CASEWORK_APPLICATION_WORKING_DAYS", default=20)
 # A grant whose total exposure is above this needs a second, different supervisor's approval. The exposure is the
 # amount per period × every period until the grant's end, back-pay included; a grant without an end counts its
