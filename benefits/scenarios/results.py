@@ -62,6 +62,12 @@ def _count(run, n: int, **filters) -> Cell:
     return Cell(f"{n:,}", n, link if n else "", True)
 
 
+def _cost(run, value: Decimal, **filters) -> Cell:
+    """A cost and the people it is the cost of (those eligible on that side)."""
+    cell = _count(run, 1, **filters)
+    return Cell(money_text(value), value, cell.link if value else "", True)
+
+
 def _amount(value: Decimal) -> Cell:
     return Cell(money_text(value), value, "", True)
 
@@ -125,8 +131,8 @@ def _figure_cells(run, row: dict, **filters) -> list[Cell]:
         _count(run, row["gained"], change="gained", **filters),
         _count(run, row["lost"], change="lost", **filters),
         _count(run, row["amount"], change="amount", **filters),
-        _amount(sum(_money(row["base"]), ZERO)),
-        _amount(sum(_money(row["scenario"]), ZERO)),
+        _cost(run, sum(_money(row["base"]), ZERO), change="base", **filters),
+        _cost(run, sum(_money(row["scenario"]), ZERO), change="scenario", **filters),
     ]
 
 
