@@ -28,3 +28,19 @@ def can_read_access_log(user) -> tuple[bool, str]:
     if user.is_superuser or {Role.AUDITOR, Role.ADMIN} & user.roles():
         return True, ""
     return False, _("Only auditors and administrators can read the personal-data access log.")
+
+
+DUPLICATE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+
+
+def can_decide_duplicate(user, units: list[ServiceUnit], *, all_units: bool = False) -> tuple[bool, str]:
+    """Supervisors and administrators decide about possible duplicates: "not a duplicate" needs the role over one
+    of the two records' communities, a merge over both (``all_units``)."""
+    if user.is_superuser:
+        return True, ""
+    holds = [has_any_role(user, DUPLICATE_ROLES, unit) for unit in units]
+    if all(holds) if all_units else any(holds):
+        return True, ""
+    if all_units and any(holds):
+        return False, _("One of the two records is outside your area: a supervisor over both must merge them.")
+    return False, _("Only a supervisor or administrator of the area decides about duplicates.")

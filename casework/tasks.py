@@ -10,7 +10,7 @@ import datetime
 from celery import shared_task
 from django.db import OperationalError
 
-from . import jobs
+from . import duplicates, jobs
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 3}
 
@@ -42,3 +42,9 @@ def residence_eligible_sync(today: str | None = None) -> dict:
 @shared_task(name="casework.tasks.windows_closing_sync", **RETRY)
 def windows_closing_sync(today: str | None = None) -> dict:
     return jobs.windows_closing_sync(today=_day(today))
+
+
+@shared_task(name="casework.tasks.duplicates_detect", **RETRY)
+def duplicates_detect() -> dict:
+    """Likely duplicate persons, set-based (casework.duplicates); a pair marked "not a duplicate" stays so."""
+    return duplicates.duplicates_detect()

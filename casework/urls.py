@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_claims
+from . import views, views_claims, views_duplicates
 
 app_name = "casework"
 
@@ -33,6 +33,14 @@ urlpatterns = [
         "claims/<int:pk>/<slug:action>/",
         views_claims.OrganizationClaimDecideView.as_view(),
         name="claim-decide",
+    ),
+    path("duplicates/", views_duplicates.DuplicateListView.as_view(), name="duplicate-list"),
+    path("duplicates/<int:pk>/", views_duplicates.DuplicateDetailView.as_view(), name="duplicate-detail"),
+    path("duplicates/<int:pk>/dismiss/", views_duplicates.DuplicateDismissView.as_view(), name="duplicate-dismiss"),
+    path(
+        "duplicates/<int:pk>/unmask/<slug:side>/",
+        views_duplicates.DuplicateUnmaskView.as_view(),
+        name="duplicate-unmask",
     ),
     path("imports/", include(("casework.import_urls", "imports"))),
 ]

@@ -14,6 +14,7 @@ from .claims import (
     OrganizationClaim,
     OrganizationClaimQuerySet,
 )
+from .duplicates import DuplicateCandidate, DuplicateCandidateQuerySet, DuplicateReason
 from .people import (
     Education,
     Household,
@@ -61,6 +62,9 @@ __all__ = [
     "Contact",
     "ContactChannel",
     "ContactOutcome",
+    "DuplicateCandidate",
+    "DuplicateCandidateQuerySet",
+    "DuplicateReason",
     "Education",
     "EmploymentRecord",
     "EmploymentRecordQuerySet",

@@ -181,6 +181,17 @@ class Person(models.Model):
         help_text=_("The social security card or bank account subsidies are paid to."),
     )
     account = _account_field("person", _("The applicant account that has claimed this record (the portal)."))
+    # Set by person_merge (casework.services_duplicates): this record was a duplicate of the one named; it keeps
+    # its history but nothing points to it any more.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -196,6 +207,9 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["residence_unit", "name"], name="person_unit_name"),
             models.Index(fields=["name"], name="person_name"),
+            # the blocking keys of the duplicate detection (casework.duplicates)
+            models.Index(fields=["name", "birth_date"], name="person_name_birth"),
+            models.Index(fields=["bank_account"], condition=~Q(bank_account=""), name="person_bank_account"),
         ]
         constraints = [
             models.CheckConstraint(
