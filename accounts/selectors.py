@@ -91,12 +91,14 @@ JOB_LABELS = {
     "residence-eligible-sync": gettext_lazy("Resident long enough to register (worklist)"),
     "windows-closing-sync": gettext_lazy("Register windows closing (worklist)"),
     "entitlements-expire": gettext_lazy("End grants at their period limit"),
+    "complaints-escalate": gettext_lazy("Escalate overdue complaints to the supervisors"),
     "reminders-send": gettext_lazy("Reminders"),
     "disbursements-generate": gettext_lazy("Monthly payment lines and batches"),
     "proactive-screen": gettext_lazy("Proactive service screening"),
     "report-summaries-refresh": gettext_lazy("Report summaries"),
     "report-summaries-catch-up": gettext_lazy("Report summaries after changes"),
     "ledger-checkpoint": gettext_lazy("Ledger checkpoint"),
+    "duplicates-detect": gettext_lazy("Likely duplicate persons"),
 }
 
 

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from .appeals.services import complaints_escalate
 from .applications.entitlements import (
     entitlements_expire,
     entitlements_suspend_deceased,
@@ -130,3 +131,12 @@ def scenario_run_launch(*, actor, scenario, chunk_size: int | None = None):
 
     transaction.on_commit(dispatch)
     return run
+
+
+@shared_task(
+    name="benefits.tasks.complaints_escalate", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def complaints_escalate_task(today: str | None = None) -> dict:
+    """Open complaints past their due day: the supervisors over their unit are told, once per complaint."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return {"escalated": complaints_escalate(today=day)}

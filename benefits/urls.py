@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .appeals import views as views_appeals
 from .applications import views as views_applications
 from .applications import views_entitlements
 from .catalogue import views as views_catalogue
@@ -76,4 +77,14 @@ urlpatterns = [
     path("reports/monthly.xlsx", views_reports.ReportMonthlyView.as_view(), name="report-monthly"),
     path("reports/list/<str:figure>/", views_reports.ReportListView.as_view(), name="report-list"),
     path("reports/<slug:name>/", views_reports.ReportDetailView.as_view(), name="report-detail"),
+    path("appeals/", views_appeals.AppealListView.as_view(), name="appeal-list"),
+    path("appeals/<int:pk>/", views_appeals.AppealDetailView.as_view(), name="appeal-detail"),
+    path(
+        "appeals/<int:pk>/documents/<int:document_id>/",
+        views_appeals.AppealDocumentView.as_view(),
+        name="appeal-document",
+    ),
+    path("complaints/", views_appeals.ComplaintListView.as_view(), name="complaint-list"),
+    path("complaints/report/", views_appeals.ComplaintReportView.as_view(), name="complaint-report"),
+    path("complaints/<int:pk>/", views_appeals.ComplaintDetailView.as_view(), name="complaint-detail"),
 ]

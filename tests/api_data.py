@@ -13,16 +13,20 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Membership, Role, User
+from benefits.appeals.services import appeal_file, complaint_file
 from benefits.applications.services import (
     application_approve,
     application_create,
     application_recommend,
+    application_reject,
     application_submit,
     evidence_add,
 )
 from benefits.loans.services import loan_interest_record
 from benefits.models import (
+    Appeal,
     Application,
+    Complaint,
     Disbursement,
     DisbursementBatch,
     Entitlement,
@@ -76,6 +80,9 @@ class ApiData:
     scenario: Scenario  # 大连's, by grace: a value and a finished run
     scenario_value: ScenarioValue
     scenario_run: ScenarioRun
+    rejected: Application  # dan's, rejected by bob, with his review request
+    appeal: Appeal
+    complaint: Complaint  # dan's, about the service
 
 
 def _document(actor, application, label="毕业证书") -> Evidence:
@@ -158,6 +165,15 @@ def build_api_data(world, people, graduate) -> ApiData:
         value=Decimal("1500"),
     )
     scenario_run = scenarios.scenario_run(actor=world.grace, scenario=scenario)
+    # dan's third application, rejected by bob today, and dan's request to review it; dan's complaint
+    rejected = application_create(
+        actor=world.dan, program=Program.objects.get(code=FLEXIBLE), person=zhang, requested_start=TODAY
+    )
+    application_submit(actor=world.dan, application=rejected)
+    application_recommend(actor=world.alice, application=rejected)
+    application_reject(actor=world.bob, application=rejected, note="不符合条件")
+    appeal = appeal_file(actor=world.dan, application=rejected, reasons="我符合条件")
+    complaint = complaint_file(actor=world.dan, person=zhang, category="delay", subject="办理太慢", text="等了很久")
     return ApiData(
         finance=finance,
         zhang=Person.objects.get(pk=zhang.pk),
@@ -180,6 +196,9 @@ def build_api_data(world, people, graduate) -> ApiData:
         scenario=scenario,
         scenario_value=scenario_value,
         scenario_run=scenario_run,
+        rejected=Application.objects.get(pk=rejected.pk),
+        appeal=appeal,
+        complaint=complaint,
     )
 
 
@@ -207,6 +226,8 @@ def stored_values(data: ApiData) -> dict[str, list]:
         "scenarios": [d.scenario.pk],
         "values": [d.scenario_value.pk],
         "scenario-runs": [d.scenario_run.pk],
+        "appeals": [d.appeal.pk],
+        "complaints": [d.complaint.pk],
     }
 
 

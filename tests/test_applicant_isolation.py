@@ -23,7 +23,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from benefits.models import Application, Disbursement, Entitlement, Evidence, FactAnswer
+from benefits.models import Appeal, Application, Complaint, Disbursement, Entitlement, Evidence, FactAnswer
 from benefits.screening.services import fact_answer_state
 from casework.models import ClaimCode, Organization, OrganizationClaim, Person, RegistryEntry
 from casework.services import registry_entry_add
@@ -103,6 +103,20 @@ def b_claim_waits(d, response, b):
     assert Organization.objects.get(pk=d.organization.pk).account is None
 
 
+def b_appeals_nothing(d, response, b):
+    assert not Appeal.objects.filter(filed_by=b).exists()
+
+
+def b_complaint_is_hers(d, response, b):
+    complaint = Complaint.objects.get(pk=response.json()["id"])
+    assert (complaint.person, complaint.unit, complaint.status, complaint.owner) == (
+        d.li,
+        d.li.residence_unit,
+        "open",
+        None,
+    )
+
+
 def b_herself(d, response, b):
     assert response.json()["id"] == b.pk
 
@@ -142,6 +156,25 @@ TABLE: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/me/applications/{id}/evidence/{evidence_id}/"): Entry(
         "object", path=lambda d: {"id": d.application.pk, "evidence_id": d.evidence.pk}
     ),
+    # review requests and complaints
+    ("GET", "/api/v1/me/appeals/"): Entry("list", a_ids=lambda d: {d.appeal.pk}),
+    ("POST", "/api/v1/me/appeals/"): Entry(
+        "write",
+        body=lambda d: {**protected(d), "application": d.rejected.pk, "reasons": "不是我的"},
+        status=(404,),
+        check=b_appeals_nothing,
+    ),
+    ("GET", "/api/v1/me/appeals/{id}/"): Entry("object", path=lambda d: {"id": d.appeal.pk}),
+    ("POST", "/api/v1/me/appeals/{id}/documents/"): Entry("object", path=lambda d: {"id": d.appeal.pk}, multipart=True),
+    ("POST", "/api/v1/me/appeals/{id}/{action}/"): Entry("object", path=lambda d: {"id": d.appeal.pk}, body=protected),
+    ("GET", "/api/v1/me/complaints/"): Entry("list", a_ids=lambda d: {d.complaint.pk}),
+    ("POST", "/api/v1/me/complaints/"): Entry(
+        "write",
+        body=lambda d: {**protected(d), "category": "other", "subject": "建议", "text": "延长办公时间"},
+        status=(201,),
+        check=b_complaint_is_hers,
+    ),
+    ("GET", "/api/v1/me/complaints/{id}/"): Entry("object", path=lambda d: {"id": d.complaint.pk}),
     # claims: B is gus, who has no record yet, and tries to reach 张三's
     ("POST", "/api/v1/me/claims/person/"): Entry(
         "write",
@@ -166,6 +199,8 @@ TABLE: dict[tuple[str, str], Entry] = {
     # staff lists an applicant may call: scoped to nothing for them
     ("GET", "/api/v1/applications/"): Entry("list", a_ids=lambda d: {d.application.pk, d.dan_draft.pk}),
     ("GET", "/api/v1/entitlements/"): Entry("list", a_ids=lambda d: {d.grant.pk}),
+    ("GET", "/api/v1/appeals/"): Entry("list", a_ids=lambda d: {d.appeal.pk}),
+    ("GET", "/api/v1/complaints/"): Entry("list", a_ids=lambda d: {d.complaint.pk}),
     ("GET", "/api/v1/persons/"): Entry("list", a_ids=lambda d: {d.zhang.pk}),
     ("GET", "/api/v1/households/"): Entry("list", a_ids=lambda d: {d.household.pk}),
     ("GET", "/api/v1/organizations/"): Entry("list", a_ids=lambda d: {d.organization.pk}),
@@ -299,6 +334,8 @@ def snapshot(d: ApiData) -> dict:
         "payments": list(Disbursement.objects.filter(person=zhang).order_by("pk").values()),
         "entries": list(RegistryEntry.objects.filter(person=zhang).order_by("pk").values()),
         "frank's claim": list(OrganizationClaim.objects.filter(pk=d.claim.pk).values()),
+        "appeals": list(Appeal.objects.filter(person=zhang).order_by("pk").values()),
+        "complaints": list(Complaint.objects.filter(person=zhang).order_by("pk").values()),
         "token": list(Token.objects.filter(user=d.zhang.account_id).values_list("key", flat=True)),
     }
 

@@ -82,7 +82,7 @@ def _pages(user):
         Scenario,
     )
     from benefits.reports.context import REPORTS
-    from casework.models import Household, Organization, Person, Register
+    from casework.models import DuplicateCandidate, Household, Organization, Person, Register
 
     urls = [
         reverse(name)
@@ -101,6 +101,7 @@ def _pages(user):
             "casework:worklist",
             "casework:access-log",
             "casework:claim-list",
+            "casework:duplicate-list",
             "casework:imports:upload",
             "benefits:program-list",
             "benefits:parameter-list",
@@ -108,6 +109,9 @@ def _pages(user):
             "benefits:lead-list",
             "benefits:application-list",
             "benefits:entitlement-list",
+            "benefits:appeal-list",
+            "benefits:complaint-list",
+            "benefits:complaint-report",
             "benefits:batch-list",
             "benefits:payment-exception-list",
             "benefits:report-dashboard",
@@ -127,6 +131,7 @@ def _pages(user):
         ("casework:person-detail", Person.objects.visible_to(user)),
         ("casework:person-edit", Person.objects.visible_to(user)),
         ("casework:household-detail", Household.objects.visible_to(user)),
+        ("casework:duplicate-detail", DuplicateCandidate.objects.visible_to(user)),
         ("casework:organization-detail", Organization.objects.visible_to(user)),
         ("benefits:application-detail", Application.objects.visible_to(user)),
         ("benefits:entitlement-detail", Entitlement.objects.visible_to(user)),

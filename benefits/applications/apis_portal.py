@@ -16,6 +16,7 @@ from casework.selectors import applicant_party
 from core.api_base import ActionApi, action_parameter
 from core.errors import PermissionDenied
 
+from ..appeals.selectors import review_right
 from ..catalogue.selectors import program_get
 from ..models import PUBLIC_CODE, Application
 from ..screening.answers import answered_here
@@ -42,6 +43,19 @@ class _TimelineStep(serializers.Serializer):
     note = serializers.CharField(help_text="what the job centre wrote to the applicant at this step; may be empty")
 
 
+class _AppealBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+
+
+class _ReviewRight(serializers.Serializer):
+    may_ask = serializers.BooleanField(help_text="whether I may ask for a review of the decision today")
+    deadline = serializers.DateField(allow_null=True, help_text="the last day to ask (a rejection only)")
+    why_not = serializers.CharField(help_text="why I may not ask any more; empty when I may or nothing is decided")
+    appeal = _AppealBrief(allow_null=True, help_text="my latest review request of this application")
+
+
 class MyEntitlementSerializer(EntitlementSerializer):
     program = serializers.CharField(source="program.code")
     program_name = serializers.CharField(source="program.display_name")
@@ -60,6 +74,7 @@ class MyApplicationSerializer(serializers.ModelSerializer):
     evidence = EvidenceSerializer(many=True)
     entitlement = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField(help_text="the review right of a rejection (on the detail only)")
 
     class Meta:
         model = Application
@@ -79,6 +94,7 @@ class MyApplicationSerializer(serializers.ModelSerializer):
             "evidence",
             "entitlement",
             "timeline",
+            "review",
         ]
 
     def get_status(self, application) -> str:
@@ -102,6 +118,12 @@ class MyApplicationSerializer(serializers.ModelSerializer):
         if not self.context.get("detail"):
             return []
         return _TimelineStep(selectors.public_timeline(application), many=True).data
+
+    @extend_schema_field(_ReviewRight(allow_null=True))
+    def get_review(self, application) -> dict | None:
+        if not self.context.get("detail"):
+            return None
+        return _ReviewRight(review_right(application, datetime.date.today())).data
 
 
 class MyApplicationListApi(generics.ListAPIView):

@@ -136,6 +136,7 @@ STEPS = {
     "approved": gettext_lazy("Approved"),
     "approved with an override": gettext_lazy("Approved with an override"),
     "rejected": gettext_lazy("Rejected"),
+    "reopened on review": gettext_lazy("Rejection set aside on review: to be decided anew"),
     "note": gettext_lazy("Note"),
 }
 

@@ -16,6 +16,7 @@ from casework.permissions import can_edit_in_unit
 from casework.selectors import person_get_for_user
 from core.forms import run_service
 
+from ..appeals.selectors import appeal_deadline
 from ..models import Application, Period, Program
 from . import selectors
 from . import services as workflow
@@ -175,7 +176,8 @@ class ApplicationNoticeView(ConsoleView):
         application = selectors.application_get_for_user(user=self.request.user, application_id=self.kwargs["pk"])
         if application.state not in (Application.State.APPROVED, Application.State.REJECTED):
             raise Http404
-        return super().get_context_data(application=application, **kwargs)
+        deadline = appeal_deadline(application)  # the review right the notice names (a rejection)
+        return super().get_context_data(application=application, review_deadline=deadline, **kwargs)
 
     def render_to_response(self, context, **kwargs):
         with translation.override("zh-hans"):

@@ -4,6 +4,7 @@
 and ``scenarios`` (policy scenarios and their runs).
 Everything is re-exported here: ``from benefits.models import Program`` is the one way to import a model."""
 
+from .appeals import Appeal, AppealDocument, Complaint, ComplaintQuerySet
 from .applications import (
     PUBLIC_CODE,
     PUBLIC_STATUS,
@@ -54,11 +55,15 @@ __all__ = [
     "MONEY_PATTERNS",
     "PUBLIC_CODE",
     "PUBLIC_STATUS",
+    "Appeal",
+    "AppealDocument",
     "Application",
     "ApplicationNote",
     "ApplicationQuerySet",
     "BankResultFile",
     "Beneficiary",
+    "Complaint",
+    "ComplaintQuerySet",
     "Disbursement",
     "DisbursementBatch",
     "DisbursementRun",

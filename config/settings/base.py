@@ -206,6 +206,11 @@ CASEWORK_PERIODIC_TASKS = {
         "crontab": {"minute": "35", "hour": "1"},
         "description": "Follow-ups for people resident long enough to register where they live.",
     },
+    "complaints-escalate": {
+        "task": "benefits.tasks.complaints_escalate",
+        "crontab": {"minute": "40", "hour": "7"},
+        "description": "Open complaints past their due day are escalated to the supervisors (once each).",
+    },
     "entitlements-expire": {
         "task": "benefits.tasks.entitlements_expire",
         "crontab": {"minute": "50", "hour": "0"},
@@ -226,6 +231,11 @@ CASEWORK_PERIODIC_TASKS = {
         "task": "benefits.tasks.proactive_screen",
         "crontab": {"minute": "30", "hour": "2"},
         "description": "Screens everyone on a register against their city's programs; keeps the 主动服务 leads.",
+    },
+    "duplicates-detect": {
+        "task": "casework.tasks.duplicates_detect",
+        "crontab": {"minute": "55", "hour": "1"},
+        "description": "Finds likely duplicate persons (near ID numbers, shared phone or bank account, two cities).",
     },
     "windows-closing-sync": {
         "task": "casework.tasks.windows_closing_sync",
@@ -419,6 +429,9 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStateEnum": "benefits.models.Application.State",
         "OrganizationClaimStatusEnum": "casework.models.OrganizationClaim.Status",
         "PeriodEnum": "benefits.models.Period",
+        "AppealStatusEnum": "benefits.models.Appeal.Status",
+        "ComplaintStatusEnum": "benefits.models.Complaint.Status",
+        "ComplaintKindEnum": "benefits.models.Complaint.Kind",
     },
 }
 
