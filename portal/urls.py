@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import ApplicantPage, ApplicationPage, PortalPage, ScreenPage
+from .views import ApplicantPage, ApplicationPage, ComplaintsPage, PortalPage, ScreenPage
 
 app_name = "portal"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("applications/", page("application_list", "applications", applicant=True), name="application-list"),
     path("applications/<int:pk>/", ApplicationPage.as_view(), name="application-detail"),
     path("payments/", page("payments", "payments", applicant=True), name="payments"),
+    path("complaints/", ComplaintsPage.as_view(), name="complaints"),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 
 from benefits.catalogue.forms import CITIES
+from benefits.models import Complaint
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
@@ -61,3 +62,13 @@ class ApplicationPage(ApplicantPage):
     def get_context_data(self, **kwargs):
         # Only the id from the address: the API answers 404 for an application that is not the caller's.
         return super().get_context_data(application_id=self.kwargs["pk"], **kwargs)
+
+
+class ComplaintsPage(ApplicantPage):
+    """My complaints and suggestions (投诉与意见): the form's choices are the model's, the rest comes from the API."""
+
+    template_name = "portal/complaints.html"
+    module = "complaints"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kinds=Complaint.Kind.choices, categories=Complaint.Category.choices, **kwargs)

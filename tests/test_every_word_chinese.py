@@ -194,6 +194,7 @@ def _portal(client, found, typed):
         "portal:apply",
         "portal:application-list",
         "portal:payments",
+        "portal:complaints",
     ]
     urls = [reverse(name) for name in pages]
     if application:
@@ -203,7 +204,12 @@ def _portal(client, found, typed):
         assert response.status_code == 200, url
         if words := english_words(response.content.decode(), typed=typed):
             found[f"applicant {url}"] = sorted(words)
-    answers = [reverse("api:benefits:my-application-list"), reverse("api:benefits:my-entitlement-list")]
+    answers = [
+        reverse("api:benefits:my-application-list"),
+        reverse("api:benefits:my-entitlement-list"),
+        reverse("api:benefits:my-appeal-list"),
+        reverse("api:benefits:my-complaint-list"),
+    ]
     if application:
         answers.append(reverse("api:benefits:my-application-detail", args=[application.pk]))
     for url in answers:
