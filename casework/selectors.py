@@ -52,7 +52,8 @@ def person_search_filter(query: str, *, prefix: str = "") -> Q:
 
 
 def person_list(*, user, search: str = "", unit=None, register: Register | None = None):
-    people = Person.objects.visible_to(user).select_related("residence_unit")
+    """The persons of the user's area, tombstones (records merged into another) left out."""
+    people = Person.objects.visible_to(user).filter(merged_into__isnull=True).select_related("residence_unit")
     if search:
         people = people.filter(person_search_filter(search))
     if unit is not None:
@@ -63,7 +64,10 @@ def person_list(*, user, search: str = "", unit=None, register: Register | None 
 
 
 def person_get_for_user(*, user, person_id) -> Person:
-    return get_object_or_404(Person.objects.visible_to(user).select_related("residence_unit"), pk=person_id)
+    """One person of the user's area; a tombstone too (its page says which record it was merged into)."""
+    return get_object_or_404(
+        Person.objects.visible_to(user).select_related("residence_unit", "merged_into"), pk=person_id
+    )
 
 
 def person_by_id_number(*, user, id_number: str) -> Person | None:

@@ -37,6 +37,7 @@ urlpatterns = [
     path("duplicates/", views_duplicates.DuplicateListView.as_view(), name="duplicate-list"),
     path("duplicates/<int:pk>/", views_duplicates.DuplicateDetailView.as_view(), name="duplicate-detail"),
     path("duplicates/<int:pk>/dismiss/", views_duplicates.DuplicateDismissView.as_view(), name="duplicate-dismiss"),
+    path("duplicates/<int:pk>/merge/", views_duplicates.DuplicateMergeView.as_view(), name="duplicate-merge"),
     path(
         "duplicates/<int:pk>/unmask/<slug:side>/",
         views_duplicates.DuplicateUnmaskView.as_view(),

@@ -1,10 +1,12 @@
 """Console pages of the possible duplicates: the supervisor's list, two records side by side (masked; the full
-numbers of a record in the user's area through the logged unmask service) and "not a duplicate"."""
+numbers of a record in the user's area through the logged unmask service), "not a duplicate" and the merge."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.views import ConsolePage, ConsoleView
@@ -13,7 +15,7 @@ from core.views import redirect_to, report_form_errors
 
 from . import selectors, selectors_duplicates, services, services_duplicates
 from .forms import UnmaskForm
-from .forms_duplicates import DismissForm
+from .forms_duplicates import DismissForm, MergeForm
 from .models import DuplicateCandidate
 from .permissions import can_decide_duplicate, can_unmask
 
@@ -60,6 +62,7 @@ class DuplicateDetailView(DuplicateAccess, ConsolePage):
                 for side in selectors_duplicates.duplicate_sides(user=user, candidate=candidate)
             ],
             can_decide=can_decide_duplicate(user, units)[0],
+            can_merge=can_decide_duplicate(user, units, all_units=True)[0],
             can_unmask=can_unmask(user)[0],
             dismiss_form=kwargs.pop("dismiss_form", None) or DismissForm(),
             is_open=candidate.status in (DuplicateCandidate.Status.OPEN, DuplicateCandidate.Status.STALE),
@@ -83,6 +86,27 @@ class DuplicateDismissView(DuplicateAccess, ConsoleView):
             )
         report_form_errors(request, form)
         return redirect_to("casework:duplicate-detail", candidate.pk)
+
+
+class DuplicateMergeView(DuplicateAccess, ConsoleView):
+    """Merge the pair, keeping the side posted; then the kept record's page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        candidate = selectors_duplicates.duplicate_get_for_user(user=request.user, candidate_id=pk)
+        form = MergeForm(request.POST)
+        merged = None
+        if form.is_valid():
+            keep = candidate.person_a if form.cleaned_data["keep"] == "a" else candidate.person_b
+            merged = run_service(
+                form, services_duplicates.duplicate_merge, actor=request.user, candidate=candidate, keep=keep
+            )
+        if merged is None:
+            report_form_errors(request, form)
+            return redirect_to("casework:duplicate-detail", candidate.pk)
+        messages.success(request, _("The two records are merged: everything is on this record now."))
+        return redirect_to("casework:person-detail", keep.pk)
 
 
 class DuplicateUnmaskView(DuplicateAccess, ConsoleView):

@@ -284,6 +284,9 @@ CASEWORK_PERSON_PANELS = {
 # Sections that higher apps add to the organization page, in order: key → dotted path of a
 # function(request, organization) -> dict with "template" (or None to show nothing).
 CASEWORK_ORGANIZATION_PANELS = {"payments": "benefits.panels.organization_payments"}
+# What higher apps move when two person records are merged (casework.services_duplicates.duplicate_merge): dotted
+# paths of functions(*, actor, keep, gone, reason) -> dict of counts; they raise a DomainError to refuse the merge.
+CASEWORK_MERGE_HOOKS = ["benefits.merge.person_merge_rows"]
 
 # --- Accounts and sessions --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

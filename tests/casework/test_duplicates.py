@@ -1,14 +1,18 @@
 """Likely duplicate persons: the nightly detection (each kind of match, households left out, dismissed pairs stay
 dismissed), the supervisor's list and comparison (scoped, masked, unmask logged) and the decisions."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from stdnum.cn import ric
 
 from casework import services
 from casework.duplicates import duplicates_detect
 from casework.models import DuplicateCandidate, PersonalDataAccess
-from casework.services_duplicates import duplicate_dismiss
+from casework.services_duplicates import duplicate_dismiss, duplicate_merge
 from core.actor import acting_as
 from core.errors import PermissionDenied
 
@@ -203,3 +207,251 @@ def test_the_pages_are_chinese(world, twins, console_as):
         assert response.status_code == 200
         main = response.content.decode().split('<main id="main">', 1)[1].split("</main>", 1)[0]  # not the menu
         assert english_words(main, typed={"bob"}) == set(), url
+
+
+# --- Merging ---------------------------------------------------------------------------------------------------
+
+D = datetime.date
+REASON_PREFIX = "merge: person"
+
+
+def _program(code="dalian_job_seeking_startup_subsidy"):
+    from benefits.models import Program
+
+    return Program.objects.get(code=code)
+
+
+def grant_of(world, person, *, program=None, status="active", once=False, line=True):
+    """An approved application, its grant and (``line``) one paid line, made directly: the merge moves rows, it
+    does not care how they were decided."""
+    from benefits.models import Application, Disbursement, Entitlement
+
+    program = program or _program()
+    application = Application.objects.create(
+        person=person,
+        unit=person.residence_unit,
+        program=program,
+        requested_start=D(2026, 9, 1),
+        created_by=world.alice,
+    )
+    Application.objects.filter(pk=application.pk).update(
+        state="approved", decided_by=world.bob, decided_on=D(2026, 9, 1)
+    )
+    grant = Entitlement.objects.create(
+        application=application,
+        person=person,
+        unit=person.residence_unit,
+        program=program,
+        family=program.family,
+        once=once,
+        start=D(2026, 9, 1),
+        amount_per_period=Decimal("500.00"),
+        period="" if once else "month",
+        approved_by=world.bob,
+        approved_on=D(2026, 9, 1),
+    )
+    Entitlement.objects.filter(pk=grant.pk).update(status=status)
+    if line:
+        Disbursement.objects.create(
+            entitlement=grant,
+            program=program,
+            person=person,
+            unit=person.residence_unit,
+            period=D(2026, 9, 1),
+            reference=f"L{grant.pk}-202609",
+            amount_cny=Decimal("500.00"),
+            created_at=timezone.now(),
+        )
+    return grant
+
+
+@pytest.fixture
+def pair(world, twins):
+    """The pair 赵六 (友好社区) and its mistyped copy (天津街社区), both in 李博's district, with rows on both."""
+    duplicates_detect()
+    return pair_of(twins["original"], twins["digit"])
+
+
+def _rows_on(world, person, *, register, with_grant=True, tag=""):
+    from benefits.models import FactAnswer, Lead
+
+    services.registry_entry_add(actor=world.bob, register=register, person=person, entered_on=D(2026, 7, 10))
+    services.contact_log(actor=world.bob, person=person, contacted_on=D(2026, 8, 1), channel="phone", outcome="seeking")
+    services.case_note_add(actor=world.bob, person=person, text=f"记录{tag}")
+    services.referral_create(
+        actor=world.bob, person=person, kind="job", description=f"仓管{tag}", referred_on=D(2026, 8, 2)
+    )
+    services.assistance_assign(
+        actor=world.bob, person=person, caseworker=world.bob, reason=f"帮扶{tag}", started_on=D(2026, 8, 3)
+    )
+    services.employment_record_add(actor=world.bob, person=person, status="unemployed", started_on=D(2026, 7, 1))
+    program = _program()
+    Lead.objects.create(
+        person=person,
+        program=program,
+        unit=person.residence_unit,
+        first_found_on=D(2026, 8, 1),
+        last_found_on=D(2026, 8, 1),
+    )
+    for path in ("person.is_seeking_work", f"person.note{tag}"):
+        FactAnswer.objects.create(
+            person=person,
+            path=path,
+            value=True,
+            source="caseworker",
+            recorded_by=world.bob,
+            recorded_at=timezone.now(),
+        )
+    if with_grant:
+        return grant_of(world, person)
+    return None
+
+
+def test_a_merge_moves_every_kind_of_row_to_the_kept_record_with_history(world, twins, pair):
+    from benefits.models import Application, Disbursement, Entitlement, FactAnswer, Lead
+    from casework.models import (
+        Assistance,
+        CaseNote,
+        Contact,
+        EmploymentRecord,
+        HouseholdMember,
+        Person,
+        Referral,
+        Register,
+        RegistryEntry,
+    )
+
+    keep, gone = twins["original"], twins["digit"]
+    register = Register.objects.get(code="unemployed_graduates_after_leaving")
+    _rows_on(world, keep, register=register, with_grant=False, tag="甲")
+    grant = _rows_on(world, gone, register=register, tag="乙")
+    services.household_create(actor=world.bob, unit=world.tianjinjie, members=[(gone, "head", True)])
+    Person.objects.filter(pk=gone.pk).update(account=world.dan)
+    gone_contact = Contact.objects.get(person=gone)
+
+    with acting_as(world.bob):
+        merged = duplicate_merge(actor=world.bob, candidate=pair, keep=keep)
+
+    assert merged.status == DuplicateCandidate.Status.MERGED and merged.decided_by == world.bob
+    gone.refresh_from_db()
+    keep.refresh_from_db()
+    assert gone.merged_into == keep and gone.account is None and keep.account == world.dan
+    for model in (Contact, CaseNote, Referral, Assistance, EmploymentRecord, Application, Entitlement, Disbursement):
+        assert not model.objects.filter(person=gone).exists(), model
+        assert model.objects.filter(person=keep).count() == (
+            1 if model in (Application, Entitlement, Disbursement) else 2
+        )
+    assert HouseholdMember.objects.get(person=keep).relation == "head"
+    # one open entry on the register: the copy's, the same fact twice, closed and left with the tombstone
+    assert RegistryEntry.objects.filter(person=keep, register=register).count() == 1
+    twice = RegistryEntry.objects.get(person=gone)
+    assert (twice.exit_reason, twice.exited_on is not None) == ("entered_in_error", True)
+    # one open assistance at a time: the copy's ended and moved
+    assert Assistance.objects.filter(person=keep, ended_on__isnull=True).count() == 1
+    # the lead for one program: the kept one open, the copy's closed and left; answers: the kept record's stand
+    assert Lead.objects.filter(person=keep).count() == 1 and Lead.objects.get(person=gone).closed_on is not None
+    assert set(FactAnswer.objects.filter(person=keep).values_list("path", flat=True)) == {
+        "person.is_seeking_work",
+        "person.note甲",
+        "person.note乙",
+    }
+    assert FactAnswer.objects.filter(person=gone).count() == 1
+    # each moved row has a history row naming the merge, by the supervisor
+    for model, pk in ((Entitlement, grant.pk), (Contact, gone_contact.pk)):
+        record = model.history.filter(id=pk).order_by("-history_id").first()
+        assert record.history_change_reason.startswith(REASON_PREFIX), model
+        assert record.history_user == world.bob and record.person_id == keep.pk
+    for person in (keep, gone):
+        assert person.history.order_by("-history_id").first().history_change_reason.startswith(REASON_PREFIX)
+    assert grant.disbursements.get().person_id == keep.pk
+
+
+def test_the_tombstone_is_hidden_from_the_list_and_search_and_its_page_points_to_the_kept_record(
+    world, twins, pair, console_as
+):
+    keep, gone = twins["original"], twins["digit"]
+    duplicate_merge(actor=world.bob, candidate=pair, keep=keep)
+    client = console_as(world.bob)
+    listed = client.get(reverse("casework:person-list"), {"q": "赵六"}).content.decode()
+    assert reverse("casework:person-detail", args=[keep.pk]) in listed
+    assert reverse("casework:person-detail", args=[gone.pk]) not in listed
+    from casework.selectors import person_list
+
+    assert not person_list(user=world.bob, search=gone.id_number).exists()
+    page = client.get(reverse("casework:person-detail", args=[gone.pk])).content.decode()
+    assert 'id="merged-into"' in page and reverse("casework:person-detail", args=[keep.pk]) in page
+    # the tombstone takes no part in the next detection, and the pair stays merged
+    duplicates_detect()
+    pair.refresh_from_db()
+    assert pair.status == DuplicateCandidate.Status.MERGED
+    assert not DuplicateCandidate.objects.filter(person_b=gone, status="open").exists()
+
+
+def test_two_active_grants_of_one_family_refuse_the_merge_and_forced_the_database_refuses(world, twins, pair):
+    from django.db import IntegrityError, transaction
+
+    from benefits.models import Disbursement, Entitlement
+    from core.errors import Conflict
+
+    keep, gone = twins["original"], twins["digit"]
+    kept_grant, gone_grant = grant_of(world, keep), grant_of(world, gone)
+    with pytest.raises(Conflict) as refused:
+        duplicate_merge(actor=world.bob, candidate=pair, keep=keep)
+    assert refused.value.code == "two_grants_of_one_family"
+    gone.refresh_from_db()
+    pair.refresh_from_db()
+    assert gone.merged_into is None and pair.status == DuplicateCandidate.Status.OPEN
+    assert Entitlement.objects.get(pk=gone_grant.pk).person_id == gone.pk  # nothing moved
+    # forced past the service, the database itself refuses one person two active grants of one family,
+    # so generation can never find two grants to pay one person for one period
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entitlement.objects.filter(pk=gone_grant.pk).update(person=keep)
+    assert Disbursement.objects.filter(person=keep).count() == 1
+    # once one of the two has ended, the merge goes through
+    Entitlement.objects.filter(pk=gone_grant.pk).update(status="expired")
+    duplicate_merge(actor=world.bob, candidate=pair, keep=keep)
+    assert set(Entitlement.objects.filter(person=keep).values_list("pk", flat=True)) == {kept_grant.pk, gone_grant.pk}
+
+
+def test_a_merge_needs_a_supervisor_over_both_records(world, twins, supervisors):
+    from core.errors import PermissionDenied as Refused
+
+    duplicates_detect()
+    jinan = pair_of(twins["original"], twins["jinan"])  # 大连 and 济南
+    for user in (world.bob, supervisors["lixia"], supervisors["xigang"], world.alice):
+        with pytest.raises(Refused):
+            duplicate_merge(actor=user, candidate=jinan, keep=twins["original"])
+    jinan.refresh_from_db()
+    assert jinan.status == DuplicateCandidate.Status.OPEN
+    twins["jinan"].refresh_from_db()
+    assert twins["jinan"].merged_into is None
+    duplicate_merge(actor=world.sam, candidate=jinan, keep=twins["jinan"])  # a superuser over both
+    twins["original"].refresh_from_db()
+    assert twins["original"].merged_into == twins["jinan"]
+
+
+def test_the_console_merge_asks_for_confirmation_and_a_second_click_changes_nothing(world, twins, pair, console_as):
+    from casework.models import Person
+
+    keep, gone = twins["original"], twins["digit"]
+    side = "a" if pair.person_a_id == keep.pk else "b"
+    client = console_as(world.bob)
+    page = client.get(reverse("casework:duplicate-detail", args=[pair.pk])).content.decode()
+    assert 'id="merge-a"' in page and 'id="merge-b"' in page
+    url = reverse("casework:duplicate-merge", args=[pair.pk])
+    client.post(url, {"keep": side})  # the box not ticked
+    gone.refresh_from_db()
+    assert gone.merged_into is None
+    response = client.post(url, {"keep": side, "confirm": "on"})
+    assert response.status_code == 302 and response["Location"] == reverse("casework:person-detail", args=[keep.pk])
+    rows = Person.history.count(), DuplicateCandidate.history.count()
+    again = client.post(url, {"keep": side, "confirm": "on"})  # the second click
+    assert again["Location"] == reverse("casework:person-detail", args=[keep.pk])
+    assert (Person.history.count(), DuplicateCandidate.history.count()) == rows
+    other = "b" if side == "a" else "a"
+    client.post(url, {"keep": other, "confirm": "on"})  # the other way round now: refused
+    gone.refresh_from_db()
+    keep.refresh_from_db()
+    assert gone.merged_into == keep and keep.merged_into is None
+    page = client.get(reverse("casework:duplicate-detail", args=[pair.pk])).content.decode()
+    assert 'id="merge-a"' not in page
