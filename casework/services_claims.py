@@ -80,7 +80,9 @@ def person_claim_start(*, user, id_number: str, name: str) -> None:
     resend = datetime.timedelta(seconds=settings.CASEWORK_SMS_RESEND_SECONDS)
     if ClaimCode.objects.filter(user=user, kind=ClaimCode.Kind.SMS, created_at__gt=now - resend).exists():
         raise TooSoon(_("A code was sent less than a minute ago. Wait a moment before asking again."))
-    person = Person.objects.filter(id_number=number, name=name.strip()).exclude(phone="").first()
+    person = (
+        Person.objects.filter(id_number=number, name=name.strip(), merged_into__isnull=True).exclude(phone="").first()
+    )
     code = verification.numeric_code()
     claimable = person is not None and person.account_id is None
     ClaimCode.objects.create(

@@ -262,12 +262,11 @@ class _ImportPass:
 
     def _flush(self, rows: list[_Row]) -> None:
         numbers = {row.id_number for row in rows if row.id_info}
-        persons = {
-            person.id_number: person
-            for person in Person.objects.filter(id_number__in=numbers).only(
-                "pk", "name", "id_number", "residence_unit_id", "graduation_date"
-            )
-        }
+        fields = ("pk", "name", "id_number", "residence_unit_id", "graduation_date", "merged_into_id")
+        found = list(Person.objects.filter(id_number__in=numbers).only(*fields))
+        # a number of a record merged into another (a mistyped copy) is the kept record's row: follow it
+        kept = Person.objects.only(*fields).in_bulk({p.merged_into_id for p in found if p.merged_into_id})
+        persons = {person.id_number: kept.get(person.merged_into_id, person) for person in found}
         missing_units = {p.residence_unit_id for p in persons.values()} - set(self.units)
         if missing_units:
             self.units.update(ServiceUnit.objects.in_bulk(missing_units))

@@ -455,3 +455,21 @@ def test_the_console_merge_asks_for_confirmation_and_a_second_click_changes_noth
     assert gone.merged_into == keep and keep.merged_into is None
     page = client.get(reverse("casework:duplicate-detail", args=[pair.pk])).content.decode()
     assert 'id="merge-a"' not in page
+
+
+def test_an_import_of_a_merged_records_number_lands_on_the_kept_record(world, twins, pair):
+    """The mistyped copy's number arrives again in a register file: the row is the kept record's, not the
+    tombstone's (which would hide it)."""
+    from casework.imports.services import import_commit, import_preview
+    from casework.models import Register
+    from tests.casework.test_imports import person_row, xlsx
+
+    duplicate_merge(actor=world.bob, candidate=pair, keep=twins["original"])
+    register = Register.objects.get(code="hard_to_employ")
+    row = person_row(1, name="赵六", id_number=twins["digit"].id_number)
+    run = import_preview(
+        actor=world.bob, register=register, unit=world.zhongshan, uploaded_file=xlsx([row]), file_name="名单.xlsx"
+    )
+    import_commit(actor=world.bob, run=run, mode="valid")
+    assert twins["original"].registry_entries.filter(register=register).exists()
+    assert not twins["digit"].registry_entries.filter(register=register).exists()
