@@ -53,6 +53,14 @@ def _check_edit(actor, unit):
     require(can_edit_in_unit(actor, unit))
 
 
+def _check_person_edit(actor, person: Person):
+    """Whether ``actor`` may write about ``person``: in their area, and not a record merged into another (its
+    page points to the kept record, where anything new belongs)."""
+    if person.merged_into_id is not None:
+        raise Conflict(_("This record was merged into another one; record this on the kept record."))
+    _check_edit(actor, person.residence_unit)
+
+
 def _check_community(unit: ServiceUnit, field: str):
     if unit.level != ServiceUnit.Level.COMMUNITY:
         raise ValidationError({field: _("Choose a community (the lowest level of the service-unit tree).")})
@@ -124,7 +132,7 @@ def _person_insert(info, residence_unit, fields) -> Person:
 
 @transaction.atomic
 def person_update(*, actor, person: Person, **changes) -> Person:
-    _check_edit(actor, person.residence_unit)
+    _check_person_edit(actor, person)
     changes = _clean_person_fields(changes)
     for field, value in changes.items():
         setattr(person, field, value)
@@ -139,7 +147,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
 def person_move(*, actor, person: Person, residence_unit: ServiceUnit, resident_since: datetime.date) -> Person:
     """Record a move to another community (both ends must be in the actor's area); the registers the person is on
     move with them, so the new community's caseworkers see them at once."""
-    _check_edit(actor, person.residence_unit)
+    _check_person_edit(actor, person)
     _check_edit(actor, residence_unit)
     _check_community(residence_unit, "residence_unit")
     person.residence_unit = residence_unit
@@ -353,7 +361,10 @@ def registry_entry_add(
     """Put a person or household on a register. Already on it (open entry): the open entry is returned."""
     subject = person or household
     unit = person.residence_unit if person else household.unit
-    _check_edit(actor, unit)
+    if person is not None:
+        _check_person_edit(actor, person)
+    else:
+        _check_edit(actor, unit)
     if (person is None) == (household is None):
         raise ValidationError(_("A register entry is for a person or for a household."))
     expected = Register.Subject.PERSON if person else Register.Subject.HOUSEHOLD
@@ -434,7 +445,7 @@ def employment_record_add(
     *, actor, person: Person, status: str, started_on: datetime.date, **fields
 ) -> EmploymentRecord:
     """Start a spell of employment or unemployment; an open spell before it ends the day before."""
-    _check_edit(actor, person.residence_unit)
+    _check_person_edit(actor, person)
     open_spells = person.employment.filter(ended_on__isnull=True)
     if open_spells.filter(started_on__gte=started_on).exists():
         raise ValidationError({"started_on": _("A later spell is already open; end it first.")})
@@ -450,7 +461,7 @@ def employment_record_add(
 
 @transaction.atomic
 def employment_record_end(*, actor, record: EmploymentRecord, ended_on: datetime.date) -> EmploymentRecord:
-    _check_edit(actor, record.person.residence_unit)
+    _check_person_edit(actor, record.person)
     if ended_on < record.started_on:
         raise ValidationError({"ended_on": _("The end cannot be before the start.")})
     record.ended_on = ended_on
@@ -478,7 +489,7 @@ def contact_log(
     note: str = "",
     next_follow_up_on: datetime.date | None = None,
 ) -> Contact:
-    _check_edit(actor, person.residence_unit)
+    _check_person_edit(actor, person)
     if contacted_on > timezone.localdate():
         raise ValidationError({"contacted_on": _("A contact cannot be in the future.")})
     if next_follow_up_on and next_follow_up_on < contacted_on:
@@ -500,7 +511,7 @@ def contact_log(
 
 @transaction.atomic
 def case_note_add(*, actor, person: Person, text: str) -> CaseNote:
-    _check_edit(actor, person.residence_unit)
+    _check_person_edit(actor, person)
     if not text.strip():
         raise ValidationError({"text": _("The note is empty.")})
     return CaseNote.objects.create(person=person, author=actor, text=text.strip())
@@ -516,7 +527,7 @@ def referral_create(
     referred_on: datetime.date,
     organization: Organization | None = None,
 ) -> Referral:
-    _check_edit(actor, person.residence_unit)
+    _check_person_edit(actor, person)
     referral = Referral(
         person=person,
         kind=kind,
@@ -533,7 +544,7 @@ def referral_create(
 @transaction.atomic
 def referral_outcome(*, actor, referral: Referral, outcome: str, outcome_on: datetime.date) -> Referral:
     """What came of a referral, and when (not before the referral itself)."""
-    _check_edit(actor, referral.person.residence_unit)
+    _check_person_edit(actor, referral.person)
     if outcome_on < referral.referred_on:
         raise ValidationError({"outcome_on": _("The outcome cannot come before the referral.")})
     referral.outcome, referral.outcome_on = outcome, outcome_on
@@ -545,7 +556,7 @@ def referral_outcome(*, actor, referral: Referral, outcome: str, outcome_on: dat
 @transaction.atomic
 def assistance_assign(*, actor, person: Person, caseworker, reason: str, started_on: datetime.date) -> Assistance:
     """Assign a named caseworker for one-on-one assistance (一对一援助); one open assignment per person."""
-    _check_edit(actor, person.residence_unit)
+    _check_person_edit(actor, person)
     allowed, _why_not = can_edit_in_unit(caseworker, person.residence_unit)
     if not allowed:
         raise ValidationError({"caseworker": _("The assigned caseworker must work in this person's area.")})
@@ -585,7 +596,7 @@ def household_update(*, actor, household: Household, **changes) -> Household:
 def name_conflict_resolve(*, actor, conflict: NameConflict, keep_received: bool) -> Person:
     """Settle a name conflict: keep the name on file, or take the name received (a rename, in the history)."""
     person = conflict.person
-    _check_edit(actor, person.residence_unit)
+    _check_person_edit(actor, person)
     if conflict.resolved_at is not None:
         raise Conflict(_("This name conflict was already resolved."))
     if keep_received:

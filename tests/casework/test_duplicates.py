@@ -473,3 +473,22 @@ def test_an_import_of_a_merged_records_number_lands_on_the_kept_record(world, tw
     import_commit(actor=world.bob, run=run, mode="valid")
     assert twins["original"].registry_entries.filter(register=register).exists()
     assert not twins["digit"].registry_entries.filter(register=register).exists()
+
+
+def test_nothing_new_is_written_on_a_merged_record(world, twins, pair):
+    from casework.models import Register
+    from core.errors import Conflict
+
+    duplicate_merge(actor=world.bob, candidate=pair, keep=twins["original"])
+    gone = twins["digit"]
+    gone.refresh_from_db()
+    register = Register.objects.get(code="hard_to_employ")
+    with pytest.raises(Conflict):
+        services.registry_entry_add(
+            actor=world.bob, register=register, person=gone, entered_on=datetime.date(2026, 12, 1)
+        )
+    with pytest.raises(Conflict):
+        services.case_note_add(actor=world.bob, person=gone, text="不应记在这里")
+    with pytest.raises(Conflict):
+        services.person_update(actor=world.bob, person=gone, phone="13800000000")
+    assert services.case_note_add(actor=world.bob, person=twins["original"], text="记在保留的记录上")
