@@ -56,16 +56,19 @@ def months_of(run: ScenarioRun) -> list[datetime.date]:
     return [month_of(month_index(first) + i) for i in range(HORIZON)]
 
 
-def _count(run, n: int, **filters) -> Cell:
+def _people(run, **filters) -> str:
+    """The address of the people behind a figure."""
     query = urlencode({key: value for key, value in filters.items() if value})
-    link = reverse("benefits:scenario-people", args=[run.pk]) + (f"?{query}" if query else "")
-    return Cell(f"{n:,}", n, link if n else "", True)
+    return reverse("benefits:scenario-people", args=[run.pk]) + (f"?{query}" if query else "")
+
+
+def _count(run, n: int, **filters) -> Cell:
+    return Cell(f"{n:,}", n, _people(run, **filters) if n else "", True)
 
 
 def _cost(run, value: Decimal, **filters) -> Cell:
     """A cost and the people it is the cost of (those eligible on that side)."""
-    cell = _count(run, 1, **filters)
-    return Cell(money_text(value), value, cell.link if value else "", True)
+    return Cell(money_text(value), value, _people(run, **filters) if value else "", True)
 
 
 def _amount(value: Decimal) -> Cell:
@@ -113,6 +116,10 @@ def budget_chart(run: ScenarioRun) -> str:
     )
 
 
+# the figures of a program or district with nobody screened eligible (only committed grants)
+EMPTY = {"base_people": 0, "scenario_people": 0, "gained": 0, "lost": 0, "amount": 0}
+EMPTY |= {"base": [0] * HORIZON, "scenario": [0] * HORIZON}
+
 FIGURE_COLUMNS = [
     _("Eligible now"),
     _("Eligible in the scenario"),
@@ -146,10 +153,8 @@ def by_program(run: ScenarioRun) -> Table:
         [_("Program"), *FIGURE_COLUMNS, _("Committed, 12 months")],
         note=_("People who applied for a program are not counted again: their grants are in the committed spending."),
     )
-    empty = {"base_people": 0, "scenario_people": 0, "gained": 0, "lost": 0, "amount": 0, "base": [0] * HORIZON}
-    empty["scenario"] = empty["base"]
     for code in sorted(codes, key=lambda c: names.get(c, c)):
-        row = summary["programs"].get(code, empty)
+        row = summary["programs"].get(code, EMPTY)
         committed = sum(_money(summary["committed"]["programs"].get(code, [0] * HORIZON)), ZERO)
         table.rows.append([Cell(names.get(code, code)), *_figure_cells(run, row, program=code), _amount(committed)])
     return table
@@ -160,11 +165,9 @@ def by_district(run: ScenarioRun) -> Table:
     keys = set(summary["districts"]) | set(summary["committed"]["districts"])
     names = dict(ServiceUnit.objects.filter(pk__in=[int(k) for k in keys if k]).values_list("pk", "name"))
     table = Table("districts", _("By district"), [_("District"), *FIGURE_COLUMNS, _("Committed, 12 months")])
-    empty = {"base_people": 0, "scenario_people": 0, "gained": 0, "lost": 0, "amount": 0, "base": [0] * HORIZON}
-    empty["scenario"] = empty["base"]
     for key in sorted(keys, key=lambda k: names.get(int(k), "") if k else "~"):
         name = names.get(int(key), key) if key else _("City level")
-        row = summary["districts"].get(key, empty)
+        row = summary["districts"].get(key, EMPTY)
         committed = sum(_money(summary["committed"]["districts"].get(key, [0] * HORIZON)), ZERO)
         table.rows.append([Cell(name), *_figure_cells(run, row, district=key), _amount(committed)])
     return table

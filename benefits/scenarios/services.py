@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.validators import check_text
 from casework.models import Person, RegistryEntry
 from core.errors import Conflict, PermissionDenied, require
-from core.plausible import CONTROL, CONTROL_ANY, NO_CONTROL, ONE_LINE
 
 from ..catalogue.selectors import policy_dates, program_infos
 from ..catalogue.services import parameter_value_add
@@ -62,13 +62,6 @@ def _check_day(day: datetime.date, field: str, city: str) -> None:
         )
 
 
-def _text(value: str, field: str, *, one_line: bool) -> str:
-    value = (value or "").strip()
-    if (CONTROL_ANY if one_line else CONTROL).search(value):
-        raise ValidationError({field: ONE_LINE if one_line else NO_CONTROL})
-    return value
-
-
 def _editable(actor, scenario: Scenario) -> Scenario:
     """The scenario as stored now (locked for the change), if the actor may change it and it can be changed."""
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
@@ -96,11 +89,15 @@ def scenario_create(*, actor, city: str, name: str, as_of: datetime.date, descri
     if not Program.objects.filter(city=city).exists():
         raise ValidationError({"city": _("Unknown city.")})
     _check_day(as_of, "as_of", city)
-    name = _text(name, "name", one_line=True)
+    name = check_text((name or "").strip(), "name")
     if not name:
         raise ValidationError({"name": _("Give the scenario a name.")})
     return Scenario.objects.create(
-        city=city, name=name, description=_text(description, "description", one_line=False), as_of=as_of, author=actor
+        city=city,
+        name=name,
+        description=check_text((description or "").strip(), "description", multiline=True),
+        as_of=as_of,
+        author=actor,
     )
 
 
@@ -108,10 +105,14 @@ def scenario_create(*, actor, city: str, name: str, as_of: datetime.date, descri
 def scenario_update(*, actor, scenario: Scenario, name: str, as_of: datetime.date, description: str = "") -> Scenario:
     scenario = _editable(actor, scenario)
     _check_day(as_of, "as_of", scenario.city)
-    name = _text(name, "name", one_line=True)
+    name = check_text((name or "").strip(), "name")
     if not name:
         raise ValidationError({"name": _("Give the scenario a name.")})
-    scenario.name, scenario.as_of, scenario.description = name, as_of, _text(description, "description", one_line=False)
+    scenario.name, scenario.as_of, scenario.description = (
+        name,
+        as_of,
+        check_text((description or "").strip(), "description", multiline=True),
+    )
     _touched(scenario)
     return scenario
 
@@ -283,14 +284,16 @@ def screen_chunk(*, run_id: int, number: int, first: int, last: int) -> None:
         return
     context = _run_context(run.pk)
     city, day = run.scenario.city, run.as_of
-    ids = list(
-        _population(city, day).filter(person_id__gte=first, person_id__lte=last).values_list("person_id", flat=True)
-    )
+    registers = defaultdict(set)  # the chunk's people and the registers each is on that day, in one read
+    for person_id, code in (
+        _population(city, day)
+        .filter(person_id__gte=first, person_id__lte=last)
+        .values_list("person_id", "register__code")
+    ):
+        registers[person_id].add(code)
+    ids = list(registers)
     people = list(Person.objects.filter(pk__any=ids).select_related("residence_unit"))
     documents = people_facts(people=people, as_of=day)
-    registers = defaultdict(set)
-    for person_id, code in _population(city, day).filter(person_id__any=ids).values_list("person_id", "register__code"):
-        registers[person_id].add(code)
     # Whoever applied for a program (whatever became of it) is in the committed spend or was decided: not counted
     # as new spending (as the 主动服务 list counts its leads).
     applied = set(Application.objects.filter(person_id__any=ids).values_list("person_id", "program_id"))
