@@ -11,10 +11,11 @@ an open lead for too is the same finding twice: it is closed (dismissed) today a
 answer to a question the kept record has answered
 stays with the tombstone (the kept record's answer stands)."""
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.selectors_duplicates import count_rows, counts_of
 from casework.services_duplicates import close_rows, move_rows
 from core.errors import Conflict
 
@@ -84,3 +85,27 @@ def person_merge_rows(*, actor, keep, gone, reason: str) -> dict[str, int]:
         FactAnswer.objects.filter(person=gone).exclude(path__in=answered), actor=actor, keep=keep, reason=reason
     )
     return moved
+
+
+def person_merge_counts(*, keep, gone) -> list[tuple[str, str, int]]:
+    """The count hook (``settings.CASEWORK_MERGE_COUNT_HOOKS``): what ``person_merge_rows`` would move from
+    ``gone`` to ``keep``, kind by kind with its label, in one query (set-based counts). As the move does, an open
+    lead for a program ``keep`` has an open lead for, and an answer to a question ``keep`` has answered, stay."""
+    kept_programs = Lead.objects.filter(person=keep, closed_on__isnull=True).values("program_id")
+    answered = FactAnswer.objects.filter(person=keep).values("path")
+    rows = {
+        "applications": (Application, Application.objects.filter(person=OuterRef("pk"))),
+        "entitlements": (Entitlement, Entitlement.objects.filter(person=OuterRef("pk"))),
+        "disbursements": (Disbursement, Disbursement.objects.filter(person=OuterRef("pk"))),
+        "loans": (Loan, Loan.objects.filter(person=OuterRef("pk"))),
+        "appeals": (Appeal, Appeal.objects.filter(person=OuterRef("pk"))),
+        "complaints": (Complaint, Complaint.objects.filter(person=OuterRef("pk"))),
+        "leads": (
+            Lead,
+            Lead.objects.filter(person=OuterRef("pk")).exclude(closed_on__isnull=True, program_id__in=kept_programs),
+        ),
+        "fact_answers": (FactAnswer, FactAnswer.objects.filter(person=OuterRef("pk")).exclude(path__in=answered)),
+    }
+    annotations = {kind: count_rows(queryset) for kind, (_model, queryset) in rows.items()}
+    counts = counts_of(gone, annotations)
+    return [(kind, model._meta.verbose_name_plural, counts[kind]) for kind, (model, _rows) in rows.items()]

@@ -33,6 +33,13 @@ def can_read_access_log(user) -> tuple[bool, str]:
 DUPLICATE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 
 
+def can_review_duplicates(user) -> tuple[bool, str]:
+    """Supervisors and administrators (the roles that decide) review the possible duplicates of their area."""
+    if user.is_superuser or set(DUPLICATE_ROLES) & user.roles():
+        return True, ""
+    return False, _("Only a supervisor or administrator of the area decides about duplicates.")
+
+
 def can_decide_duplicate(user, units: list[ServiceUnit], *, all_units: bool = False) -> tuple[bool, str]:
     """Supervisors and administrators decide about possible duplicates: "not a duplicate" needs the role over one
     of the two records' communities, a merge over both (``all_units``)."""

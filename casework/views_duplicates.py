@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from accounts.views import ConsolePage, ConsoleView
 from core.forms import run_service
 from core.views import redirect_to, report_form_errors
@@ -17,7 +16,7 @@ from . import selectors, selectors_duplicates, services, services_duplicates
 from .forms import UnmaskForm
 from .forms_duplicates import DismissForm, MergeForm
 from .models import DuplicateCandidate
-from .permissions import can_decide_duplicate, can_unmask
+from .permissions import can_decide_duplicate, can_review_duplicates, can_unmask
 
 PAGE_SIZE = 50
 
@@ -26,8 +25,7 @@ class DuplicateAccess:
     """Supervisors and administrators (the roles that decide) reach these pages."""
 
     def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not (user.is_superuser or {Role.SUPERVISOR, Role.ADMIN} & user.roles()):
+        if request.user.is_authenticated and not can_review_duplicates(request.user)[0]:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -55,17 +53,21 @@ class DuplicateDetailView(DuplicateAccess, ConsolePage):
         user = self.request.user
         candidate = selectors_duplicates.duplicate_get_for_user(user=user, candidate_id=self.kwargs["pk"])
         units = [candidate.person_a.residence_unit, candidate.person_b.residence_unit]
+        can_merge = can_decide_duplicate(user, units, all_units=True)[0]
+        is_open = candidate.status in (DuplicateCandidate.Status.OPEN, DuplicateCandidate.Status.STALE)
+        # what each merge would move, counted now, for its confirmation (only to who may merge: both records)
+        moves = selectors_duplicates.duplicate_merge_preview(candidate=candidate) if can_merge and is_open else {}
         return super().get_context_data(
             candidate=candidate,
             sides=[
-                {**side, "unmask_form": UnmaskForm(prefix=side["key"])}
+                {**side, "unmask_form": UnmaskForm(prefix=side["key"]), "moves": moves.get(side["person"].pk, [])}
                 for side in selectors_duplicates.duplicate_sides(user=user, candidate=candidate)
             ],
             can_decide=can_decide_duplicate(user, units)[0],
-            can_merge=can_decide_duplicate(user, units, all_units=True)[0],
+            can_merge=can_merge,
             can_unmask=can_unmask(user)[0],
             dismiss_form=kwargs.pop("dismiss_form", None) or DismissForm(),
-            is_open=candidate.status in (DuplicateCandidate.Status.OPEN, DuplicateCandidate.Status.STALE),
+            is_open=is_open,
             **kwargs,
         )
 

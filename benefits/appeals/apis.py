@@ -1,6 +1,7 @@
 """The API of review requests and complaints: the applicant's own under ``/api/v1/me/`` (scoped to the party their
 account has claimed: 404 for anything else) and the staff's (scoped to their area). Every write calls a service of
-``benefits.appeals.services``; no serializer takes a status, a reviewer, an owner or a party from the client."""
+``benefits.appeals.services``; no serializer takes a status or a reviewer from the client, and the party or owner a
+caseworker names is looked up in their area first (404 otherwise)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,11 +12,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.validators import MULTILINE
-from casework.selectors import applicant_party
+from casework.selectors import applicant_party, organization_get_for_user, person_get_for_user
 from core.api_base import ActionApi, FilteredListApi, action_parameter
 from core.errors import PermissionDenied
 
 from ..applications import selectors as applications
+from ..applications.apis import EVIDENCE_FILE
+from ..applications.evidence import evidence_download
 from ..models import Appeal, AppealDocument, Complaint
 from . import selectors
 from . import services as appeals
@@ -122,6 +125,15 @@ class MyAppealDocumentApi(APIView):
         return Response(AppealDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
+class MyAppealDocumentDownloadApi(APIView):
+    """A document of my review request, as an attachment (404 for a request that is not mine)."""
+
+    @extend_schema(responses=EVIDENCE_FILE)
+    def get(self, request, pk, document_id):
+        appeal = selectors.my_appeal_get(user=request.user, appeal_id=pk)
+        return evidence_download(selectors.document_of(appeal, document_id))
+
+
 @extend_schema_view(
     post=extend_schema(
         operation_id="v1_me_appeals_action",
@@ -158,6 +170,15 @@ class AppealDetailApi(APIView):
     @extend_schema(responses=AppealSerializer)
     def get(self, request, pk):
         return Response(AppealSerializer(selectors.appeal_get_for_user(user=request.user, appeal_id=pk)).data)
+
+
+class AppealDocumentDownloadApi(APIView):
+    """A document of a review request, as an attachment, to whoever may see the request (404 for anyone else)."""
+
+    @extend_schema(responses=EVIDENCE_FILE)
+    def get(self, request, pk, document_id):
+        appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=pk)
+        return evidence_download(selectors.document_of(appeal, document_id))
 
 
 class _ReviewInput(serializers.Serializer):
@@ -262,7 +283,8 @@ class MyComplaintDetailApi(APIView):
 
 class ComplaintListApi(FilteredListApi):
     """Complaints of the caller's area, the earliest due first. Filters: ``status``, ``overdue`` (open and past
-    due today)."""
+    due today). POST takes down a complaint or suggestion of a person or an organization of the caller's area
+    (at the desk, on the phone): the caller owns it."""
 
     serializer_class = ComplaintSerializer
 
@@ -274,10 +296,53 @@ class ComplaintListApi(FilteredListApi):
         today = timezone.localdate() if overdue else None
         return selectors.complaint_list(user=self.request.user, overdue_on=today, **params)
 
+    class ComplaintCreateInputSerializer(serializers.Serializer):
+        person = serializers.IntegerField(
+            required=False, min_value=1, max_value=2**31 - 1, help_text="the person complaining (or organization)"
+        )
+        organization = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+        kind = serializers.ChoiceField(choices=Complaint.Kind.choices, default=Complaint.Kind.COMPLAINT)
+        category = serializers.ChoiceField(choices=Complaint.Category.choices)
+        subject = serializers.CharField(max_length=200)
+        text = serializers.CharField(**TEXT)
+
+    @extend_schema(request=ComplaintCreateInputSerializer, responses={201: ComplaintSerializer})
+    def post(self, request):
+        data = self.ComplaintCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        person_id, organization_id = fields.pop("person", None), fields.pop("organization", None)
+        party = {
+            "person": None if person_id is None else person_get_for_user(user=request.user, person_id=person_id),
+            "organization": None
+            if organization_id is None
+            else organization_get_for_user(user=request.user, organization_id=organization_id),
+        }
+        complaint = appeals.complaint_file(actor=request.user, **party, **fields)
+        complaint = selectors.complaint_get_for_user(user=request.user, complaint_id=complaint.pk)
+        return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
 
 class ComplaintDetailApi(APIView):
     @extend_schema(responses=ComplaintSerializer)
     def get(self, request, pk):
+        return Response(ComplaintSerializer(selectors.complaint_get_for_user(user=request.user, complaint_id=pk)).data)
+
+
+class ComplaintAssignApi(APIView):
+    """``POST …/complaints/<id>/assign/``: give the open complaint an owner, a caseworker or supervisor of its unit
+    (``take`` makes the caller the owner)."""
+
+    class ComplaintAssignInputSerializer(serializers.Serializer):
+        owner = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="the user who answers it")
+
+    @extend_schema(request=ComplaintAssignInputSerializer, responses=ComplaintSerializer)
+    def post(self, request, pk):
+        complaint = selectors.complaint_get_for_user(user=request.user, complaint_id=pk)
+        data = self.ComplaintAssignInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        owner = selectors.complaint_owner_get(complaint=complaint, owner_id=data.validated_data["owner"])
+        appeals.complaint_assign(actor=request.user, complaint=complaint, owner=owner)
         return Response(ComplaintSerializer(selectors.complaint_get_for_user(user=request.user, complaint_id=pk)).data)
 
 

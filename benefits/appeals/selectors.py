@@ -7,6 +7,9 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
+from accounts.selectors import users_with_role_over
+
 from ..applications.selectors import own_records
 from ..catalogue.selectors import params_for_city
 from ..models import Appeal, AppealDocument, Application, Complaint
@@ -118,6 +121,13 @@ def complaint_list(*, user, status: str = "", overdue_on: datetime.date | None =
 
 def complaint_get_for_user(*, user, complaint_id: int) -> Complaint:
     return get_object_or_404(Complaint.objects.visible_to(user).select_related(*_COMPLAINT_RELATED), pk=complaint_id)
+
+
+def complaint_owner_get(*, complaint: Complaint, owner_id: int):
+    """The user ``owner_id`` if they may own ``complaint`` (a caseworker or supervisor of its unit or above), else
+    None: which other users exist is nobody's business here."""
+    roles = (Role.CASEWORKER, Role.SUPERVISOR)
+    return users_with_role_over(unit=complaint.unit, role=roles).filter(pk=owner_id).first()
 
 
 def my_complaint_list(*, user):

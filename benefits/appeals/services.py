@@ -12,10 +12,8 @@ the project's calendar); ``complaints_escalate`` (nightly) tells the supervisors
 due and still open."""
 
 import datetime
-import hashlib
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -27,8 +25,10 @@ from accounts.permissions import has_role
 from accounts.selectors import users_with_role_over
 from accounts.services import notifications_resolve, notify_by_sms, notify_staff
 from casework.permissions import can_edit_in_unit
+from casework.services import check_not_merged
 from casework.workdays import add_working_days
 from core.errors import Conflict, PermissionDenied, require
+from core.uploads import checked_document, stored_name
 
 from ..applications import services as workflow
 from ..catalogue.selectors import params_for_city
@@ -75,6 +75,7 @@ def appeal_file(*, actor, application: Application, reasons: str, on: datetime.d
     reasons = _text(reasons, "reasons", _("Say why the decision should be reviewed."))
     application = Application.objects.select_for_update().select_related("program").get(pk=application.pk)
     _party_check(actor, application.unit, application.party)
+    check_not_merged(application.person)
     require(can_appeal(application, on))
     try:
         with transaction.atomic():
@@ -116,30 +117,20 @@ def appeal_document_add(*, actor, appeal: Appeal, upload, label: str = "") -> Ap
     label = (label or "").strip() or Path(upload.name or "").stem
     if not label:
         raise ValidationError({"label": _("Say which document this is.")})
-    if upload.size > settings.CASEWORK_UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is larger than %(limit)s MB.")
-                % {"limit": settings.CASEWORK_UPLOAD_MAX_BYTES // 2**20}
-            }
-        )
-    content_type = workflow._sniffed_type(upload)
+    content_type, sha256 = checked_document(upload)
     appeal = _locked(appeal, Appeal.Status.PENDING)
     _party_check(actor, appeal.unit, appeal.person or appeal.organization)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    check_not_merged(appeal.person)
     document = AppealDocument(
         appeal=appeal,
         label=label[:255],
         original_name=Path(upload.name).name[:255],
         content_type=content_type,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         uploaded_by=actor,
     )
-    document.file.save(f"upload.{workflow.EVIDENCE_TYPES[content_type]}", upload, save=False)
+    document.file.save(stored_name(content_type), upload, save=False)
     document.save()
     return document
 
@@ -201,7 +192,7 @@ def _tell_applicant(appeal: Appeal) -> None:
 def appeal_uphold(*, actor, appeal: Appeal, reason: str, on: datetime.date | None = None) -> Appeal:
     """The rejection stands, for the reason given (the applicant is told it)."""
     appeal = _review(actor, appeal, reason, Appeal.Status.UPHELD, on)
-    workflow._note(appeal.application, actor, "review upheld", appeal.review_reason, for_applicant=True)
+    workflow.note_record(appeal.application, actor, "review upheld", appeal.review_reason, for_applicant=True)
     _tell_applicant(appeal)
     return appeal
 
@@ -220,8 +211,8 @@ def appeal_overturn(*, actor, appeal: Appeal, reason: str, on: datetime.date | N
     application.first_approved_by = application.first_approval = None
     application.decision_note = ""
     fields = ["state", "decided_by", "decided_on", "decision", "first_approved_by", "first_approval", "decision_note"]
-    workflow._save(application, fields, "reopened on review")  # tells the supervisors it waits for their decision
-    workflow._note(application, actor, "reopened on review", appeal.review_reason, for_applicant=True)
+    workflow.save_step(application, fields, "reopened on review")  # tells the supervisors it waits for their decision
+    workflow.note_record(application, actor, "reopened on review", appeal.review_reason, for_applicant=True)
     _tell_applicant(appeal)
     return appeal
 
@@ -267,6 +258,7 @@ def complaint_file(
     party = person or organization
     unit = person.residence_unit if person is not None else organization.unit
     _party_check(actor, unit, party)
+    check_not_merged(person)
     on = on or timezone.localdate()
     complaint = Complaint(
         person=person,

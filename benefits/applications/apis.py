@@ -13,6 +13,7 @@ from accounts.selectors import unit_get_for_user
 from accounts.validators import MULTILINE
 from casework.selectors import organization_get_for_user, person_get_for_user
 from core.api_base import ActionApi, FilteredListApi, action_parameter
+from core.uploads import DOCUMENT_TYPES
 
 from ..catalogue.selectors import program_get
 from ..models import Application, ApplicationNote, Entitlement, Evidence
@@ -266,7 +267,7 @@ class EvidenceListApi(APIView):
 
 
 # A document is served with the type read from its bytes when it was attached.
-EVIDENCE_FILE = {(200, media_type): OpenApiTypes.BINARY for media_type in workflow.EVIDENCE_TYPES}
+EVIDENCE_FILE = {(200, media_type): OpenApiTypes.BINARY for media_type in DOCUMENT_TYPES}
 
 
 class EvidenceDownloadApi(APIView):

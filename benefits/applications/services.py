@@ -11,11 +11,9 @@ the two steps again. At decision time the rules run again on the facts as of the
 eligible blocks approval unless the supervisor writes an override reason."""
 
 import datetime
-import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,8 +27,10 @@ from accounts.permissions import has_role
 from accounts.selectors import users_with_role_over
 from accounts.services import notifications_resolve, notify_by_sms, notify_staff
 from casework.permissions import can_edit_in_unit
+from casework.services import check_not_merged
 from core.dates import PERIOD_MONTHS, add_months
 from core.errors import Conflict, PermissionDenied, require
+from core.uploads import checked_document, stored_name
 
 from ..catalogue.selectors import (
     UNDATED_POLICY_FROM,
@@ -49,7 +49,9 @@ from .evidence import checklist_item_for
 State = Application.State
 
 
-def _save(application: Application, fields: list[str], reason: str) -> None:
+def save_step(application: Application, fields: list[str], reason: str) -> None:
+    """The one way a step is saved (here and by the review of a decision): the history names the step, and the
+    people concerned are told."""
     application._change_reason = reason  # the timeline reads the history's change reasons
     application.save(update_fields=fields)
     _tell(application)
@@ -59,7 +61,7 @@ def _save(application: Application, fields: list[str], reason: str) -> None:
 NOTE_MAX_LENGTH = 2000
 
 
-def _note(application: Application, actor, step: str, text: str, *, for_applicant: bool = False) -> None:
+def note_record(application: Application, actor, step: str, text: str, *, for_applicant: bool = False) -> None:
     """Keep a note written at ``step`` as its own entry of the timeline (nothing is overwritten); no text, no note."""
     if text and text.strip():
         ApplicationNote.objects.create(
@@ -192,8 +194,8 @@ def application_create(
     on: datetime.date | None = None,
 ) -> Application:
     """A draft application of ``person`` or ``organization`` for ``program``, in the party's service unit, made
-    on ``on`` (today), asking to start on a plausible day (``requested_start_bounds``). The party's open lead for
-    the program (主动服务) closes: they have applied."""
+    on ``on`` (today), asking to start on a plausible day (``requested_start_bounds``); never for a record merged
+    into another. The party's open lead for the program (主动服务) closes: they have applied."""
     if (person is None) == (organization is None):
         raise ValidationError({"person": _("An application is for one person or one organization.")})
     if program.beneficiary == "individual" and person is None:
@@ -202,6 +204,7 @@ def application_create(
         raise ValidationError({"program": _("This program is for employers or institutions: choose an organization.")})
     unit = person.residence_unit if person is not None else organization.unit
     _check_edit(actor, unit, person or organization)
+    check_not_merged(person)  # a tombstone's applications belong on the kept record
     if program.city != unit.city_code:
         raise ValidationError({"program": _("This program belongs to another city than the applicant's.")})
     _check_requested_start(program, requested_start, on or timezone.localdate())
@@ -217,7 +220,7 @@ def application_create(
     )
     application._change_reason = "created"
     application.save()
-    _note(application, actor, "created", note)
+    note_record(application, actor, "created", note)
     if person is not None:
         Lead.objects.filter(person=person, program=program, closed_on__isnull=True).update(
             closed_on=timezone.localdate(), close_reason=Lead.CloseReason.APPLIED
@@ -231,7 +234,7 @@ def application_submit(*, actor, application: Application) -> Application:
     application = _locked(application, State.DRAFT, State.RETURNED)
     _check_edit(actor, application.unit, application.party)
     application.state, application.submitted_by, application.submitted_at = State.SUBMITTED, actor, timezone.now()
-    _save(application, ["state", "submitted_by", "submitted_at"], "submitted")
+    save_step(application, ["state", "submitted_by", "submitted_at"], "submitted")
     return application
 
 
@@ -241,8 +244,8 @@ def application_recommend(*, actor, application: Application, note: str = "") ->
     application = _locked(application, State.SUBMITTED)
     _check_edit(actor, application.unit)
     application.state, application.recommended_by = State.RECOMMENDED, actor
-    _save(application, ["state", "recommended_by"], "recommended")
-    _note(application, actor, "recommended", note)
+    save_step(application, ["state", "recommended_by"], "recommended")
+    note_record(application, actor, "recommended", note)
     return application
 
 
@@ -255,8 +258,9 @@ def application_return(*, actor, application: Application, note: str) -> Applica
     _check_edit(actor, application.unit)
     application.state, application.decision_note = State.RETURNED, note
     application.recommended_by = application.first_approved_by = application.first_approval = None
-    _save(application, ["state", "decision_note", "recommended_by", "first_approved_by", "first_approval"], "returned")
-    _note(application, actor, "returned", note, for_applicant=True)
+    fields = ["state", "decision_note", "recommended_by", "first_approved_by", "first_approval"]
+    save_step(application, fields, "returned")
+    note_record(application, actor, "returned", note, for_applicant=True)
     return application
 
 
@@ -266,7 +270,7 @@ def application_withdraw(*, actor, application: Application) -> Application:
     application = _locked(application, State.DRAFT, State.SUBMITTED, State.RETURNED, State.RECOMMENDED)
     _check_edit(actor, application.unit, application.party)
     application.state = State.WITHDRAWN
-    _save(application, ["state"], "withdrawn")
+    save_step(application, ["state"], "withdrawn")
     return application
 
 
@@ -403,15 +407,15 @@ def application_approve(
     if Decimal(terms["exposure_cny"]) > settings.CASEWORK_SECOND_APPROVAL_ABOVE_CNY and not confirmed:
         application.first_approved_by, application.first_approval = actor, terms
         step = "first approval" if first is None else "first approval replaced: other terms"
-        _save(application, ["first_approved_by", "first_approval"], step)
-        _note(application, actor, step, note)
+        save_step(application, ["first_approved_by", "first_approval"], step)
+        note_record(application, actor, step, note)
         return application
     application.state, application.decided_by, application.decided_on = State.APPROVED, actor, on
     application.decision = decision.as_dict()
     application.override_reason, application.decision_note = override_reason, note
     step = "approved with an override" if application.override_reason else "approved"
-    _save(application, ["state", "decided_by", "decided_on", "decision", "override_reason", "decision_note"], step)
-    _note(application, actor, step, note, for_applicant=True)
+    save_step(application, ["state", "decided_by", "decided_on", "decision", "override_reason", "decision_note"], step)
+    note_record(application, actor, step, note, for_applicant=True)
     _entitlement_create(application, decision, amount, actor, on)
     return application
 
@@ -426,8 +430,8 @@ def application_reject(*, actor, application: Application, note: str, on: dateti
     _check_decide(actor, application)
     application.state, application.decided_by, application.decided_on = State.REJECTED, actor, on
     application.decision, application.decision_note = decision_for(application, on).as_dict(), note
-    _save(application, ["state", "decided_by", "decided_on", "decision", "decision_note"], "rejected")
-    _note(application, actor, "rejected", note, for_applicant=True)
+    save_step(application, ["state", "decided_by", "decided_on", "decision", "decision_note"], "rejected")
+    note_record(application, actor, "rejected", note, for_applicant=True)
     return application
 
 
@@ -551,28 +555,6 @@ TRANSITIONS = {
 
 # --- Evidence ----------------------------------------------------------------------------------------------------
 
-EVIDENCE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-EXTENSIONS = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
-
-
-def _sniffed_type(upload) -> str:
-    """The type the bytes say the file is, which must be one we accept and the one its name claims."""
-    head = upload.read(262)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    sniffed = kind.mime if kind else ""
-    if sniffed not in EVIDENCE_TYPES:
-        raise ValidationError({"file": _("Only PDF, JPEG and PNG files can be attached.")})
-    claimed = EXTENSIONS.get(Path(upload.name or "").suffix.lower().lstrip("."))
-    if claimed != sniffed:
-        raise ValidationError(
-            {
-                "file": _("The file's content is %(actual)s, not what its name says: rename or convert it.")
-                % {"actual": EVIDENCE_TYPES[sniffed].upper()}
-            }
-        )
-    return sniffed
-
 
 @transaction.atomic
 def evidence_add(*, actor, application: Application, upload, label: str = "", checklist_item: str = "") -> Evidence:
@@ -587,20 +569,9 @@ def evidence_add(*, actor, application: Application, upload, label: str = "", ch
     label = label.strip() or (evidence_labels_zh().get(checklist_item, checklist_item) if checklist_item else "")
     if not label:
         raise ValidationError({"label": _("Say which document this is.")})
-    if upload.size > settings.CASEWORK_UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is larger than %(limit)s MB.")
-                % {"limit": settings.CASEWORK_UPLOAD_MAX_BYTES // 2**20}
-            }
-        )
-    content_type = _sniffed_type(upload)
+    content_type, sha256 = checked_document(upload)
     application = _locked(application, State.DRAFT, State.RETURNED, State.SUBMITTED)
     _check_edit(actor, application.unit, application.party)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     evidence = Evidence(
         application=application,
         label=label[:255],
@@ -608,9 +579,9 @@ def evidence_add(*, actor, application: Application, upload, label: str = "", ch
         original_name=Path(upload.name).name[:255],
         content_type=content_type,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         uploaded_by=actor,
     )
-    evidence.file.save(f"upload.{EVIDENCE_TYPES[content_type]}", upload, save=False)
+    evidence.file.save(stored_name(content_type), upload, save=False)
     evidence.save()
     return evidence

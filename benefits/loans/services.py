@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import has_any_role, has_role
+from casework.services import check_not_merged
 from core.errors import Conflict, require
 
 from ..catalogue.selectors import params_for_city
@@ -57,6 +58,7 @@ def loan_record(
     """Record the bank's loan on an active grant of a loan program, with the schedule its rule gives."""
     entitlement = Entitlement.objects.select_for_update().select_related("program", "unit").get(pk=entitlement.pk)
     require(can_record_loan(actor, entitlement))
+    check_not_merged(entitlement.person)
     program = entitlement.program
     if program.code not in LOAN_PROGRAMS:
         raise ValidationError({"entitlement": _("This grant's program has no interest-subsidy schedule.")})

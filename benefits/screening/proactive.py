@@ -51,7 +51,13 @@ def _run_memo(run_pk: int, started_at: datetime.datetime) -> ScreeningMemo:
 
 
 def _on_a_register(today: datetime.date):
-    return RegistryEntry.objects.active(today).filter(person__isnull=False).order_by("person_id")
+    """The entries of people on a register on ``today``; a record merged into another (which keeps only entries
+    closed by the merge) is never screened: its leads would belong on the kept record."""
+    return (
+        RegistryEntry.objects.active(today)
+        .filter(person__isnull=False, person__merged_into__isnull=True)
+        .order_by("person_id")
+    )
 
 
 def screening_start(*, today: datetime.date | None = None, chunk_size: int = CHUNK_SIZE):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from casework.models import Person
 from casework.permissions import can_edit_in_unit
-from casework.services import person_update
+from casework.services import check_not_merged, person_update
 from core.errors import PermissionDenied, require
 
 from ..models import FactAnswer
@@ -38,6 +38,7 @@ def fact_answer_record(*, actor, person: Person, path: str, value) -> FactAnswer
     catalogue keeps it there (returns None), else to the person's recorded answers (replacing an earlier answer,
     which stays in the history; an applicant's stated answer to the same question is settled by it)."""
     require(can_edit_in_unit(actor, person.residence_unit))
+    check_not_merged(person)
     question = _question(path)
     fact = clean_answer(question, value)
     field = person_field(question)
@@ -56,6 +57,7 @@ def fact_answer_state(*, actor, person: Person, path: str, value) -> FactAnswer:
         (person.account_id is not None and person.account_id == actor.pk, _("This is not your record.")),
         error=PermissionDenied,
     )
+    check_not_merged(person)
     question = _question(path)
     fact = clean_answer(question, value)
     existing = FactAnswer.objects.select_for_update().filter(person=person, path=path).first()
@@ -90,6 +92,7 @@ def fact_answer_confirm(*, actor, answer: FactAnswer) -> FactAnswer:
     answer the catalogue keeps on the person's record is written there)."""
     answer = FactAnswer.objects.select_for_update().select_related("person__residence_unit").get(pk=answer.pk)
     require(can_edit_in_unit(actor, answer.person.residence_unit))
+    check_not_merged(answer.person)  # the kept record's own answer stands (benefits.merge)
     if answer.confirmed_at is not None:
         return answer
     question = _question(answer.path)

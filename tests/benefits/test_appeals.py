@@ -178,3 +178,46 @@ def test_a_supervisor_sees_the_reviews_to_decide(world, rejected, vera, console_
     assert detail.status_code == 302
     assert Appeal.objects.get().status == "overturned"
     assert console_as(world.carol).get(reverse("benefits:appeal-detail", args=[appeal.pk])).status_code == 404
+
+
+def test_a_review_documents_open_where_they_are_listed_to_those_who_may_see_the_request(
+    world, rejected, vera, api_as, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    appeal = appeal_file(actor=world.dan, application=rejected, reasons="理由", on=DECIDED)
+    upload = SimpleUploadedFile("毕业证明.pdf", PDF, content_type="application/pdf")
+    document = appeal_document_add(actor=world.dan, appeal=appeal, upload=upload, label="证明")
+    staff_url = reverse("api:benefits:appeal-document-file", args=[appeal.pk, document.pk])
+    my_url = reverse("api:benefits:my-appeal-document-file", args=[appeal.pk, document.pk])
+
+    for user, url in ((vera, staff_url), (world.alice, staff_url), (world.dan, my_url)):
+        response = api_as(user).get(url)
+        assert response.status_code == 200, (user, url)
+        assert response["Content-Type"] == "application/pdf"
+        assert "attachment" in response["Content-Disposition"]
+        assert b"".join(response.streaming_content) == PDF
+    listed = api_as(world.dan).get(reverse("api:benefits:my-appeal-detail", args=[appeal.pk])).json()
+    assert [d["id"] for d in listed["documents"]] == [document.pk]
+
+    # nobody else: another city's caseworker, another applicant, the applicant on the staff's address
+    assert api_as(world.carol).get(staff_url).status_code == 404
+    assert api_as(world.erin).get(my_url).status_code == 404
+    assert api_as(world.erin).get(staff_url).status_code == 404
+    assert api_as(world.dan).get(staff_url).status_code == 404
+    # a document only under its own request
+    other = Appeal.objects.create(
+        application=rejected,
+        person=rejected.person,
+        unit=rejected.unit,
+        reasons="另一份",
+        decision_on=DECIDED - datetime.timedelta(days=1),
+        deadline=DEADLINE,
+        filed_by=world.dan,
+        status=Appeal.Status.WITHDRAWN,
+    )
+    assert (
+        api_as(world.dan).get(reverse("api:benefits:my-appeal-document-file", args=[other.pk, document.pk])).status_code
+        == 404
+    )
+    assert api_as(vera).get(reverse("api:benefits:appeal-document-file", args=[appeal.pk, 999999])).status_code == 404
+    # (the portal's page links each listed document to the applicant's address: tests/browser/test_appeals.py)

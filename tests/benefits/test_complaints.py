@@ -123,3 +123,59 @@ def test_the_applicant_files_and_reads_their_own_through_the_api(world, claimed,
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     dan = api_as(world.dan)
     assert dan.get(reverse("api:benefits:my-complaint-detail", args=[complaint.pk])).json()["reply"] == "已答复"
+
+
+def test_staff_take_down_a_complaint_through_the_api_and_give_it_an_owner(world, claimed, people, api_as):
+    from ..factories import make_employer
+
+    employer = make_employer(world.youhao, actor=world.alice)
+    alice = api_as(world.alice)
+    url = reverse("api:benefits:complaint-list")
+    body = {"category": "attitude", "subject": "窗口态度", "text": "电话里说的", "status": "closed", "owner": 1}
+    created = alice.post(url, {**body, "person": claimed.pk}, format="json")
+    assert created.status_code == 201, created.json()
+    complaint = Complaint.objects.get(pk=created.json()["id"])
+    assert (complaint.person, complaint.status, complaint.owner, complaint.filed_by) == (
+        claimed,
+        "open",
+        world.alice,
+        world.alice,
+    )
+    assert created.json()["owner"] == "王爱丽" and created.json()["party"].startswith("张三 (")
+    by_employer = alice.post(url, {**body, "organization": employer.pk, "kind": "suggestion"}, format="json")
+    assert by_employer.status_code == 201, by_employer.json()
+    assert Complaint.objects.get(pk=by_employer.json()["id"]).organization == employer
+
+    count = Complaint.objects.count()
+    for who, extra, status_code, field in (
+        (world.alice, {}, 400, "person"),  # from nobody
+        (world.alice, {"person": claimed.pk, "organization": employer.pk}, 400, "person"),  # from two parties
+        (world.alice, {"person": claimed.pk, "subject": "标题\x00"}, 400, "subject"),
+        (world.alice, {"person": 2**40}, 400, "person"),
+        (world.carol, {"person": claimed.pk}, 404, None),  # not in her area
+        (world.dan, {"person": claimed.pk}, 404, None),  # an applicant: the portal's /me/complaints/
+    ):
+        refused = api_as(who).post(url, {**body, **extra}, format="json")
+        assert refused.status_code == status_code, (extra, refused.json())
+        assert field is None or field in refused.json()["fields"], refused.json()
+    assert Complaint.objects.count() == count
+
+    assign = reverse("api:benefits:complaint-assign", args=[complaint.pk])
+    given = api_as(world.alice).post(assign, {"owner": world.bob.pk}, format="json")  # one client: sign in again
+    assert given.status_code == 200 and given.json()["owner"] == "李博"
+    assert Notification.objects.filter(recipient=world.bob, subject__contains="窗口态度").exists()
+    for who, owner, status_code in (
+        (world.alice, world.carol.pk, 400),  # another city's caseworker cannot own it
+        (world.alice, world.dan.pk, 400),  # nor an applicant
+        (world.alice, "abc", 400),
+        (world.carol, world.carol.pk, 404),
+        (world.erin, world.erin.pk, 404),
+    ):
+        refused = api_as(who).post(assign, {"owner": owner}, format="json")
+        assert refused.status_code == status_code, (who, owner, refused.json())
+        if status_code == 400:
+            assert "owner" in refused.json()["fields"] and refused.json()["fields"]["owner"][0]
+    assert Complaint.objects.get(pk=complaint.pk).owner == world.bob
+    complaint_close(actor=world.bob, complaint=complaint, reply="已答复")
+    closed = api_as(world.alice).post(assign, {"owner": world.alice.pk}, format="json")
+    assert closed.status_code == 409 and closed.json()["message"] == "该投诉已办结。"

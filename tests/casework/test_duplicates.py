@@ -492,3 +492,182 @@ def test_nothing_new_is_written_on_a_merged_record(world, twins, pair):
     with pytest.raises(Conflict):
         services.person_update(actor=world.bob, person=gone, phone="13800000000")
     assert services.case_note_add(actor=world.bob, person=twins["original"], text="记在保留的记录上")
+
+
+# --- What a merge would move, told before it is done -------------------------------------------------------------
+
+
+def test_the_merge_confirmation_counts_what_moves_and_the_merge_moves_just_that(
+    world, twins, pair, console_as, django_assert_num_queries
+):
+    from casework.models import Register
+    from casework.selectors_duplicates import duplicate_get_for_user, duplicate_merge_preview
+
+    keep, gone = twins["original"], twins["digit"]
+    register = Register.objects.get(code="unemployed_graduates_after_leaving")
+    _rows_on(world, keep, register=register, with_grant=False, tag="甲")
+    _rows_on(world, gone, register=register, tag="乙")
+    services.contact_log(actor=world.bob, person=gone, contacted_on=D(2026, 8, 9), channel="visit", outcome="seeking")
+    candidate = duplicate_get_for_user(user=world.bob, candidate_id=pair.pk)
+    with django_assert_num_queries(4):  # set-based: casework's rows and benefits' rows, for each way round
+        preview = duplicate_merge_preview(candidate=candidate)
+    moves = {row["kind"]: row["count"] for row in preview[keep.pk]}
+    assert moves == {
+        "assistance": 1,
+        "employment": 1,
+        "contacts": 2,
+        "notes": 1,
+        "referrals": 1,
+        "applications": 1,
+        "entitlements": 1,
+        "disbursements": 1,
+        "fact_answers": 1,  # the copy's answer to the question both answered stays with it
+    }  # its open register entry and open lead are the kept record's own again: they stay, closed
+
+    # the console says it, in Chinese, in the form that keeps this record
+    side = "a" if pair.person_a_id == keep.pk else "b"
+    page = console_as(world.bob).get(
+        reverse("casework:duplicate-detail", args=[pair.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    form = page.content.decode().split(f'id="merge-{side}"', 1)[1].split("</form>", 1)[0]
+    for text in ("联系记录：2", "申请：1", "待遇：1", "发放明细：1", "已记录的核实信息：1"):
+        assert text in form, text
+    assert "台账记录" not in form
+
+    merged = duplicate_merge(actor=world.bob, candidate=pair, keep=keep)
+    assert {kind: n for kind, n in merged.moved.items() if n} == moves
+
+
+def test_a_record_with_nothing_on_it_is_said_to_move_nothing(world, twins, pair, console_as):
+    page = console_as(world.bob).get(reverse("casework:duplicate-detail", args=[pair.pk])).content.decode()
+    assert page.count("另一条记录上没有其他登记内容") == 2  # each way round
+
+
+# --- The API ------------------------------------------------------------------------------------------------------
+
+OUTSIDE = "两条记录之一不在您的辖区内：须由同时管辖两者的主管合并。"
+
+
+def test_the_api_lists_the_pairs_of_the_supervisors_area_masked_in_a_fixed_number_of_queries(
+    world, twins, supervisors, api_as, django_assert_num_queries
+):
+    from django.db import connection
+    from django.db.models import Q
+    from django.test.utils import CaptureQueriesContext
+
+    duplicates_detect()
+    url = reverse("api:casework:duplicate-list")
+    bob = api_as(world.bob)
+    with CaptureQueriesContext(connection) as queries:
+        listed = bob.get(url)
+    assert listed.status_code == 200
+    body = listed.content.decode()
+    for person in twins.values():
+        assert person.id_number not in body
+    digit, jinan = pair_of(twins["original"], twins["digit"]), pair_of(twins["original"], twins["jinan"])
+    rows = {row["id"]: row for row in listed.json()["results"]}
+    assert set(rows) == set(DuplicateCandidate.objects.values_list("pk", flat=True))
+    assert rows[digit.pk]["reasons"] == ["id_digit"] and rows[digit.pk]["person_a"]["in_area"]
+    assert rows[digit.pk]["person_a"]["id_number_masked"] == twins["original"].masked_id_number
+    assert rows[jinan.pk]["person_b"] == {
+        "id": twins["jinan"].pk,
+        "name": "赵六",
+        "id_number_masked": twins["jinan"].masked_id_number,
+        "birth_date": "1985-03-04",
+        "city": "济南市",
+        "in_area": False,
+        "unit": None,  # another city's record: only what matched
+        "record": None,
+    }
+    # more pairs, the same number of queries
+    for i in range(4):
+        make_person(world.youhao, "孙一", phone=f"1381111{i:04d}", bank_account="6222020200112233445")
+    duplicates_detect()
+    bob = api_as(world.bob)
+    with django_assert_num_queries(len(queries)):
+        more = bob.get(url)
+    assert len(more.json()["results"]) > len(rows)
+
+    lixia = {row["id"]: row for row in api_as(supervisors["lixia"]).get(url).json()["results"]}
+    # 济南's 赵六 with each 赵六 of 大连
+    across = DuplicateCandidate.objects.filter(Q(person_a=twins["jinan"]) | Q(person_b=twins["jinan"]))
+    assert set(lixia) == set(across.values_list("pk", flat=True)) and jinan.pk in lixia
+    assert lixia[jinan.pk]["person_a"]["unit"] is None and lixia[jinan.pk]["person_b"]["unit"]["name"] == "芙蓉社区"
+    assert api_as(supervisors["lixia"]).get(f"{url}?status=merged").json()["results"] == []
+    assert api_as(supervisors["xigang"]).get(url).json()["results"] == []
+    assert api_as(world.bob).get(f"{url}?status=nope").status_code == 400
+    for user in (world.alice, world.dan):  # a caseworker, an applicant
+        refused = api_as(user).get(url)
+        assert refused.status_code == 403 and refused.json()["message"] == "只有本辖区的主管或管理员可以处理疑似重复。"
+    from rest_framework.test import APIClient
+
+    assert APIClient().get(url).status_code == 401
+
+
+def test_the_api_shows_one_pair_side_by_side(world, twins, supervisors, api_as):
+    duplicates_detect()
+    digit, jinan = pair_of(twins["original"], twins["digit"]), pair_of(twins["original"], twins["jinan"])
+    detail = api_as(world.bob).get(reverse("api:casework:duplicate-detail", args=[digit.pk]))
+    assert detail.status_code == 200
+    pair = detail.json()
+    assert (pair["can_dismiss"], pair["can_merge"]) == (True, True)
+    assert {p["keep"] for p in pair["merge_previews"]} == {twins["original"].pk, twins["digit"].pk}
+    record = pair["person_a"]["record"]
+    assert record["unit"]["name"] == "友好社区" and record["phone_masked"] == twins["original"].masked_phone
+    assert twins["original"].id_number not in detail.content.decode()
+
+    across = api_as(supervisors["lixia"]).get(reverse("api:casework:duplicate-detail", args=[jinan.pk]))
+    assert across.status_code == 200
+    assert (across.json()["can_dismiss"], across.json()["can_merge"], across.json()["merge_previews"]) == (
+        True,
+        False,
+        [],
+    )
+    assert across.json()["person_a"]["record"] is None and world.youhao.name not in across.content.decode()
+    assert across.json()["person_b"]["record"]["unit"]["name"] == "芙蓉社区"
+    for user, status in ((supervisors["xigang"], 404), (world.alice, 403), (world.erin, 403)):
+        assert api_as(user).get(reverse("api:casework:duplicate-detail", args=[digit.pk])).status_code == status
+    assert api_as(world.bob).get(reverse("api:casework:duplicate-detail", args=[999999])).status_code == 404
+
+
+def test_the_api_dismisses_and_merges_with_the_services_refusals(world, twins, supervisors, api_as):
+    from casework.models import Person
+
+    duplicates_detect()
+    digit, swap = pair_of(twins["original"], twins["digit"]), pair_of(twins["original"], twins["swap"])
+    jinan = pair_of(twins["original"], twins["jinan"])
+    dismiss = reverse("api:casework:duplicate-dismiss", args=[digit.pk])
+    assert api_as(world.alice).post(dismiss, {"note": "x"}, format="json").status_code == 403
+    assert api_as(supervisors["xigang"]).post(dismiss, {"note": "x"}, format="json").status_code == 404
+    bad = api_as(world.bob).post(dismiss, {"note": "双胞\x00胎"}, format="json")
+    assert bad.status_code == 400 and list(bad.json()["fields"]) == ["note"]
+    done = api_as(world.bob).post(dismiss, {"note": "双胞胎", "status": "merged"}, format="json")
+    assert done.status_code == 200 and (done.json()["status"], done.json()["note"]) == ("dismissed", "双胞胎")
+    digit.refresh_from_db()
+    assert (digit.status, digit.decided_by) == ("dismissed", world.bob)
+    assert digit.history.first().history_user == world.bob
+
+    keep, gone = twins["original"], twins["swap"]
+    merge = reverse("api:casework:duplicate-merge", args=[swap.pk])
+    for body in ({"keep": twins["digit"].pk}, {"keep": "abc"}, {"keep": 2**40}, {}):
+        refused = api_as(world.bob).post(merge, body, format="json")
+        assert refused.status_code == 400 and list(refused.json()["fields"]) == ["keep"], refused.json()
+    refused = api_as(world.bob).post(merge, {"keep": twins["digit"].pk}, format="json")  # not of this pair
+    assert refused.json()["fields"]["keep"] == ["请保留这一对记录中的一条。"]
+    decided = api_as(world.bob).post(
+        reverse("api:casework:duplicate-merge", args=[digit.pk]), {"keep": keep.pk}, format="json"
+    )
+    assert decided.status_code == 409 and decided.json()["code"] == "decided"
+    across = api_as(supervisors["lixia"]).post(
+        reverse("api:casework:duplicate-merge", args=[jinan.pk]), {"keep": twins["jinan"].pk}, format="json"
+    )
+    assert across.status_code == 403 and across.json()["message"] == OUTSIDE
+    services.contact_log(actor=world.bob, person=gone, contacted_on=D(2026, 8, 1), channel="phone", outcome="seeking")
+    merged = api_as(world.bob).post(merge, {"keep": keep.pk}, format="json")
+    assert merged.status_code == 200, merged.json()
+    assert (merged.json()["status"], merged.json()["moved"]["contacts"]) == ("merged", 1)
+    assert Person.objects.get(pk=gone.pk).merged_into_id == keep.pk
+    again = api_as(world.bob).post(merge, {"keep": keep.pk}, format="json")  # the second click
+    assert again.status_code == 200 and again.json()["moved"] == {}
+    other = api_as(world.bob).post(merge, {"keep": gone.pk}, format="json")
+    assert other.status_code == 409

@@ -93,7 +93,11 @@ function showAppeal(appeal) {
         item.textContent = t.none;
         return item;
       }
-      item.textContent = `${doc.label} · ${doc.original_name} · ${format(t.sizeKb, { size: Math.ceil(doc.size / 1024) })}`;
+      // the file itself comes from the API, to the request's applicant only
+      const link = document.createElement("a");
+      link.href = `/api/v1/me/appeals/${appeal.id}/documents/${doc.id}/`;
+      link.textContent = doc.original_name;
+      item.append(`${doc.label} · `, link, ` · ${format(t.sizeKb, { size: Math.ceil(doc.size / 1024) })}`);
       return item;
     }),
   );
