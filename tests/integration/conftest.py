@@ -38,7 +38,7 @@ def purge() -> None:
         conn.default_channel.queue_purge(QUEUE)
 
 
-def wait_for(predicate, *, timeout: float, interval: float = 0.5):
+def wait_for(predicate, *, timeout: float, interval: float = 0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -49,8 +49,11 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.5):
 
 
 @contextmanager
-def worker_process(tmp_path: Path, *, beat: bool, env: dict | None = None, log_name: str = "worker.log"):
-    """A worker (``--pool=solo``) on the test database; ``env`` adds or replaces variables (another broker)."""
+def worker_process(
+    tmp_path: Path, *, beat: bool, env: dict | None = None, log_name: str = "worker.log", name: str = "test-worker"
+):
+    """A worker (``--pool=solo``) on the test database; ``env`` adds or replaces variables (another broker);
+    ``name`` starts its hostname (two workers at once need two names)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -67,7 +70,7 @@ def worker_process(tmp_path: Path, *, beat: bool, env: dict | None = None, log_n
         "--pool=solo",
         "--loglevel=INFO",
         "--hostname",
-        f"test-worker-{os.getpid()}@%h",
+        f"{name}-{os.getpid()}@%h",
     ]
     if beat:
         args += ["--beat", "--schedule", str(tmp_path / "beat-schedule")]
