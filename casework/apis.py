@@ -12,6 +12,7 @@ from accounts.models import ServiceUnit
 from accounts.validators import PAST
 from core.api_base import FilteredListApi
 from core.errors import require
+from core.pagination import CappedPagination
 
 from . import selectors, services
 from .models import (
@@ -111,6 +112,7 @@ class PersonListApi(FilteredListApi):
     number or part of a name. Also filters by ``unit`` (subtree) and ``register`` (code, open entries)."""
 
     serializer_class = PersonOutputSerializer
+    pagination_class = CappedPagination  # a broad search says "more than 1,000" instead of counting a million
     filterset_fields = ["sex", "education", "hukou_type", "is_disabled", "id_region_known"]
 
     class FilterSerializer(serializers.Serializer):
