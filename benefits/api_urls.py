@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from . import reviews_apis
 from .appeals import apis as apis_appeals
 from .applications import apis as apis_applications
 from .applications import apis_entitlements, apis_portal
@@ -118,13 +119,30 @@ urlpatterns = [
     path("me/appeals/", apis_appeals.MyAppealListApi.as_view(), name="my-appeal-list"),
     path("me/appeals/<int:pk>/", apis_appeals.MyAppealDetailApi.as_view(), name="my-appeal-detail"),
     path("me/appeals/<int:pk>/documents/", apis_appeals.MyAppealDocumentApi.as_view(), name="my-appeal-documents"),
+    path(
+        "me/appeals/<int:pk>/documents/<int:document_id>/",
+        apis_appeals.MyAppealDocumentDownloadApi.as_view(),
+        name="my-appeal-document-file",
+    ),
     path("me/appeals/<int:pk>/<str:action>/", apis_appeals.MyAppealActionApi.as_view(), name="my-appeal-action"),
     path("me/complaints/", apis_appeals.MyComplaintListApi.as_view(), name="my-complaint-list"),
     path("me/complaints/<int:pk>/", apis_appeals.MyComplaintDetailApi.as_view(), name="my-complaint-detail"),
     path("appeals/", apis_appeals.AppealListApi.as_view(), name="appeal-list"),
     path("appeals/<int:pk>/", apis_appeals.AppealDetailApi.as_view(), name="appeal-detail"),
+    path(
+        "appeals/<int:pk>/documents/<int:document_id>/",
+        apis_appeals.AppealDocumentDownloadApi.as_view(),
+        name="appeal-document-file",
+    ),
     path("appeals/<int:pk>/<str:action>/", apis_appeals.AppealActionApi.as_view(), name="appeal-action"),
     path("complaints/", apis_appeals.ComplaintListApi.as_view(), name="complaint-list"),
     path("complaints/<int:pk>/", apis_appeals.ComplaintDetailApi.as_view(), name="complaint-detail"),
+    path("complaints/<int:pk>/assign/", apis_appeals.ComplaintAssignApi.as_view(), name="complaint-assign"),
     path("complaints/<int:pk>/<str:action>/", apis_appeals.ComplaintActionApi.as_view(), name="complaint-action"),
+    path("grant-reviews/", reviews_apis.GrantReviewListApi.as_view(), name="grant-review-list"),
+    path(
+        "grant-reviews/<int:pk>/<str:action>/",
+        reviews_apis.GrantReviewActionApi.as_view(),
+        name="grant-review-action",
+    ),
 ]

@@ -3,7 +3,8 @@ demo, so the demo shows amounts; and in each city a few approved job-seeking sub
 batch, so the finance officer has a batch to approve; and a portal applicant per city (``<city>.applicant``) whose
 account has claimed the first of those people, so the portal shows a record, a grant and its payments; then the
 report summaries are computed, so the reports show counts at once; and a policy scenario per city (the job-seeking
-subsidy raised by half from next month), run once, so the scenario pages show a result. Called by
+subsidy raised by half from next month), run once, so the scenario pages show a result; and a waiting change
+request and a bank-account change waiting for confirmation per city, so the worklists show them. Called by
 ``bootstrap_demo`` only (never in production)."""
 
 from django.conf import settings
@@ -15,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from accounts.demo import DemoLogin
 from accounts.models import ServiceUnit, User
-from casework.models import Person
+from casework.models import ChangeRequest, Person
+from casework.services import person_update
+from casework.services_changes import change_request_submit
 from core.dates import add_months
 from core.errors import DomainError
 
@@ -107,6 +110,37 @@ def _scenario(city: ServiceUnit, today) -> int:
     return scenario_run(actor=admin, scenario=scenario).people
 
 
+def _changes(city: ServiceUnit, login: DemoLogin | None) -> int:
+    """Change requests to show (once): the city's demo applicant asks to update their address (waiting for the
+    caseworker), and the caseworker changes the account of a person without grants (waiting for a second staff
+    member's confirmation; no payment is held by it)."""
+    caseworker = User.objects.filter(username=f"{city.city_code}.caseworker").first()
+    applicant = User.objects.filter(username=login.username).first() if login else None
+    person = Person.objects.filter(account=applicant).first() if applicant else None
+    if caseworker is None or person is None or ChangeRequest.objects.filter(person=person).exists():
+        return 0
+    made = 0
+    with transaction.atomic():
+        change_request_submit(
+            actor=applicant,
+            person=person,
+            kind=ChangeRequest.Kind.ADDRESS,
+            values={"address": _("No. 8, Renmin Road (moved within the community)")},
+            statement=_("Demo: I moved house within the community."),
+        )
+        made += 1
+        other = (
+            Person.objects.visible_to(caseworker)
+            .filter(entitlements__isnull=True, bank_account="", merged_into__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        if other is not None:
+            person_update(actor=caseworker, person=other, bank_account=_demo_account(other))
+            made += 1
+    return made
+
+
 def bootstrap(*, logins=()) -> dict:
     today = timezone.localdate()
     summary = {"demo_parameter_values": demo_parameters_load()}
@@ -117,8 +151,10 @@ def bootstrap(*, logins=()) -> dict:
     summary["payments"] = disbursements_generate(month=today)
     summary["report_figures"] = report_summaries_refresh(today=today).figures  # the reports show counts at once
     summary["scenarios"] = {city.city_code: _scenario(city, today) for city in ServiceUnit.objects.cities()}
+    summary["change_requests"] = {}
     for city in ServiceUnit.objects.cities().order_by("city_code"):
         login = _applicant(city)
         if login is not None and isinstance(logins, list):
             logins.append(login)
+        summary["change_requests"][city.city_code] = _changes(city, login)
     return summary

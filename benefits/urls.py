@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import reviews_views
 from .appeals import views as views_appeals
 from .applications import views as views_applications
 from .applications import views_entitlements
@@ -87,4 +88,6 @@ urlpatterns = [
     path("complaints/", views_appeals.ComplaintListView.as_view(), name="complaint-list"),
     path("complaints/report/", views_appeals.ComplaintReportView.as_view(), name="complaint-report"),
     path("complaints/<int:pk>/", views_appeals.ComplaintDetailView.as_view(), name="complaint-detail"),
+    path("grant-reviews/", reviews_views.GrantReviewListView.as_view(), name="grant-review-list"),
+    path("grant-reviews/<int:pk>/", reviews_views.GrantReviewDetailView.as_view(), name="grant-review-detail"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, apis_portal
+from . import apis, apis_changes, apis_duplicates, apis_portal
 
 urlpatterns = [
     path("persons/", apis.PersonListApi.as_view(), name="person-list"),
@@ -18,6 +18,10 @@ urlpatterns = [
     path("register-entries/", apis.EntryCreateApi.as_view(), name="entry-create"),
     path("register-entries/<int:pk>/exit/", apis.EntryExitApi.as_view(), name="entry-exit"),
     path("access-log/", apis.AccessLogApi.as_view(), name="access-log"),
+    path("duplicates/", apis_duplicates.DuplicateListApi.as_view(), name="duplicate-list"),
+    path("duplicates/<int:pk>/", apis_duplicates.DuplicateDetailApi.as_view(), name="duplicate-detail"),
+    path("duplicates/<int:pk>/merge/", apis_duplicates.DuplicateMergeApi.as_view(), name="duplicate-merge"),
+    path("duplicates/<int:pk>/dismiss/", apis_duplicates.DuplicateDismissApi.as_view(), name="duplicate-dismiss"),
     path("organization-claims/", apis_portal.OrganizationClaimListApi.as_view(), name="organization-claim-list"),
     path(
         "organization-claims/<int:pk>/confirm/",
@@ -35,4 +39,55 @@ urlpatterns = [
     path("me/claims/person/confirm/", apis_portal.PersonClaimConfirmApi.as_view(), name="my-claim-person-confirm"),
     path("me/claims/code/", apis_portal.ClaimCodeRedeemApi.as_view(), name="my-claim-code"),
     path("me/claims/organization/", apis_portal.OrganizationClaimRequestApi.as_view(), name="my-claim-organization"),
+    path("me/change-requests/", apis_changes.MyChangeRequestListApi.as_view(), name="my-change-request-list"),
+    path("me/change-requests/options/", apis_changes.MyChangeOptionsApi.as_view(), name="my-change-options"),
+    path(
+        "me/change-requests/<int:pk>/",
+        apis_changes.MyChangeRequestDetailApi.as_view(),
+        name="my-change-request-detail",
+    ),
+    path(
+        "me/change-requests/<int:pk>/documents/",
+        apis_changes.MyChangeRequestDocumentApi.as_view(),
+        name="my-change-request-documents",
+    ),
+    path(
+        "me/change-requests/<int:pk>/<str:action>/",
+        apis_changes.MyChangeRequestActionApi.as_view(),
+        name="my-change-request-action",
+    ),
+    path("me/account-changes/", apis_changes.MyAccountChangeListApi.as_view(), name="my-account-change-list"),
+    path(
+        "me/account-changes/<int:pk>/confirm/",
+        apis_changes.MyAccountChangeConfirmApi.as_view(),
+        name="my-account-change-confirm",
+    ),
+    path(
+        "me/account-changes/<int:pk>/resend/",
+        apis_changes.MyAccountChangeResendApi.as_view(),
+        name="my-account-change-resend",
+    ),
+    path("change-requests/", apis_changes.ChangeRequestListApi.as_view(), name="change-request-list"),
+    path("change-requests/<int:pk>/", apis_changes.ChangeRequestDetailApi.as_view(), name="change-request-detail"),
+    path(
+        "change-requests/<int:pk>/documents/<int:document_id>/",
+        apis_changes.ChangeRequestDocumentDownloadApi.as_view(),
+        name="change-request-document",
+    ),
+    path(
+        "change-requests/<int:pk>/<str:action>/",
+        apis_changes.ChangeRequestActionApi.as_view(),
+        name="change-request-action",
+    ),
+    path(
+        "persons/<int:pk>/change-requests/",
+        apis_changes.PersonChangeRequestApi.as_view(),
+        name="person-change-requests",
+    ),
+    path("account-changes/", apis_changes.AccountChangeListApi.as_view(), name="account-change-list"),
+    path(
+        "account-changes/<int:pk>/<str:action>/",
+        apis_changes.AccountChangeActionApi.as_view(),
+        name="account-change-action",
+    ),
 ]

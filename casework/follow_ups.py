@@ -12,14 +12,25 @@ import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.dates import add_months
 
-from .models import Contact, EmploymentRecord, FollowUp, Household, Person, RegistryEntry
+from .models import (
+    AccountChange,
+    ChangeRequest,
+    Contact,
+    EmploymentRecord,
+    FollowUp,
+    Household,
+    Person,
+    RegistryEntry,
+)
 from .registers import residence_rules
 from .selectors import CONTACT_DUE_DAYS
 
@@ -77,7 +88,7 @@ def sync(
 
     missing = [subject_id for subject_id in wanted if subject_id not in kept]
     raised_before = set()
-    for start in range(0, len(missing), _CHUNK):
+    for start in range(0, len(missing), _CHUNK) if kind not in WAITING_DECISION_KINDS else ():
         chunk = missing[start : start + _CHUNK]
         raised_before |= set(FollowUp.objects.filter(kind=kind, **{f"{field}__in": chunk}).values_list(field, "due_on"))
     new = []
@@ -218,12 +229,55 @@ def households_fallen_back(*, today: datetime.date, household_ids: Collection[in
     }
 
 
-# The worklist kinds about a person, each with what makes it due.
+def change_requests_waiting(*, today: datetime.date, person_ids: Collection[int] | None = None) -> dict[int, Due]:
+    """People with a change request waiting for a caseworker, due on the day the oldest was asked."""
+    rows = ChangeRequest.objects.waiting()
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    due = {}
+    for person_id, unit_id, raised_at, kind in rows.order_by("raised_at").values_list(
+        "person_id", "person__residence_unit", "raised_at", "kind"
+    ):
+        if person_id not in due:
+            label = ChangeRequest.Kind(kind).label
+            due[person_id] = Due(unit_id, timezone.localdate(raised_at), str(label))
+    return due
+
+
+def account_changes_pending(*, today: datetime.date, person_ids: Collection[int] | None = None) -> dict[int, Due]:
+    """People whose new bank account waits for a second confirmation, due on the day it was changed."""
+    rows = AccountChange.objects.pending().filter(person__isnull=False)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    return {
+        person_id: Due(unit_id, timezone.localdate(made_at))
+        for person_id, unit_id, made_at in rows.values_list("person_id", "unit_id", "made_at")
+    }
+
+
+# The worklist kinds about a person, each with what makes it due; higher apps add theirs
+# (``CASEWORK_FOLLOW_UP_SOURCES``).
 PERSON_KINDS = {
     FollowUp.Kind.CONTACT_DUE: contacts_due,
     FollowUp.Kind.RESIDENCE_ELIGIBLE: residence_eligible,
     FollowUp.Kind.WINDOW_CLOSING: windows_closing,
+    FollowUp.Kind.CHANGE_REQUEST: change_requests_waiting,
+    FollowUp.Kind.ACCOUNT_CONFIRM: account_changes_pending,
 }
+
+
+# Items that stand for a decision someone waits for (a change request, an account to confirm, a grant to review):
+# open exactly while it waits, raised again whenever it waits again, whatever was closed before.
+WAITING_DECISION_KINDS = frozenset(
+    {FollowUp.Kind.CHANGE_REQUEST, FollowUp.Kind.ACCOUNT_CONFIRM, FollowUp.Kind.GRANT_REVIEW}
+)
+
+
+def person_kinds() -> dict:
+    return {
+        **PERSON_KINDS,
+        **{kind: import_string(path) for kind, path in settings.CASEWORK_FOLLOW_UP_SOURCES.items()},
+    }
 
 
 def refresh(
@@ -240,7 +294,7 @@ def refresh(
     person_ids, household_ids = set(person_ids) - {None}, set(household_ids) - {None}
     with transaction.atomic():
         if person_ids:
-            for kind, due in PERSON_KINDS.items():
+            for kind, due in person_kinds().items():
                 wanted = due(today=today, person_ids=person_ids)
                 counts[kind] = sync(kind=kind, subject="person", wanted=wanted, now=now, only=person_ids, reason=reason)
         if household_ids:

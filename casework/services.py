@@ -53,11 +53,18 @@ def _check_edit(actor, unit):
     require(can_edit_in_unit(actor, unit))
 
 
+def check_not_merged(person: Person | None) -> None:
+    """Refuse a write about a record merged into another (a tombstone: its page points to the kept record, where
+    anything new belongs). For the apps above casework too: whatever they record about a person goes through it."""
+    if person is not None and person.merged_into_id is not None:
+        raise Conflict(
+            _("This record was merged into another one; record this on the kept record."), code="merged_record"
+        )
+
+
 def _check_person_edit(actor, person: Person):
-    """Whether ``actor`` may write about ``person``: in their area, and not a record merged into another (its
-    page points to the kept record, where anything new belongs)."""
-    if person.merged_into_id is not None:
-        raise Conflict(_("This record was merged into another one; record this on the kept record."))
+    """Whether ``actor`` may write about ``person``: in their area, and not a record merged into another."""
+    check_not_merged(person)
     _check_edit(actor, person.residence_unit)
 
 
@@ -134,10 +141,15 @@ def _person_insert(info, residence_unit, fields) -> Person:
 def person_update(*, actor, person: Person, **changes) -> Person:
     _check_person_edit(actor, person)
     changes = _clean_person_fields(changes)
+    old_account = person.bank_account
     for field, value in changes.items():
         setattr(person, field, value)
     person.full_clean(exclude=["id_number_reversed", "birth_date", "sex"])
     person.save(update_fields=[*sorted(changes), "updated_at"])
+    if "bank_account" in changes:  # a new account waits for a second confirmation before money goes there
+        from .services_changes import account_change_after_edit
+
+        account_change_after_edit(actor=actor, party=person, old=old_account)
     if {"resident_since", "hukou_place"} & set(changes):  # what makes "resident long enough to register" due
         follow_ups.refresh(person_ids=[person.pk])
     return person

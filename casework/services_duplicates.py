@@ -13,7 +13,7 @@ from simple_history.utils import bulk_update_with_history
 from core.errors import Conflict, PermissionDenied
 
 from . import follow_ups
-from .models import DuplicateCandidate, ExitReason, HouseholdMember, Person
+from .models import AccountChange, ChangeRequest, DuplicateCandidate, ExitReason, HouseholdMember, Person
 from .permissions import can_decide_duplicate
 from .services import household_recompute
 
@@ -62,6 +62,8 @@ SIMPLE_MOVES = (  # (related name, label): rows with no constraint on the person
     ("notes", "notes"),
     ("referrals", "referrals"),
     ("name_conflicts", "name_conflicts"),
+    ("change_requests", "change_requests"),  # decided ones only: a waiting one refuses the merge
+    ("account_changes", "account_changes"),
 )
 
 
@@ -152,6 +154,13 @@ def duplicate_merge(*, actor, candidate: DuplicateCandidate, keep: Person) -> Du
         raise Conflict(_("This pair has already been decided."), code="decided")
     if keep.merged_into_id or gone.merged_into_id:
         raise Conflict(_("One of the two records has already been merged into another."), code="merged")
+
+    waiting = ChangeRequest.objects.waiting().filter(person__in=[keep, gone]).exists()
+    if waiting or AccountChange.objects.pending().filter(person__in=[keep, gone]).exists():
+        raise Conflict(
+            _("A change request or a bank account change of one of the two records waits: decide it first."),
+            code="changes_waiting",
+        )
 
     reason = merge_reason(keep, gone)
     today, now = timezone.localdate(), timezone.now()

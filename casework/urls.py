@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_claims, views_duplicates
+from . import views, views_changes, views_claims, views_duplicates
 
 app_name = "casework"
 
@@ -44,4 +44,22 @@ urlpatterns = [
         name="duplicate-unmask",
     ),
     path("imports/", include(("casework.import_urls", "imports"))),
+    path("change-requests/", views_changes.ChangeRequestListView.as_view(), name="change-request-list"),
+    path("change-requests/<int:pk>/", views_changes.ChangeRequestDetailView.as_view(), name="change-request-detail"),
+    path(
+        "change-requests/<int:pk>/documents/<int:document_id>/",
+        views_changes.ChangeRequestDocumentView.as_view(),
+        name="change-request-document",
+    ),
+    path(
+        "people/<int:pk>/change-requests/new/",
+        views_changes.ChangeRequestCreateView.as_view(),
+        name="change-request-create",
+    ),
+    path("account-changes/", views_changes.AccountChangeListView.as_view(), name="account-change-list"),
+    path(
+        "account-changes/<int:pk>/<slug:action>/",
+        views_changes.AccountChangeActionView.as_view(),
+        name="account-change-action",
+    ),
 ]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -16,9 +17,10 @@ from accounts.selectors import user_city_codes, users_with_role_over
 from accounts.views import ConsolePage, ConsoleView
 from core.errors import DomainError, require
 from core.forms import ActionForm, run_service
+from core.pagination import CappedPaginator
 from core.views import redirect_to, report_form_errors
 
-from . import forms, selectors, services, worklist
+from . import forms, selectors, selectors_changes, services, worklist
 from .identity import mask_id_number, mask_phone
 from .models import FollowUp, Person, RegistryEntry
 from .permissions import can_edit_in_unit, can_read_access_log, can_unmask
@@ -53,7 +55,7 @@ class PersonListView(ConsolePage):
         register = next((r for r in registers if r.code == code), None)
         people = selectors.person_list(user=self.request.user, search=query, register=register)
         return super().get_context_data(
-            page=Paginator(people, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            page=CappedPaginator(people, PAGE_SIZE).get_page(self.request.GET.get("page")),
             q=_search_echo(query),
             registers=registers,
             register=register,
@@ -141,6 +143,8 @@ class PersonDetailView(ConsolePage):
             "can_unmask": can_unmask(user)[0],
             "portal_account": mask_phone(person.account.username) if person.account_id else "",
             **selectors.person_profile(person=person),
+            "change_requests": selectors_changes.change_requests_of_person(person=person),
+            "pending_account_change": selectors_changes.pending_account_change(person=person),
         }
         registers = [
             r
@@ -541,13 +545,33 @@ class WorklistView(ConsolePage):
         if kind not in FollowUp.Kind.values:
             kind = ""
         items = worklist.followups_for_user(user=self.request.user, kind=kind)
+        page = Paginator(items, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        _decision_links(page.object_list)
         return super().get_context_data(
-            page=Paginator(items, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            page=page,
             kind=kind,
             kinds=FollowUp.Kind.choices,
             today=timezone.localdate(),
             **kwargs,
         )
+
+
+def _decision_links(items) -> None:
+    """An item that stands for a decision someone waits for links to where it is decided (``decide_url``): the
+    person's waiting change request, the account changes to confirm, or the page a higher app names for its kind
+    (``CASEWORK_FOLLOW_UP_LINKS``). Marking it done would not help: it is raised again while the decision waits."""
+    items = list(items)
+    waiting = selectors_changes.waiting_requests_by_person(
+        person_ids={i.person_id for i in items if i.kind == FollowUp.Kind.CHANGE_REQUEST}
+    )
+    for item in items:
+        item.decide_url = ""
+        if item.kind == FollowUp.Kind.CHANGE_REQUEST and item.person_id in waiting:
+            item.decide_url = reverse("casework:change-request-detail", args=[waiting[item.person_id]])
+        elif item.kind == FollowUp.Kind.ACCOUNT_CONFIRM:
+            item.decide_url = reverse("casework:account-change-list")
+        elif item.kind in settings.CASEWORK_FOLLOW_UP_LINKS and item.person_id:
+            item.decide_url = f"{reverse(settings.CASEWORK_FOLLOW_UP_LINKS[item.kind])}?person={item.person_id}"
 
 
 class FollowUpDoneView(ConsoleView):

@@ -15,8 +15,11 @@ NAVIGATION = [
     ("casework:organization-list", _("Organizations"), None),
     ("casework:claim-list", _("Employer claims"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("casework:duplicate-list", _("Possible duplicates"), {Role.SUPERVISOR, Role.ADMIN}),
+    # the roles that keep the registers verify what people ask to change on their records
+    ("casework:change-request-list", _("Change requests"), {Role.CASEWORKER, Role.SUPERVISOR, Role.ADMIN}),
     ("benefits:application-list", _("Applications"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("benefits:appeal-list", _("Review requests"), {Role.CASEWORKER, Role.SUPERVISOR}),
+    ("benefits:grant-review-list", _("Grants to review"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("benefits:complaint-list", _("Complaints"), {Role.CASEWORKER, Role.SUPERVISOR}),
     ("benefits:entitlement-list", _("Grants"), {Role.CASEWORKER, Role.SUPERVISOR, Role.FINANCE, Role.AUDITOR}),
     ("benefits:batch-list", _("Payments"), {Role.FINANCE, Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN}),

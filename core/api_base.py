@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import generics, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +25,16 @@ class ErrorSerializer(serializers.Serializer):
     fields = serializers.DictField(
         child=serializers.JSONField(), help_text="what was wrong, by field (non_field_errors: the request as a whole)"
     )
+
+
+class StaffOnly(IsAuthenticated):
+    """A staff endpoint: an applicant's account gets 403 (their own records are under ``/api/v1/me/``), not an
+    empty answer that could be taken for "nothing there"."""
+
+    message = _("This is for staff. Applicants find their own records in the portal.")
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and not getattr(request.user, "is_applicant", False)
 
 
 class AutoSchema(openapi.AutoSchema):

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import ApplicantPage, ApplicationPage, ComplaintsPage, PortalPage, ScreenPage
+from .views_changes import ChangeNewPage, ChangePage, ChangesPage
 
 app_name = "portal"
 
@@ -24,4 +25,7 @@ urlpatterns = [
     path("applications/<int:pk>/", ApplicationPage.as_view(), name="application-detail"),
     path("payments/", page("payments", "payments", applicant=True), name="payments"),
     path("complaints/", ComplaintsPage.as_view(), name="complaints"),
+    path("changes/", ChangesPage.as_view(), name="changes"),
+    path("changes/new/", ChangeNewPage.as_view(), name="change-new"),
+    path("changes/<int:pk>/", ChangePage.as_view(), name="change-detail"),
 ]

@@ -2,7 +2,9 @@
 applicant isolation table): a household, an employer, a register entry, contacts, an approved application with a
 document and its monthly grant, an exported batch with a bank result file (paid, failed, an exception), a loan with
 an interest statement, a policy scenario of 大连 with a value and a finished run, and two applicants who have
-claimed their records: dan (张三, the grant and its payments, a draft) and erin (李四, a draft of her own)."""
+claimed their records: dan (张三, the grant and its payments, a draft; his change requests: a new address waiting
+with a document, a new bank account waiting for the code sent by SMS, and a review of his grant) and erin (李四, a
+draft of her own)."""
 
 import datetime
 import itertools
@@ -13,7 +15,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Membership, Role, User
-from benefits.appeals.services import appeal_file, complaint_file
+from benefits.appeals.services import appeal_document_add, appeal_file, complaint_file
 from benefits.applications.services import (
     application_approve,
     application_create,
@@ -25,12 +27,14 @@ from benefits.applications.services import (
 from benefits.loans.services import loan_interest_record
 from benefits.models import (
     Appeal,
+    AppealDocument,
     Application,
     Complaint,
     Disbursement,
     DisbursementBatch,
     Entitlement,
     Evidence,
+    GrantReview,
     Loan,
     Parameter,
     PaymentException,
@@ -44,7 +48,20 @@ from benefits.payments.services.generation import disbursements_generate
 from benefits.payments.services.results import results_import
 from benefits.scenarios import services as scenarios
 from casework import services as casework
-from casework.models import Contact, Household, Organization, OrganizationClaim, Person, RegistryEntry
+from casework.duplicates import duplicates_detect
+from casework.models import (
+    AccountChange,
+    ChangeRequest,
+    ChangeRequestDocument,
+    Contact,
+    DuplicateCandidate,
+    Household,
+    Organization,
+    OrganizationClaim,
+    Person,
+    RegistryEntry,
+)
+from casework.services_changes import change_request_apply, change_request_document_add, change_request_submit
 from casework.services_claims import organization_claim_request
 
 from .benefits.conftest import result_file
@@ -82,12 +99,28 @@ class ApiData:
     scenario_run: ScenarioRun
     rejected: Application  # dan's, rejected by bob, with his review request
     appeal: Appeal
+    appeal_document: AppealDocument  # dan's, on his review request
     complaint: Complaint  # dan's, about the service
+    pair: DuplicateCandidate  # two records of 钱七 with one mobile number, for a supervisor to decide
+    change_request: ChangeRequest  # dan's, waiting: a new address, with a document
+    change_document: ChangeRequestDocument
+    account_change: AccountChange  # dan's new bank account, applied by alice: waiting for the code sent by SMS
+    grant_review: GrantReview  # of dan's grant, open, raised by the change of his bank account
 
 
 def _document(actor, application, label="毕业证书") -> Evidence:
     upload = SimpleUploadedFile("document.pdf", PDF, content_type="application/pdf")
     return evidence_add(actor=actor, application=application, upload=upload, label=label)
+
+
+def duplicate_pair(world) -> DuplicateCandidate:
+    """钱七 registered twice, in two communities of 大连, with one mobile number: the nightly detection pairs them."""
+    one = make_person(world.youhao, "钱七", phone="13600007777")
+    other = make_person(world.tianjinjie, "钱七", phone="13600007777")
+    duplicates_detect()
+    return DuplicateCandidate.objects.get(
+        person_a=min(one, other, key=lambda p: p.pk), person_b=max(one, other, key=lambda p: p.pk)
+    )
 
 
 def build_api_data(world, people, graduate) -> ApiData:
@@ -173,6 +206,8 @@ def build_api_data(world, people, graduate) -> ApiData:
     application_recommend(actor=world.alice, application=rejected)
     application_reject(actor=world.bob, application=rejected, note="不符合条件")
     appeal = appeal_file(actor=world.dan, application=rejected, reasons="我符合条件")
+    upload = SimpleUploadedFile("proof.pdf", PDF, content_type="application/pdf")
+    appeal_document = appeal_document_add(actor=world.dan, appeal=appeal, upload=upload, label="证明")
     complaint = complaint_file(actor=world.dan, person=zhang, category="delay", subject="办理太慢", text="等了很久")
     return ApiData(
         finance=finance,
@@ -198,8 +233,41 @@ def build_api_data(world, people, graduate) -> ApiData:
         scenario_run=scenario_run,
         rejected=Application.objects.get(pk=rejected.pk),
         appeal=appeal,
+        appeal_document=appeal_document,
         complaint=complaint,
+        pair=duplicate_pair(world),
+        **_changes(world, zhang),
     )
+
+
+def _changes(world, zhang) -> dict:
+    """dan's change requests: a new address waiting with a document; a new bank account applied by alice, waiting
+    for the code sent to 张三's phone; a review of his grant, open."""
+    change_request = change_request_submit(
+        actor=world.dan, person=zhang, kind="address", values={"address": "天津街8号"}, statement="搬家了"
+    )
+    upload = SimpleUploadedFile("lease.pdf", PDF, content_type="application/pdf")
+    change_document = change_request_document_add(
+        actor=world.dan, change_request=change_request, upload=upload, label="租房合同"
+    )
+    bank = change_request_submit(
+        actor=world.dan, person=zhang, kind="bank_account", values={"bank_account": "6217000099998888777"}
+    )
+    change_request_apply(actor=world.alice, change_request=bank, note="核对银行卡")
+    grant = Entitlement.objects.filter(person=zhang).order_by("pk").first()
+    grant_review = GrantReview.objects.create(
+        entitlement=grant,
+        unit=grant.unit,
+        change_request=bank,
+        raised_on=TODAY,
+        reasons=[{"condition": "c", "label": "条件", "met": False, "clause": "", "missing": [], "detail": ""}],
+    )
+    return {
+        "change_request": change_request,
+        "change_document": change_document,
+        "account_change": AccountChange.objects.get(change_request=bank),
+        "grant_review": grant_review,
+    }
 
 
 def stored_values(data: ApiData) -> dict[str, list]:
@@ -228,6 +296,11 @@ def stored_values(data: ApiData) -> dict[str, list]:
         "scenario-runs": [d.scenario_run.pk],
         "appeals": [d.appeal.pk],
         "complaints": [d.complaint.pk],
+        "documents": [d.appeal_document.pk, d.change_document.pk],
+        "change-requests": [d.change_request.pk, d.account_change.change_request_id],
+        "account-changes": [d.account_change.pk],
+        "grant-reviews": [d.grant_review.pk],
+        "duplicates": [d.pair.pk],
     }
 
 

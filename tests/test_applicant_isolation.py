@@ -25,7 +25,16 @@ from rest_framework.test import APIClient
 
 from benefits.models import Appeal, Application, Complaint, Disbursement, Entitlement, Evidence, FactAnswer
 from benefits.screening.services import fact_answer_state
-from casework.models import ClaimCode, Organization, OrganizationClaim, Person, RegistryEntry
+from casework.models import (
+    AccountChange,
+    ChangeRequest,
+    ChangeRequestDocument,
+    ClaimCode,
+    Organization,
+    OrganizationClaim,
+    Person,
+    RegistryEntry,
+)
 from casework.services import registry_entry_add
 
 from .api_data import PDF, ApiData, build_api_data, real_path_parameters, stored_values
@@ -117,6 +126,18 @@ def b_complaint_is_hers(d, response, b):
     )
 
 
+def b_change_is_hers(d, response, b):
+    change = ChangeRequest.objects.get(pk=response.json()["id"])
+    assert (change.person, change.unit, change.status, change.raised_by, change.on_behalf) == (
+        d.li,
+        d.li.residence_unit,
+        "submitted",
+        b,
+        False,
+    )
+    assert (change.decided_by, change.decision_note, change.proposed) == (None, "", {"address": "历山路1号"})
+
+
 def b_herself(d, response, b):
     assert response.json()["id"] == b.pk
 
@@ -166,6 +187,9 @@ TABLE: dict[tuple[str, str], Entry] = {
     ),
     ("GET", "/api/v1/me/appeals/{id}/"): Entry("object", path=lambda d: {"id": d.appeal.pk}),
     ("POST", "/api/v1/me/appeals/{id}/documents/"): Entry("object", path=lambda d: {"id": d.appeal.pk}, multipart=True),
+    ("GET", "/api/v1/me/appeals/{id}/documents/{document_id}/"): Entry(
+        "object", path=lambda d: {"id": d.appeal.pk, "document_id": d.appeal_document.pk}
+    ),
     ("POST", "/api/v1/me/appeals/{id}/{action}/"): Entry("object", path=lambda d: {"id": d.appeal.pk}, body=protected),
     ("GET", "/api/v1/me/complaints/"): Entry("list", a_ids=lambda d: {d.complaint.pk}),
     ("POST", "/api/v1/me/complaints/"): Entry(
@@ -175,6 +199,29 @@ TABLE: dict[tuple[str, str], Entry] = {
         check=b_complaint_is_hers,
     ),
     ("GET", "/api/v1/me/complaints/{id}/"): Entry("object", path=lambda d: {"id": d.complaint.pk}),
+    # change requests (信息变更) and the new bank account waiting for the code sent by SMS
+    ("GET", "/api/v1/me/change-requests/"): Entry(
+        "list", a_ids=lambda d: {d.change_request.pk, d.account_change.change_request_id}
+    ),
+    ("POST", "/api/v1/me/change-requests/"): Entry(
+        "write",
+        body=lambda d: {**protected(d), "kind": "address", "values": {"address": "历山路1号"}, "statement": "搬家"},
+        status=(201,),
+        check=b_change_is_hers,
+    ),
+    ("GET", "/api/v1/me/change-requests/options/"): Entry("self"),
+    ("GET", "/api/v1/me/change-requests/{id}/"): Entry("object", path=lambda d: {"id": d.change_request.pk}),
+    ("POST", "/api/v1/me/change-requests/{id}/documents/"): Entry(
+        "object", path=lambda d: {"id": d.change_request.pk}, multipart=True
+    ),
+    ("POST", "/api/v1/me/change-requests/{id}/{action}/"): Entry(
+        "object", path=lambda d: {"id": d.change_request.pk}, body=protected
+    ),
+    ("GET", "/api/v1/me/account-changes/"): Entry("list", a_ids=lambda d: {d.account_change.pk}),
+    ("POST", "/api/v1/me/account-changes/{id}/confirm/"): Entry(
+        "object", path=lambda d: {"id": d.account_change.pk}, body=lambda d: {**protected(d), "code": "000000"}
+    ),
+    ("POST", "/api/v1/me/account-changes/{id}/resend/"): Entry("object", path=lambda d: {"id": d.account_change.pk}),
     # claims: B is gus, who has no record yet, and tries to reach 张三's
     ("POST", "/api/v1/me/claims/person/"): Entry(
         "write",
@@ -336,6 +383,9 @@ def snapshot(d: ApiData) -> dict:
         "frank's claim": list(OrganizationClaim.objects.filter(pk=d.claim.pk).values()),
         "appeals": list(Appeal.objects.filter(person=zhang).order_by("pk").values()),
         "complaints": list(Complaint.objects.filter(person=zhang).order_by("pk").values()),
+        "change requests": list(ChangeRequest.objects.filter(person=zhang).order_by("pk").values()),
+        "change documents": list(ChangeRequestDocument.objects.filter(change_request__person=zhang).values()),
+        "account changes": list(AccountChange.objects.filter(person=zhang).order_by("pk").values()),
         "token": list(Token.objects.filter(user=d.zhang.account_id).values_list("key", flat=True)),
     }
 

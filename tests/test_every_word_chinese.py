@@ -102,6 +102,8 @@ def _pages(user):
             "casework:access-log",
             "casework:claim-list",
             "casework:duplicate-list",
+            "casework:change-request-list",
+            "casework:account-change-list",
             "casework:imports:upload",
             "benefits:program-list",
             "benefits:parameter-list",
@@ -112,6 +114,7 @@ def _pages(user):
             "benefits:appeal-list",
             "benefits:complaint-list",
             "benefits:complaint-report",
+            "benefits:grant-review-list",
             "benefits:batch-list",
             "benefits:payment-exception-list",
             "benefits:report-dashboard",
@@ -195,8 +198,10 @@ def _portal(client, found, typed):
         "portal:application-list",
         "portal:payments",
         "portal:complaints",
+        "portal:changes",
+        "portal:change-new",
     ]
-    urls = [reverse(name) for name in pages]
+    urls = [reverse(name) for name in pages] + [reverse("portal:change-detail", args=[1])]  # a shell: any id
     if application:
         urls.append(reverse("portal:application-detail", args=[application.pk]))
     for url in urls:
@@ -209,6 +214,9 @@ def _portal(client, found, typed):
         reverse("api:benefits:my-entitlement-list"),
         reverse("api:benefits:my-appeal-list"),
         reverse("api:benefits:my-complaint-list"),
+        reverse("api:casework:my-change-request-list"),
+        reverse("api:casework:my-change-options"),
+        reverse("api:casework:my-account-change-list"),
     ]
     if application:
         answers.append(reverse("api:benefits:my-application-detail", args=[application.pk]))

@@ -23,12 +23,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
-from benefits.applications.services import application_create
-from benefits.models import Application, Evidence, ParameterValue, Program
+from benefits.appeals.services import complaint_file
+from benefits.applications.services import (
+    application_approve,
+    application_create,
+    application_recommend,
+    application_submit,
+)
+from benefits.models import Application, Complaint, Entitlement, Evidence, GrantReview, ParameterValue, Program
 from casework import imports
 from casework import services as casework
+from casework import services_changes as changes
 from casework.models import (
+    AccountChange,
+    ChangeRequest,
     Contact,
+    DuplicateCandidate,
     EmploymentRecord,
     Household,
     ImportRun,
@@ -39,6 +49,7 @@ from casework.models import (
 )
 from core.errors import Conflict
 
+from .api_data import duplicate_pair
 from .benefits.workflow import JOB_SEEKING, TODAY
 from .conftest import sign_in
 from .factories import make_id_number
@@ -76,6 +87,7 @@ class Hostile:
     kind: str = "json"  # json (a JSON body), form (form fields, multipart), raw (``data`` as it goes on the wire)
     content_type: str = "application/json"  # of a raw body
     expect: str = REFUSED
+    field: str = ""  # the field a 400 must name (the API rows that have one)
 
 
 def api(who, method, path, data=None, **kwargs) -> Hostile:
@@ -115,6 +127,66 @@ def console(suffix):
 
 def evidence(name="document.pdf", label="毕业证书"):
     return lambda ctx: {"file": SimpleUploadedFile(name, PDF, content_type="application/pdf"), "label": label}
+
+
+def duplicates(suffix):
+    """A path under the pair of 钱七's two records."""
+    return lambda ctx: f"/api/v1/duplicates/{ctx.pair.pk}/{suffix}"
+
+
+MY_CHANGES = "/api/v1/me/change-requests/"
+
+
+def change_asked(kind="address", *, statement="", **values):
+    """A change request's body; a ``resident_since`` comes with a move (李四 to 友好社区)."""
+
+    def body(ctx):
+        moved = {"residence_unit": ctx.world.youhao.pk} if "resident_since" in values else {}
+        return {"kind": kind, "values": {**moved, **values}, "statement": statement}
+
+    return body
+
+
+def my_change(suffix):
+    """A path under erin's change request waiting for a caseworker (about 李四's address)."""
+    return lambda ctx: f"{MY_CHANGES}{ctx.changes.waiting.pk}/{suffix}"
+
+
+def staff_change(suffix):
+    return lambda ctx: f"/api/v1/change-requests/{ctx.changes.waiting.pk}/{suffix}"
+
+
+def my_account(suffix):
+    """A path under the new bank account of 李四, applied by bob, waiting for the code sent by SMS."""
+    return lambda ctx: f"/api/v1/me/account-changes/{ctx.changes.account.pk}/{suffix}"
+
+
+def staff_account(suffix):
+    return lambda ctx: f"/api/v1/account-changes/{ctx.changes.account.pk}/{suffix}"
+
+
+def grant_review(suffix):
+    """A path under the open review of 张三's grant."""
+    return lambda ctx: f"/api/v1/grant-reviews/{ctx.changes.review.pk}/{suffix}"
+
+
+def not_a_pdf(ctx):
+    return {"file": SimpleUploadedFile("租房合同.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")}
+
+
+def complaints(suffix):
+    """A path under the complaint alice took down for 张三."""
+    return lambda ctx: f"/api/v1/complaints/{ctx.complaint.pk}/{suffix}"
+
+
+def complaint(**fields):
+    return lambda ctx: {
+        "person": ctx.zhang.pk,
+        "category": "delay",
+        "subject": "办理太慢",
+        "text": "等了很久",
+        **fields,
+    }
 
 
 def contact(**fields) -> dict:
@@ -289,6 +361,127 @@ API = {
     "persons: page=abc": api("alice", "get", "/api/v1/persons/?page=abc"),
     "persons: not a number in the path": api("alice", "get", "/api/v1/persons/abc/"),
     "persons: an id beyond 64 bits in the path": api("alice", "get", "/api/v1/persons/99999999999999999999999/"),
+    # possible duplicates: decided by a supervisor
+    "duplicates: status=%00": api("bob", "get", "/api/v1/duplicates/?status=%00"),
+    "duplicate merge: keep=abc": api("bob", "post", duplicates("merge/"), {"keep": "abc"}),
+    "duplicate merge: keep beyond 64 bits": api("bob", "post", duplicates("merge/"), {"keep": 2**70}),
+    "duplicate merge: keep nested": api("bob", "post", duplicates("merge/"), {"keep": [[[1]]]}),
+    "duplicate merge: keep someone else": api("bob", "post", duplicates("merge/"), lambda ctx: {"keep": ctx.zhang.pk}),
+    "duplicate merge: not a number in the path": api("bob", "post", "/api/v1/duplicates/abc/merge/", {"keep": 1}),
+    "duplicate dismiss: NUL in the note": api("bob", "post", duplicates("dismiss/"), {"note": "双\x00胞胎"}),
+    "duplicate dismiss: a 100,000-character note": api("bob", "post", duplicates("dismiss/"), {"note": LONG}),
+    # complaints taken down by staff, and their owner
+    "complaint: NUL in the subject": api("alice", "post", "/api/v1/complaints/", complaint(subject="标\x00题")),
+    "complaint: a 100,000-character text": api("alice", "post", "/api/v1/complaints/", complaint(text=LONG)),
+    "complaint: a person beyond 64 bits": api("alice", "post", "/api/v1/complaints/", complaint(person=2**70)),
+    "complaint: a control character as category": api(
+        "alice", "post", "/api/v1/complaints/", complaint(category="\x07")
+    ),
+    "complaint assign: owner=abc": api("alice", "post", complaints("assign/"), {"owner": "abc"}),
+    "complaint assign: owner beyond 64 bits": api("alice", "post", complaints("assign/"), {"owner": 2**70}),
+    "complaint assign: an owner of another city": api(
+        "alice", "post", complaints("assign/"), lambda ctx: {"owner": ctx.world.carol.pk}
+    ),
+    # review request documents
+    "appeal document: an id beyond 64 bits": api(
+        "alice", "get", "/api/v1/appeals/1/documents/99999999999999999999999/"
+    ),
+    "my appeal document: not a number": api("dan", "get", "/api/v1/me/appeals/1/documents/abc/"),
+    # change requests (信息变更): erin asks about 李四's record; staff decide; a new bank account and its code
+    "my change request: nested 5,000 deep": raw("erin", MY_CHANGES, DEEP),
+    "my change request: NUL in the statement": api(
+        "erin", "post", MY_CHANGES, change_asked("phone", phone="13912345678", statement="搬\x00家"), field="statement"
+    ),
+    "my change request: a control character in the address": api(
+        "erin", "post", MY_CHANGES, change_asked(address="天津街\x07"), field="values/address"
+    ),
+    "my change request: moved in on 9999-12-31": api(
+        "erin", "post", MY_CHANGES, change_asked(address="x", resident_since="9999-12-31"), field="resident_since"
+    ),
+    "my change request: moved in on 0001-01-01": api(
+        "erin", "post", MY_CHANGES, change_asked(address="x", resident_since="0001-01-01"), field="resident_since"
+    ),
+    "my change request: graduated on 9999-12-31": api(
+        "erin",
+        "post",
+        MY_CHANGES,
+        change_asked("education", education="master", graduation_date="9999-12-31"),
+        field="graduation_date",
+    ),
+    "my change request: started work on 0001-01-01": api(
+        "erin",
+        "post",
+        MY_CHANGES,
+        change_asked("employment", status="employed", started_on="0001-01-01"),
+        field="started_on",
+    ),
+    "my change request: a community beyond 64 bits": api(
+        "erin", "post", MY_CHANGES, change_asked(address="x", residence_unit=2**70), field="residence_unit"
+    ),
+    "my change request: a community that is no number": api(
+        "erin", "post", MY_CHANGES, change_asked(address="x", residence_unit="abc"), field="residence_unit"
+    ),
+    "my change request: a 100,000-character address": api(
+        "erin", "post", MY_CHANGES, change_asked(address=LONG), field="address"
+    ),
+    "my change request: a superscript digit in the ID number": api(
+        "erin",
+        "post",
+        MY_CHANGES,
+        change_asked("household", action="add", id_number="1101051949123100²2", name="甲", relation="child"),
+        field="id_number",
+    ),
+    "my change request: values a list": api(
+        "erin", "post", MY_CHANGES, {"kind": "phone", "values": ["13912345678"]}, field="values"
+    ),
+    "my change request: NUL as the kind": api("erin", "post", MY_CHANGES, {"kind": "\x00", "values": {}}, field="kind"),
+    "my change request: not a number in the path": api("erin", "get", f"{MY_CHANGES}abc/"),
+    "my change request document: a control character in the label": api(
+        "erin", "post", my_change("documents/"), evidence(label="租房\x07合同"), kind="form", field="label"
+    ),
+    "my change request document: not a PDF": api(
+        "erin", "post", my_change("documents/"), not_a_pdf, kind="form", field="file"
+    ),
+    "my account change: NUL in the code": api(
+        "erin", "post", my_account("confirm/"), {"code": "12\x003456"}, field="code"
+    ),
+    "my account change: a 100,000-character code": api(
+        "erin", "post", my_account("confirm/"), {"code": LONG}, field="code"
+    ),
+    "my account change: the code nested": api("erin", "post", my_account("confirm/"), {"code": [[1]]}, field="code"),
+    "change request apply: moved in on 9999-12-31": api(
+        "bob",
+        "post",
+        staff_change("apply/"),
+        lambda ctx: {"values": {"address": "x", "residence_unit": ctx.world.youhao.pk, "resident_since": "9999-12-31"}},
+        field="resident_since",
+    ),
+    "change request apply: a control character in the note": api(
+        "bob", "post", staff_change("apply/"), {"note": "核\x07对"}, field="note"
+    ),
+    "change request refuse: a 100,000-character reason": api(
+        "bob", "post", staff_change("refuse/"), {"reason": LONG}, field="reason"
+    ),
+    "change requests: NUL in the kind filter": api("bob", "get", "/api/v1/change-requests/?kind=%00", field="kind"),
+    "change request document: an id beyond 64 bits": api(
+        "bob", "get", staff_change("documents/99999999999999999999999/")
+    ),
+    "person change request: started work on 0001-01-01": api(
+        "alice",
+        "post",
+        zhang("change-requests/"),
+        change_asked("employment", status="employed", started_on="0001-01-01"),
+        field="started_on",
+    ),
+    "account change revert: NUL in the reason": api(
+        "bob", "post", staff_account("revert/"), {"reason": "非本人\x00"}, field="reason"
+    ),
+    "account changes: status=%00": api("bob", "get", "/api/v1/account-changes/?status=%00", field="status"),
+    "grant review keep: NUL in the note": api("bob", "post", grant_review("keep/"), {"note": "保\x00留"}, field="note"),
+    "grant review end: a 100,000-character note": api(
+        "bob", "post", grant_review("end/"), {"note": LONG}, field="note"
+    ),
+    "grant reviews: status=%00": api("bob", "get", "/api/v1/grant-reviews/?status=%00", field="status"),
 }
 
 CONSOLE = {
@@ -424,8 +617,33 @@ def upload(ctx, **cells) -> dict:
     return {"register": GRADUATES, "unit": ctx.world.youhao.pk, "file": file}
 
 
+def change_records(world, people, draft) -> SimpleNamespace:
+    """For the change-request rows: erin has claimed 李四 and asked for a new address (waiting) and a new bank
+    account (applied by bob: waiting for the code sent by SMS); 张三's draft is approved and a review of the grant
+    is open."""
+    li = people["li"]
+    Person.objects.filter(pk=li.pk).update(account=world.erin)
+    li.refresh_from_db()
+    waiting = changes.change_request_submit(
+        actor=world.erin, person=li, kind="address", values={"address": "天津街8号"}
+    )
+    bank = changes.change_request_submit(
+        actor=world.erin, person=li, kind="bank_account", values={"bank_account": "6217000099998888777"}
+    )
+    changes.change_request_apply(actor=world.bob, change_request=bank)
+    application_submit(actor=world.alice, application=draft)
+    application_recommend(actor=world.alice, application=draft)
+    application_approve(actor=world.bob, application=draft, on=TODAY)
+    grant = Entitlement.objects.get(application=draft)
+    review = GrantReview.objects.create(entitlement=grant, unit=grant.unit, raised_on=TODAY, reasons=[])
+    return SimpleNamespace(waiting=waiting, account=AccountChange.objects.get(change_request=bank), review=review)
+
+
+CHANGE_ROWS = {label for label, case in API.items() if "change" in label or "grant review" in label}
+
+
 @pytest.fixture
-def ctx(world, people, graduate, settings, tmp_path):
+def ctx(request, world, people, graduate, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"  # a folder of the test's own: listed before and after
     settings.MEDIA_ROOT.mkdir()
     with contextlib.suppress(Conflict):  # 张三 arrives again under another name: a conflict waits on his page
@@ -435,12 +653,16 @@ def ctx(world, people, graduate, settings, tmp_path):
     draft = application_create(
         actor=world.alice, program=Program.objects.get(code=JOB_SEEKING), person=graduate, requested_start=TODAY
     )
+    label = request.node.callspec.params.get("label") if hasattr(request.node, "callspec") else None
     return SimpleNamespace(
         world=world,
         zhang=graduate,
         entry=RegistryEntry.objects.get(person=graduate, register__code=GRADUATES),
         draft=draft,
+        changes=change_records(world, people, draft) if label in CHANGE_ROWS else None,
         media=settings.MEDIA_ROOT,
+        complaint=complaint_file(actor=world.alice, person=graduate, category="delay", subject="慢", text="等了很久"),
+        pair=duplicate_pair(world),
     )
 
 
@@ -458,6 +680,11 @@ def snapshot(ctx, *, preview=False) -> dict:
         "name conflicts": list(NameConflict.objects.order_by("pk").values_list("pk", "resolved_at")),
         "parameter values": ParameterValue.objects.count(),
         "evidence": Evidence.objects.count(),
+        "complaints": list(Complaint.objects.order_by("pk").values_list("pk", "owner", "status")),
+        "duplicates": list(DuplicateCandidate.objects.order_by("pk").values_list("pk", "status", "note")),
+        "change requests": list(ChangeRequest.objects.order_by("pk").values_list("pk", "status", "proposed")),
+        "account changes": list(AccountChange.objects.order_by("pk").values_list("pk", "status", "sms_attempts")),
+        "grant reviews": list(GrantReview.objects.order_by("pk").values_list("pk", "status", "note")),
     }
     if not preview:
         state["imports"] = ImportRun.objects.count()
@@ -507,6 +734,8 @@ def test_the_api_refuses_with_a_translated_json_4xx_and_stores_nothing(ctx, labe
     assert set(body) == {"code", "message", "fields"}, body
     assert CJK.search(body["message"]), body  # the API speaks Chinese unless the caller asks otherwise
     assert all(CJK.search(text) for text in texts(body["fields"])), body
+    if case.field:  # a bad value is a 400 naming its field
+        assert response.status_code == 400 and case.field in body["fields"], body
     assert snapshot(ctx) == before
 
 

@@ -17,10 +17,11 @@ from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.selectors import users_with_role_over
 from accounts.services import notify_staff
+from casework import follow_ups
 from casework.models import ExitReason, Register, RegistryEntry
 from core.errors import Conflict, require
 
-from ..models import Application, Entitlement
+from ..models import Application, Entitlement, GrantReview
 from .selectors import application_deadline, processing_limits
 from .services import caseworkers_of
 
@@ -217,7 +218,22 @@ def entitlement_terminate(*, actor, entitlement: Entitlement, reason: str) -> En
     entitlement = _locked_entitlement(
         actor, entitlement, reason, Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED
     )
-    return _save_status(entitlement, Entitlement.Status.TERMINATED, reason, "terminated")
+    entitlement = _save_status(entitlement, Entitlement.Status.TERMINATED, reason, "terminated")
+    _reviews_close(actor, entitlement, reason)
+    return entitlement
+
+
+def _reviews_close(actor, entitlement: Entitlement, reason: str) -> None:
+    """The grant ended, however it was ended: its open review (benefits.changes) is decided "ended" now, and the
+    worklist item with it."""
+    reviews = list(GrantReview.objects.select_for_update().filter(entitlement=entitlement, status="open"))
+    for review in reviews:
+        review.status, review.decided_by, review.decided_at = GrantReview.Status.ENDED, actor, timezone.now()
+        review.note = reason.strip()
+        review._change_reason = "ended"
+        review.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    if reviews and entitlement.person_id:
+        follow_ups.refresh(person_ids=[entitlement.person_id], reason="closed: grant ended")
 
 
 # A supervisor's actions on a grant by name, with the inputs each takes beyond the actor and the grant: the API and

@@ -1,7 +1,8 @@
 """The benefits app's models, one module per domain: ``catalogue`` (programs, parameters), ``screening``
 (proactive leads, recorded answers), ``applications`` (applications, evidence, entitlements, yearly caps),
 ``payments`` (runs, batches, lines, the ledger, bank results, exceptions), ``loans``, ``reports`` (summaries)
-and ``scenarios`` (policy scenarios and their runs).
+``scenarios`` (policy scenarios and their runs), ``appeals`` (review requests, complaints) and ``reviews`` (grants
+to look at again after a change to the person's record).
 Everything is re-exported here: ``from benefits.models import Program`` is the one way to import a model."""
 
 from .appeals import Appeal, AppealDocument, Complaint, ComplaintQuerySet
@@ -39,6 +40,7 @@ from .payments import (
     PaymentException,
 )
 from .reports import ReportFigure, ReportRefresh
+from .reviews import GrantReview, GrantReviewQuerySet
 from .scenarios import (
     Scenario,
     ScenarioChange,
@@ -71,6 +73,8 @@ __all__ = [
     "Evidence",
     "FactAnswer",
     "FactAnswerQuerySet",
+    "GrantReview",
+    "GrantReviewQuerySet",
     "Lead",
     "LeadQuerySet",
     "LedgerEntry",

@@ -244,12 +244,15 @@ class BankResultFile(models.Model):
 
 class PaymentException(models.Model):
     """Something about money that finance settles by hand and says how: a bank result line that matched no payment
-    line of the batch (or one that cannot take it); or a grant whose back periods due at once are more than
-    generation pays without a look (``back_pay``: its lines wait until finance releases or skips them)."""
+    line of the batch (or one that cannot take it); a grant whose back periods due at once are more than
+    generation pays without a look (``back_pay``: its lines wait until finance releases or skips them); or a grant
+    due to be paid to a bank account changed and not yet confirmed (``new_account``: no line is made until the
+    change is confirmed, which settles it, or reverted)."""
 
     class Kind(models.TextChoices):
         BANK_RESULT = "bank_result", _("Bank result line")
         BACK_PAY = "back_pay", _("Back-pay held")
+        NEW_ACCOUNT = "new_account", _("Payment to a new bank account held")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BANK_RESULT)
     result_file = models.ForeignKey(
@@ -288,9 +291,14 @@ class PaymentException(models.Model):
                 condition=Q(kind="back_pay", resolved_at__isnull=True),
                 name="back_pay_held_once",
             ),
+            models.UniqueConstraint(
+                fields=["entitlement"],
+                condition=Q(kind="new_account", resolved_at__isnull=True),
+                name="new_account_held_once",
+            ),
             models.CheckConstraint(
                 condition=Q(kind="bank_result", result_file__isnull=False, row__isnull=False)
-                | Q(kind="back_pay", entitlement__isnull=False, month__isnull=False),
+                | Q(kind__in=["back_pay", "new_account"], entitlement__isnull=False, month__isnull=False),
                 name="exception_kind_fields",
             ),
         ]

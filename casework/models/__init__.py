@@ -1,13 +1,21 @@
 """About whom, one module per subject: ``people`` (persons, households, organizations, name conflicts, the log of
 looks at personal numbers), ``registers`` (the real-name registers and their entries, imports), ``work`` (employment,
-contacts, notes, referrals, assistance, follow-ups) and ``claims`` (portal claims). Everything is re-exported here:
-``from casework.models import Person`` is the one way to import a model.
+contacts, notes, referrals, assistance, follow-ups), ``claims`` (portal claims), ``duplicates`` (possible
+duplicate persons) and ``changes`` (change requests, bank-account changes waiting for confirmation). Everything is
+re-exported here: ``from casework.models import Person`` is the one way to import a model.
 
 Statuses that an authority recognises and that start and end (registered unemployed, hard-to-employ,
 registered poverty laborer, dibao, 特困 …) are register entries with dates, so a rule can ask "as of a date".
 Facts about a person that do not come and go by decision (disability, veteran track, orphan, student loan …)
 are fields of the person."""
 
+from .changes import (
+    AccountChange,
+    AccountChangeQuerySet,
+    ChangeRequest,
+    ChangeRequestDocument,
+    ChangeRequestQuerySet,
+)
 from .claims import (
     ClaimAttempt,
     ClaimCode,
@@ -55,8 +63,13 @@ from .work import (
 
 __all__ = [
     "WORKING_STATUSES",
+    "AccountChange",
+    "AccountChangeQuerySet",
     "Assistance",
     "CaseNote",
+    "ChangeRequest",
+    "ChangeRequestDocument",
+    "ChangeRequestQuerySet",
     "ClaimAttempt",
     "ClaimCode",
     "Contact",

@@ -205,6 +205,9 @@ class FollowUp(models.Model):
         FELL_BACK = "fell_back", _("Household fell back to zero employment")
         RESIDENCE_ELIGIBLE = "residence_eligible", _("Resident long enough to register here")
         WINDOW_CLOSING = "window_closing", _("Register window closing within 30 days")
+        CHANGE_REQUEST = "change_request", _("Change request to verify")
+        ACCOUNT_CONFIRM = "account_confirm", _("New bank account to confirm")
+        GRANT_REVIEW = "grant_review", _("Active grant to review after a change")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     person = models.ForeignKey(

@@ -2,7 +2,8 @@
 
 With nothing configured the system runs embedded: SQLite under ``var/``, Celery over kombu's filesystem
 transport under ``var/``, a local-memory cache. ``DATABASE_URL`` switches to PostgreSQL (psycopg 3) and
-``REDIS_URL`` to Redis as broker, result store and cache. docs/operations.md lists every variable.
+``REDIS_URL`` to Redis as broker, result store and cache; ``CELERY_BROKER_URL`` puts the broker alone elsewhere
+(RabbitMQ). docs/operations.md lists every variable.
 """
 
 import datetime
@@ -110,7 +111,7 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: broker, results and cache, or their embedded stand-ins ---------------------------------------
+# --- Redis (or RabbitMQ): broker, results and cache, or their embedded stand-ins --------------------------
 
 
 def filesystem_transport(root: Path) -> tuple[dict, str]:
@@ -130,6 +131,16 @@ def filesystem_transport(root: Path) -> tuple[dict, str]:
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
+# A task taken by a worker that dies without acknowledging it is delivered again after this many seconds. It
+# must be longer than any task can run (CELERY_TASK_TIME_LIMIT below), or a slow task would be handed to a
+# second worker while the first still runs it. The longest task measured, the nightly zero-employment sync of
+# a city of 1,000,000 persons, takes about 5 minutes (docs/operations.md, "Fault drills").
+# Every worker looks for such tasks every 10 s (kombu's default looks only every tenth time: 100 s).
+REDIS_BROKER_OPTIONS = {
+    "visibility_timeout": env.int("CASEWORK_BROKER_VISIBILITY_TIMEOUT", default=30 * 60),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -143,20 +154,18 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    # A task taken by a worker that dies without acknowledging it is delivered again after this many seconds. It
-    # must be longer than any task can run (CELERY_TASK_TIME_LIMIT below), or a slow task would be handed to a
-    # second worker while the first still runs it. The longest task measured, the nightly zero-employment sync of
-    # a city of 1,000,000 persons, takes about 5 minutes (docs/operations.md, "Fault drills").
-    # Every worker looks for such tasks every 10 s (kombu's default looks only every tenth time: 100 s).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CASEWORK_BROKER_VISIBILITY_TIMEOUT", default=30 * 60),
-        "unacked_restore_interval": 10,
-        "unacked_restore_throttle": 1,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_OPTIONS
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "casework"}}
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS, CELERY_RESULT_BACKEND = filesystem_transport(CELERY_QUEUE_DIR)
+# Another broker for Celery's messages only, e.g. RabbitMQ (amqp://user:password@host:5672/vhost); the result store
+# and the cache stay where REDIS_URL (or the embedded default) puts them. RabbitMQ gives a message taken by a worker
+# that died back at once (no visibility timeout), and closes a consumer that holds one unacknowledged longer than its
+# consumer_timeout (30 min by default): above the tasks' 25-minute time limit.
+if _broker_url := env.str("CELERY_BROKER_URL", default=""):
+    CELERY_BROKER_URL = _broker_url
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_OPTIONS if _broker_url.startswith(("redis:", "rediss:")) else {}
 
 # --- Celery -----------------------------------------------------------------------------------------------
 CELERY_TIMEZONE = "Asia/Shanghai"
@@ -287,6 +296,23 @@ CASEWORK_ORGANIZATION_PANELS = {"payments": "benefits.panels.organization_paymen
 # What higher apps move when two person records are merged (casework.services_duplicates.duplicate_merge): dotted
 # paths of functions(*, actor, keep, gone, reason) -> dict of counts; they raise a DomainError to refuse the merge.
 CASEWORK_MERGE_HOOKS = ["benefits.merge.person_merge_rows"]
+# ... and what they would move, counted for the merge's confirmation (casework.selectors_duplicates): functions(*,
+# keep, gone) -> list of (kind, label, count), one query each.
+CASEWORK_MERGE_COUNT_HOOKS = ["benefits.merge.person_merge_counts"]
+# What higher apps do after a change request that may alter eligibility is applied (casework.services_changes):
+# functions(*, actor, change_request); benefits re-screens the person's active grants.
+CASEWORK_CHANGE_APPLIED_HOOKS = ["benefits.changes.grants_rescreen"]
+# ... and after a bank-account change is confirmed or reverted: functions(*, actor, change, resolution); benefits
+# settles the payments it held.
+CASEWORK_ACCOUNT_SETTLED_HOOKS = ["benefits.changes.held_payments_settle"]
+# The worklist kinds higher apps keep (casework.follow_ups.refresh runs them for the people a write touched):
+# kind -> function(*, today, person_ids) -> {person id: Due}.
+CASEWORK_FOLLOW_UP_SOURCES = {"grant_review": "benefits.changes.grant_reviews_due"}
+# ... and where each of those is decided: kind -> URL name of a page that takes ?person=<id> (the worklist links there).
+CASEWORK_FOLLOW_UP_LINKS = {"grant_review": "benefits:grant-review-list"}
+# Sections that higher apps add to a change request's page: dotted paths of functions(request, change_request) ->
+# dict with "template" (or None to show nothing); benefits shows the grant reviews the request raised.
+CASEWORK_CHANGE_REQUEST_PANELS = ["benefits.reviews_selectors.change_request_reviews"]
 
 # --- Accounts and sessions --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -379,6 +405,9 @@ STATIC_ROOT = Path(env.str("CASEWORK_STATIC_ROOT", default=str(BASE_DIR / "stati
 # stream it (there is deliberately no MEDIA_URL route).
 MEDIA_ROOT = Path(env.str("CASEWORK_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
 CASEWORK_UPLOAD_MAX_BYTES = env.int("CASEWORK_UPLOAD_MAX_MB", default=10) * 2**20
+# The person lists count matches up to this many and then say "more than" (core.pagination): the exact count of a
+# search as broad as one character across a city of a million costs more than the page.
+CASEWORK_LIST_COUNT_CAP = 1000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -435,6 +464,13 @@ SPECTACULAR_SETTINGS = {
         "AppealStatusEnum": "benefits.models.Appeal.Status",
         "ComplaintStatusEnum": "benefits.models.Complaint.Status",
         "ComplaintKindEnum": "benefits.models.Complaint.Kind",
+        "DuplicateCandidateStatusEnum": "casework.models.DuplicateCandidate.Status",
+        "ChangeRequestKindEnum": "casework.models.ChangeRequest.Kind",
+        "ChangeRequestStatusEnum": "casework.models.ChangeRequest.Status",
+        "AccountChangeStatusEnum": "casework.models.AccountChange.Status",
+        "GrantReviewStatusEnum": "benefits.models.GrantReview.Status",
+        "RelationEnum": "casework.models.Relation",
+        "MemberRelationEnum": "casework.apis_changes.MEMBER_RELATIONS",
     },
 }
 

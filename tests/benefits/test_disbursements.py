@@ -79,6 +79,7 @@ def test_the_command_prints_a_json_summary(grant, capsys):
         "batches": 1,
         "total_cny": "2000.00",
         "back_pay_held": 0,
+        "account_held": 0,
     }
 
 

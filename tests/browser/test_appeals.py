@@ -6,6 +6,8 @@ answer. One test: each test with the live server empties the database and seeds 
 
 The data are the shared personas (tests/personas.py) and one rejected application: no demo data set."""
 
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,21 +26,6 @@ from tests.personas import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def new_page(browser):
-    """``new_page()``: a Chinese, desktop-sized page in a browser context of its own (another person at another
-    desk); all closed after the test."""
-    contexts = []
-
-    def open_page():
-        contexts.append(browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}))
-        return contexts[-1].new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
@@ -122,6 +109,10 @@ def test_a_rejection_is_appealed_overturned_and_approved_anew_and_a_complaint_an
     assert "毕业证明.pdf" in applicant.locator("#appeal-documents").inner_text()
     appeal = Appeal.objects.get(application=rejected, status="pending")
     assert (appeal.reasons, appeal.documents.get().content_type) == ("我符合条件：毕业证明见附件", "application/pdf")
+    with applicant.expect_download() as download:  # the listed document opens from where it is listed
+        applicant.locator("#appeal-documents a", has_text="毕业证明.pdf").click()
+    assert download.value.suggested_filename == "毕业证明.pdf"
+    assert Path(download.value.path()).read_bytes() == PDF
 
     # --- a supervisor who took no part overturns the rejection, then approves it the normal way -------------------
     console_sign_in(staff, live_server, vera, start=f"/console/appeals/{appeal.pk}/")

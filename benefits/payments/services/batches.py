@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.selectors import users_with_role_over
 from accounts.services import notify_staff
-from casework.models import PersonalDataAccess
+from casework.models import AccountChange, PersonalDataAccess
 from casework.permissions import can_unmask
 from casework.services import personal_data_access_record
 from core.dates import month_index, month_of
@@ -180,6 +180,20 @@ def batch_export(*, actor, batch: DisbursementBatch) -> DisbursementBatch:
                 "batch": _("No bank account on file for line(s) %(lines)s: add it to the payee's record first.")
                 % {"lines": ", ".join(missing[:20])}
             }
+        )
+    unconfirmed = AccountChange.objects.pending().filter(
+        Q(person_id__in={line.person_id for line in lines} - {None})
+        | Q(organization_id__in={line.organization_id for line in lines} - {None})
+    )
+    if unconfirmed.exists():
+        parties = {change.person_id or change.organization_id for change in unconfirmed}
+        waiting = [line.reference for line in lines if (line.person_id or line.organization_id) in parties]
+        raise Conflict(
+            _(
+                "The bank account of the payee of line(s) %(lines)s was changed and waits for a second person's "
+                "confirmation: confirm or revert the change first (nothing goes to an unconfirmed account)."
+            )
+            % {"lines": ", ".join(waiting[:20])}
         )
     rows = [_bank_row(batch, line) for line in lines]
     total = sum((line.amount_cny for line in lines), Decimal("0"))

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Role
 from accounts.selectors import users_with_role_over
@@ -51,7 +51,7 @@ _STEP_SQL = " ".join(f"WHEN '{period}' THEN {step}" for period, step in PERIOD_M
 # makes every line due up to its month, so a grant's lines are a prefix of its schedule: only the periods after
 # ``paid_to`` can be missing.
 # A grant whose back pay finance holds (an open back-pay exception) makes no line until it is settled.
-_ENTITLEMENTS = """
+_PAYABLE = """
     SELECT e.id, e.program_id, e.person_id, e.organization_id, e.unit_id, e.start, e."end", e.period,
            e.max_periods, e.amount_per_period, e.pay_from, e.back_pay_released_by_id,
            (SELECT MAX(d.period) FROM benefits_disbursement d WHERE d.entitlement_id = e.id) AS paid_to
@@ -62,6 +62,16 @@ _ENTITLEMENTS = """
       AND NOT EXISTS (SELECT 1 FROM benefits_paymentexception x
                       WHERE x.entitlement_id = e.id AND x.kind = 'back_pay' AND x.resolved_at IS NULL)
 """
+
+# Whether the grant's party has a bank account change waiting for confirmation (casework.AccountChange): nothing
+# is paid to it until a second person confirms the new account (or the change is reverted).
+_ACCOUNT_PENDING = """
+    (EXISTS (SELECT 1 FROM casework_accountchange c WHERE c.person_id = e.person_id AND c.status = 'pending')
+     OR EXISTS (SELECT 1 FROM casework_accountchange c
+                WHERE c.organization_id = e.organization_id AND c.status = 'pending'))
+"""
+
+_ENTITLEMENTS = f"{_PAYABLE} AND NOT {_ACCOUNT_PENDING}"
 
 
 # The lines due up to the month and not there yet: each grant joined to the month it starts in (s) and to each
@@ -114,6 +124,17 @@ _OVER = f"""
          due AS ({_DUE})
     SELECT entitlement_id, COUNT(*), SUM(amount), MIN(period), MAX(period) FROM due
     WHERE period < %s GROUP BY entitlement_id HAVING COUNT(*) > %s ORDER BY entitlement_id
+"""  # noqa: S608 (constants only)
+
+
+# The grants that would have lines in this run but whose party's new account waits for confirmation: each with
+# the count, sum and span of what is held.
+_HELD_FOR_ACCOUNT = f"""
+    WITH months(idx, first_day, next_day, label) AS (VALUES {{values}}),
+         grants AS ({_PAYABLE} AND {_ACCOUNT_PENDING}),
+         due AS ({_DUE})
+    SELECT entitlement_id, COUNT(*), SUM(amount), MIN(period), MAX(period) FROM due
+    GROUP BY entitlement_id ORDER BY entitlement_id
 """  # noqa: S608 (constants only)
 
 
@@ -174,10 +195,11 @@ def disbursements_generate(*, month: datetime.date, actor=None) -> dict:
             batches_made=0,
             total_cny=Decimal("0"),
         )
-        batches = created = held = 0
+        batches = created = held = account_held = 0
         if first is not None:
             values, params = _months_values(min(first, month), month)
             held = _hold_back_pay(values, params, month)
+            account_held = _hold_for_new_account(values, params, month)
             batches, created = _insert(run, values, params, month)
         reissued = _batch_reissued(run, month)
         batches += reissued
@@ -194,7 +216,32 @@ def disbursements_generate(*, month: datetime.date, actor=None) -> dict:
         "batches": run.batches_made,
         "total_cny": f"{run.total_cny:.2f}",
         "back_pay_held": held,
+        "account_held": account_held,
     }
+
+
+def _held(kind: str, rows, month: datetime.date, message: str, **extra) -> list[PaymentException]:
+    """An open exception of ``kind`` for each SQL row ``(entitlement_id, periods, total, first, last)`` of what a
+    run holds back: the count, sum and span as its content, and ``message`` (translated; it may name
+    ``periods``, ``first``, ``last``, ``total`` and any of ``extra``) filled in with them as the problem finance
+    reads."""
+    held = []
+    for entitlement_id, periods, total, first, last in rows:
+        span = [str(day)[:7] for day in (first, last)]  # YYYY-MM of a date, or of SQLite's ISO text
+        content = {"periods": periods, "total_cny": f"{Decimal(str(total)):.2f}", "from": span[0], "to": span[1]}
+        problem = message % {
+            "periods": periods,
+            "first": span[0],
+            "last": span[1],
+            "total": content["total_cny"],
+            **extra,
+        }
+        held.append(
+            PaymentException(
+                kind=kind, entitlement_id=entitlement_id, month=month, content=content, problem=problem[:255]
+            )
+        )
+    return held
 
 
 def _hold_back_pay(values: str, params: list, month: datetime.date) -> int:
@@ -209,23 +256,11 @@ def _hold_back_pay(values: str, params: list, month: datetime.date) -> int:
             [*params, _date(month_of(month_index(month) + 1)), cutoff, cutoff, _date(month), limit],
         )
         over = cursor.fetchall()
-    held = []
-    for entitlement_id, periods, total, first, last in over:
-        span = [str(day)[:7] for day in (first, last)]  # YYYY-MM of a date, or of SQLite's ISO text
-        content = {"periods": periods, "total_cny": f"{Decimal(str(total)):.2f}", "from": span[0], "to": span[1]}
-        problem = _(
-            "%(periods)s back periods due at once (%(first)s to %(last)s, %(total)s CNY), more than the %(limit)s "
-            "paid without a look: held until finance releases or skips them"
-        ) % {"periods": periods, "first": span[0], "last": span[1], "total": content["total_cny"], "limit": limit}
-        held.append(
-            PaymentException(
-                kind=PaymentException.Kind.BACK_PAY,
-                entitlement_id=entitlement_id,
-                month=month,
-                content=content,
-                problem=problem[:255],
-            )
-        )
+    message = _(
+        "%(periods)s back periods due at once (%(first)s to %(last)s, %(total)s CNY), more than the %(limit)s "
+        "paid without a look: held until finance releases or skips them"
+    )
+    held = _held(PaymentException.Kind.BACK_PAY, over, month, message, limit=limit)
     PaymentException.objects.bulk_create(held)
     entitlements = Entitlement.objects.filter(pk__in=[row.entitlement_id for row in held]).select_related(
         "unit", "program", "person", "organization"
@@ -238,6 +273,29 @@ def _hold_back_pay(values: str, params: list, month: datetime.date) -> int:
             link=reverse("benefits:payment-exception-list"),
             key=f"back-pay:{entitlement.pk}:{month:%Y%m}",
         )
+    return len(held)
+
+
+def _hold_for_new_account(values: str, params: list, month: datetime.date) -> int:
+    """Grants due now whose party's bank account changed and is not confirmed yet: each gets an open
+    ``new_account`` exception (once; no line) that confirming or reverting the change settles. Returns how many
+    were newly held."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HELD_FOR_ACCOUNT.format(values=values), [*params, _date(month_of(month_index(month) + 1))])
+        due = cursor.fetchall()
+    already = set(
+        PaymentException.objects.filter(
+            kind=PaymentException.Kind.NEW_ACCOUNT,
+            resolved_at__isnull=True,
+            entitlement_id__in=[row[0] for row in due],
+        ).values_list("entitlement_id", flat=True)
+    )
+    message = _(
+        "%(periods)s period(s) (%(first)s to %(last)s, %(total)s CNY) held: the bank account was changed and "
+        "a second person has not confirmed it yet"
+    )
+    held = _held(PaymentException.Kind.NEW_ACCOUNT, [row for row in due if row[0] not in already], month, message)
+    bulk_create_with_history(held, PaymentException, default_change_reason="held: new account not confirmed")
     return len(held)
 
 

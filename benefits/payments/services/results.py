@@ -239,6 +239,8 @@ def exception_resolve(*, actor, exception: PaymentException, resolution: str, ba
     if not resolution.strip():
         raise ValidationError({"resolution": _("Say how it was resolved.")})
     exception = PaymentException.objects.select_for_update().get(pk=exception.pk)
+    if exception.kind == PaymentException.Kind.NEW_ACCOUNT:  # it has no result line: the account change settles it
+        raise Conflict(_("A new bank account holds this payment: confirming or reverting the change settles it."))
     held = exception.kind == PaymentException.Kind.BACK_PAY
     check_handles_payments(actor, exception.entitlement.unit if held else exception.result_file.batch.unit)
     if exception.resolved_at is not None:
