@@ -47,6 +47,21 @@ def page(browser):
 
 
 @pytest.fixture
+def new_page(browser):
+    """``new_page()``: a Chinese, desktop-sized page in a browser context of its own (another person at another
+    desk); all closed after the test."""
+    contexts = []
+
+    def open_page():
+        contexts.append(browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}))
+        return contexts[-1].new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def screenshot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
