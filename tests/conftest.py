@@ -101,3 +101,14 @@ def graduate(world, people):
         actor=world.alice, register=register, person=zhang, entered_on=datetime.date(2026, 7, 10)
     )
     return zhang
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_transactional_flush():
+    """After a transactional test, PostgreSQL is emptied to the state Django's flush leaves, but only the tables
+    that hold rows (tests/database_reset.py)."""
+    from . import database_reset
+
+    database_reset.install()
+    yield
+    database_reset.uninstall()
