@@ -13,7 +13,6 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-import yaml
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -24,8 +23,9 @@ from stdnum.cn import ric
 from accounts.demo import UNITS_FILE
 from accounts.models import ServiceUnit, User
 from core.errors import Conflict
+from core.yamlfile import read_yaml
 
-from . import jobs, services
+from . import follow_ups, jobs, services
 from .models import (
     ContactChannel,
     ContactOutcome,
@@ -456,10 +456,11 @@ def bootstrap_city(*, city: ServiceUnit, today: datetime.date) -> int:
 def bootstrap(*, logins=(), today: datetime.date | None = None) -> dict:
     """Add the demo people of every demo city, then run the daily jobs once (idempotent)."""
     today = today or timezone.localdate()
-    codes = [spec["city_code"] for spec in yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))]
+    codes = [spec["city_code"] for spec in read_yaml(UNITS_FILE)]
     created = {}
     with transaction.atomic():
-        for city in ServiceUnit.objects.cities().filter(city_code__in=codes).order_by("city_code"):
-            created[city.city_code] = bootstrap_city(city=city, today=today)
+        with follow_ups.deferred():  # the worklists once at the end, not after each household's every write
+            for city in ServiceUnit.objects.cities().filter(city_code__in=codes).order_by("city_code"):
+                created[city.city_code] = bootstrap_city(city=city, today=today)
         jobs.daily_jobs_run(today=today)
     return {"people_created": created, "people": Person.objects.count()}

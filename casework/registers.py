@@ -5,8 +5,9 @@ import datetime
 import functools
 from pathlib import Path
 
-import yaml
 from django.conf import settings
+
+from core.yamlfile import read_yaml
 
 from .models import Register
 
@@ -14,7 +15,7 @@ POLICY_DIR = Path(settings.BASE_DIR) / "fixtures" / "policy"
 
 
 def _load_yaml(name: str):
-    return yaml.safe_load((POLICY_DIR / name).read_text(encoding="utf-8"))
+    return read_yaml(POLICY_DIR / name)
 
 
 @functools.cache
@@ -34,8 +35,10 @@ def register_clauses(register: Register, *, cities=None) -> list[tuple[str, str]
     ]
 
 
+@functools.cache
 def residence_rules() -> dict:
-    """The continuous-residence rules per city code, from fixtures/policy/residence_rules.yaml."""
+    """The continuous-residence rules per city code, from fixtures/policy/residence_rules.yaml: read once per process
+    (a file of the release; every write that refreshes a person's worklist asks for it). Read-only."""
     return _load_yaml("residence_rules.yaml") or {}
 
 

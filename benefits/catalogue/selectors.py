@@ -5,10 +5,11 @@ import datetime
 import functools
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+
+from core.yamlfile import read_yaml
 
 from ..models import (
     Parameter,
@@ -27,7 +28,7 @@ def policy_dates() -> dict[str, datetime.date]:
     """City code → the day its policy document took effect (its date in the catalogue), the earliest day a grant
     of its programs can start."""
     path = Path(settings.BASE_DIR) / "fixtures" / "policy" / "catalogue.yaml"
-    cities = yaml.safe_load(path.read_text(encoding="utf-8"))["cities"]
+    cities = read_yaml(path)["cities"]
     return {
         city["code"]: datetime.date.fromisoformat(city["issued"]) if city.get("issued") else UNDATED_POLICY_FROM
         for city in cities
@@ -39,7 +40,7 @@ def evidence_labels_zh() -> dict[str, str]:
     """The catalogue's evidence item (its English working note) → what the document is called in Chinese
     (fixtures/policy/evidence_zh.yaml)."""
     path = Path(settings.BASE_DIR) / "fixtures" / "policy" / "evidence_zh.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return read_yaml(path) or {}
 
 
 def evidence_label(item: str) -> str:

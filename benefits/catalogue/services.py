@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +15,7 @@ from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.selectors import user_city_codes
 from core.errors import Conflict, PermissionDenied, require
+from core.yamlfile import read_yaml
 
 from ..models import Parameter, ParameterValue, Program
 
@@ -24,7 +24,7 @@ POLICY_DIR = Path(settings.BASE_DIR) / "fixtures" / "policy"
 
 def _yaml(name: str):
     path = POLICY_DIR / name
-    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return read_yaml(path) if path.exists() else None
 
 
 def _update_or_create(model, lookup: dict, values: dict) -> str:

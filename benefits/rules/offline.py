@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-import yaml
+from core.yamlfile import read_yaml
 
 from .engine import Params, ProgramInfo
 
@@ -16,7 +16,7 @@ POLICY_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "policy"
 @cache
 def policy_file(name: str):
     """A file of fixtures/policy/, parsed once."""
-    return yaml.safe_load((POLICY_DIR / name).read_text(encoding="utf-8"))
+    return read_yaml(POLICY_DIR / name)
 
 
 def programs(city: str) -> list[ProgramInfo]:

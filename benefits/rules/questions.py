@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from core.yamlfile import read_yaml
 
 CATALOGUE_PATH = Path(__file__).with_name("questions.yaml")
 
@@ -58,7 +58,7 @@ def _pair(value) -> tuple[str, str] | None:
 @functools.cache
 def catalogue() -> dict[str, Question]:
     """path → Question, in the catalogue's order."""
-    rows = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    rows = read_yaml(CATALOGUE_PATH)
     questions = {}
     for row in rows:
         question = Question(
