@@ -39,7 +39,7 @@ from core.errors import Conflict, PermissionDenied, TooSoon, require
 from core.uploads import checked_document, stored_name
 
 from . import follow_ups, services
-from .identity import check_id_number, check_mobile, mask_account
+from .identity import check_id_number, check_mobile
 from .models import (
     AccountChange,
     ChangeRequest,
@@ -653,7 +653,3 @@ def account_change_after_edit(*, actor, party, old: str) -> None:
     first one too: money would go there all the same) opens a change waiting for confirmation."""
     if party.bank_account and party.bank_account != old:
         account_change_open(actor=actor, party=party, old=old, new=party.bank_account)
-
-
-def masked_accounts(change: AccountChange) -> tuple[str, str]:
-    return mask_account(change.old_account), mask_account(change.new_account)
