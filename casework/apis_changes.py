@@ -3,7 +3,6 @@ person record their account has claimed: 404 for anything else) and the staff's 
 applicant). Every write calls a service of ``casework.services_changes``; no serializer takes a status, a decider,
 an owner or a person from the client. Phone, bank account and ID numbers are masked in every answer."""
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -16,7 +15,7 @@ from rest_framework.views import APIView
 from accounts.validators import MULTILINE
 from core.api_base import ActionApi, FilteredListApi, StaffOnly, action_parameter
 from core.errors import PermissionDenied
-from core.uploads import DOCUMENT_TYPES
+from core.uploads import DOCUMENT_TYPES, document_download
 
 from . import selectors
 from . import selectors_changes as changes
@@ -537,12 +536,7 @@ class ChangeRequestDocumentDownloadApi(APIView):
     def get(self, request, pk, document_id):
         change_request = changes.change_request_get_for_user(user=request.user, change_request_id=pk)
         document = changes.change_request_document_of(change_request, document_id)
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return document_download(document)
 
 
 class AccountChangeListApi(FilteredListApi):

@@ -636,8 +636,7 @@ def account_change_revert(*, actor, change: AccountChange, reason: str) -> Accou
         raise PermissionDenied(_("Only staff revert an account change."))
     require(can_edit_in_unit(actor, change.unit))
     party = change.party
-    type(party).objects.filter(pk=party.pk).update(bank_account=change.old_account)
-    party.refresh_from_db()
+    party.bank_account = change.old_account
     party.save(update_fields=["bank_account"])  # a history row with the old account back
     update_change_reason(party, f"account change #{change.pk} reverted")
     change.status, change.reverted_by, change.reverted_at = AccountChange.Status.REVERTED, actor, timezone.now()

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.views import ConsolePage, ConsoleView
 from core.errors import require
 from core.forms import ActionForm, run_service
+from core.uploads import document_download
 from core.views import redirect_to, report_form_errors
 
 from . import selectors, selectors_changes, services_changes
@@ -127,12 +128,7 @@ class ChangeRequestDocumentView(ConsoleView):
     def get(self, request, pk, document_id):
         change_request = selectors_changes.change_request_get_for_user(user=request.user, change_request_id=pk)
         document = selectors_changes.change_request_document_of(change_request, document_id)
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return document_download(document)
 
 
 class ChangeRequestCreateView(ConsolePage):

@@ -1,5 +1,6 @@
 """The one check for a document a user uploads (evidence, review and change-request documents): PDF, JPEG or PNG,
-the type read from the bytes and matching the file name, at most ``CASEWORK_UPLOAD_MAX_BYTES``; and its SHA-256."""
+the type read from the bytes and matching the file name, at most ``CASEWORK_UPLOAD_MAX_BYTES``; its SHA-256; and the
+one way such a document is sent back."""
 
 import hashlib
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -52,3 +54,14 @@ def checked_document(upload) -> tuple[str, str]:
 def stored_name(content_type: str) -> str:
     """The name the server gives the file on disk (its directory and a random stem come from the model)."""
     return f"upload.{DOCUMENT_TYPES[content_type]}"
+
+
+def document_download(document) -> FileResponse:
+    """A stored document (evidence, a review or change-request document: ``file``, ``original_name``,
+    ``content_type``) as an attachment under its original name, with the type checked at upload."""
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )

@@ -15,10 +15,10 @@ from accounts.validators import MULTILINE
 from casework.selectors import applicant_party, organization_get_for_user, person_get_for_user
 from core.api_base import ActionApi, FilteredListApi, action_parameter
 from core.errors import PermissionDenied
+from core.uploads import document_download
 
 from ..applications import selectors as applications
 from ..applications.apis import EVIDENCE_FILE
-from ..applications.evidence import evidence_download
 from ..models import Appeal, AppealDocument, Complaint
 from . import selectors
 from . import services as appeals
@@ -131,7 +131,7 @@ class MyAppealDocumentDownloadApi(APIView):
     @extend_schema(responses=EVIDENCE_FILE)
     def get(self, request, pk, document_id):
         appeal = selectors.my_appeal_get(user=request.user, appeal_id=pk)
-        return evidence_download(selectors.document_of(appeal, document_id))
+        return document_download(selectors.document_of(appeal, document_id))
 
 
 @extend_schema_view(
@@ -178,7 +178,7 @@ class AppealDocumentDownloadApi(APIView):
     @extend_schema(responses=EVIDENCE_FILE)
     def get(self, request, pk, document_id):
         appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=pk)
-        return evidence_download(selectors.document_of(appeal, document_id))
+        return document_download(selectors.document_of(appeal, document_id))
 
 
 class _ReviewInput(serializers.Serializer):

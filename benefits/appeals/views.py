@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.views import ConsoleView
 from casework.permissions import can_edit_in_unit
 from core.forms import run_service
+from core.uploads import document_download
 
-from ..applications.evidence import evidence_download
 from ..models import Appeal, Complaint
 from . import selectors
 from . import services as appeals
@@ -71,7 +71,7 @@ class AppealDocumentView(ConsoleView):
 
     def get(self, request, pk, document_id):
         appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=pk)
-        return evidence_download(selectors.document_of(appeal, document_id))
+        return document_download(selectors.document_of(appeal, document_id))
 
 
 class ComplaintListView(ConsoleView):

@@ -13,13 +13,13 @@ from accounts.selectors import unit_get_for_user
 from accounts.validators import MULTILINE
 from casework.selectors import organization_get_for_user, person_get_for_user
 from core.api_base import ActionApi, FilteredListApi, action_parameter
-from core.uploads import DOCUMENT_TYPES
+from core.uploads import DOCUMENT_TYPES, document_download
 
 from ..catalogue.selectors import program_get
 from ..models import Application, ApplicationNote, Entitlement, Evidence
 from . import selectors
 from . import services as workflow
-from .evidence import checklist, evidence_download
+from .evidence import checklist
 
 
 @extend_schema_serializer(component_name="_UserRef")  # the name clients know
@@ -275,6 +275,6 @@ class EvidenceDownloadApi(APIView):
 
     @extend_schema(responses=EVIDENCE_FILE)
     def get(self, request, pk, evidence_id):
-        return evidence_download(
+        return document_download(
             selectors.evidence_get_for_user(user=request.user, application_id=pk, evidence_id=evidence_id)
         )

@@ -15,6 +15,7 @@ from accounts.validators import MULTILINE
 from casework.selectors import applicant_party
 from core.api_base import ActionApi, action_parameter
 from core.errors import PermissionDenied
+from core.uploads import document_download
 
 from ..appeals.selectors import review_right
 from ..catalogue.selectors import program_get
@@ -33,7 +34,6 @@ from .apis import (
     EvidenceSerializer,
     checklist,
 )
-from .evidence import evidence_download
 
 
 class _TimelineStep(serializers.Serializer):
@@ -199,7 +199,7 @@ class MyEvidenceListApi(EvidenceListApi):
 class MyEvidenceDownloadApi(APIView):
     @extend_schema(responses=EVIDENCE_FILE)
     def get(self, request, pk, evidence_id):
-        return evidence_download(
+        return document_download(
             selectors.evidence_of(selectors.my_application_get(user=request.user, application_id=pk), evidence_id)
         )
 

@@ -3,10 +3,8 @@ from its name), the checklist of what is in and what is missing, and the downloa
 
 from pathlib import Path
 
-from django.http import FileResponse
-
 from ..catalogue.selectors import evidence_label, evidence_labels_zh
-from ..models import Application, Evidence
+from ..models import Application
 
 # The shortest run of characters a file name or label must share with an item's Chinese name to suggest it:
 # four characters (助学贷款, 劳动合同, 营业执照) say what a document is; two (证明, 记录) say nothing.
@@ -56,13 +54,3 @@ def checklist(application: Application) -> list[dict]:
         ]
         rows.append({"item": item, "document": evidence_label(item), "attached": bool(files), "files": files})
     return rows
-
-
-def evidence_download(evidence: Evidence) -> FileResponse:
-    """``evidence`` as an attachment under its original name, with the type checked at upload."""
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )

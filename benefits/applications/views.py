@@ -15,12 +15,13 @@ from accounts.views import ConsoleView
 from casework.permissions import can_edit_in_unit
 from casework.selectors import person_get_for_user
 from core.forms import run_service
+from core.uploads import document_download
 
 from ..appeals.selectors import appeal_deadline
 from ..models import Application, Period, Program
 from . import selectors
 from . import services as workflow
-from .evidence import checklist, evidence_download
+from .evidence import checklist
 from .forms import ApplicationForm, DecisionForm, EvidenceForm, NoteForm
 
 
@@ -161,7 +162,7 @@ class EvidenceFileView(ConsoleView):
     """A document, to whoever may see its application (404 for anyone else)."""
 
     def get(self, request, pk, evidence_id):
-        return evidence_download(
+        return document_download(
             selectors.evidence_get_for_user(user=request.user, application_id=pk, evidence_id=evidence_id)
         )
 
