@@ -30,7 +30,7 @@ from django.db import connection
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Notification
+from accounts.models import Notification, WorkerHeartbeat
 from benefits.models import Disbursement, DisbursementRun, Entitlement
 from benefits.payments.services.generation import GENERATION_LOCK
 from benefits.tasks import disbursements_generate_task
@@ -193,6 +193,10 @@ def test_redis_stopped_and_started_again(world, redis_server, tmp_path):
     with worker_process(tmp_path, beat=True, env=services), web_server(tmp_path, services) as web:
         status, _headers, body = web.request("GET", "/healthz")
         assert status == 200 and json.loads(body)["broker"]["ok"] is True, body
+        # The worker consumes (its ready signal records a heartbeat) before Redis goes: a worker still starting
+        # when the broker stops is another drill (start-up retries), and made this one wait out its timeout.
+        ready = wait_for(lambda: WorkerHeartbeat.objects.filter(worker__startswith="test-worker-").exists(), timeout=90)
+        assert ready, (tmp_path / "worker.log").read_text()[-4000:]
 
         redis_server.stop()
         status, _headers, body = web.request("GET", "/healthz")
