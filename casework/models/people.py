@@ -205,7 +205,14 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
         permissions = [("unmask_personal_data", _("Can see full ID and phone numbers (each view is logged)"))]
         indexes = [
-            models.Index(fields=["residence_unit", "name"], name="person_unit_name"),
+            # The person lists' order (core.pagination reads a page's keys first): a search's filter on the name,
+            # its pinyin or initials is answered from this index alone, and the walk stops at the page's end.
+            models.Index(
+                fields=["residence_unit", "name", "id"],
+                include=["name_pinyin", "name_initials"],
+                condition=Q(merged_into__isnull=True),
+                name="person_search_page",
+            ),
             models.Index(fields=["name"], name="person_name"),
             # the blocking keys of the duplicate detection (casework.duplicates)
             models.Index(fields=["name", "birth_date"], name="person_name_birth"),
