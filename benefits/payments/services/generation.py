@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -165,9 +165,13 @@ GENERATION_LOCK = 0x6361736577  # "casew"
 
 
 def _generation_lock() -> None:
+    """The lock, and on PostgreSQL no JIT compilation for the run's statements: their estimated costs (a look-up
+    per grant) pass the JIT threshold, and compiling took half a second per statement for work that is index
+    look-ups and copying rows, not expressions worth compiling."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GENERATION_LOCK])
+            cursor.execute("SET LOCAL jit = off")
 
 
 def disbursements_generate(*, month: datetime.date, actor=None) -> dict:
@@ -203,7 +207,9 @@ def disbursements_generate(*, month: datetime.date, actor=None) -> dict:
             batches, created = _insert(run, values, params, month)
         reissued = _batch_reissued(run, month)
         batches += reissued
-        totals = Disbursement.objects.filter(batch__run=run).aggregate(total=Sum("amount_cny"))
+        # the batches' control totals are their lines' count and sum (made from the same due lines, kept by the
+        # re-issue): summed over the run's few batches rather than over its lines
+        totals = DisbursementBatch.objects.filter(run=run).aggregate(total=Sum("control_sum_cny"))
         run.created, run.batches_made = created, batches
         run.already_present = Disbursement.objects.filter(period__lte=month).count() - created
         run.total_cny = totals["total"] or Decimal("0")
@@ -335,8 +341,10 @@ def _insert(run: DisbursementRun, values: str, params: list, month: datetime.dat
                 f"{head} {_LINES.format(batches='benefits_disbursementbatch')} WHERE b.run_id = %s",
                 [*params, next_month, created_at, run.pk],
             )
-    # counted rather than taken from the cursor (SQLite reports no row count for a statement opening with WITH)
-    return DisbursementBatch.objects.filter(run=run).count(), Disbursement.objects.filter(batch__run=run).count()
+    # counted rather than taken from the cursor (SQLite reports no row count for a statement opening with WITH):
+    # the run's batches, and their control counts (each batch's count of the due lines joined to it)
+    made = DisbursementBatch.objects.filter(run=run).aggregate(batches=Count("pk"), lines=Sum("control_count"))
+    return made["batches"], made["lines"] or 0
 
 
 def _batch_reissued(run: DisbursementRun, month: datetime.date) -> int:
