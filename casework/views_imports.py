@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.security import reauth_redirect, recently_authenticated
 from accounts.views import ConsoleView
+from core.db_router import replica_read_view
 from core.errors import DomainError
 from core.errors import PermissionDenied as DomainPermissionDenied
 from core.forms import run_service
@@ -145,6 +146,7 @@ class ImportCommitView(ImportPage):
 
 
 class ImportReportView(ImportPage):
+    @replica_read_view
     def get(self, request, pk):
         run = self.run()
         return FileResponse(
@@ -169,8 +171,10 @@ class ImportTemplateView(ImportPage):
 class RegisterExportView(ImportPage):
     """The register's open entries in the user's area as a workbook, masked (GET). A POST with ``unmasked=1``
     and a reason gives the full numbers (needs the permission; logged): a POST, so the reason and the request
-    stay out of URLs, browser history and access logs."""
+    stay out of URLs, browser history and access logs. The masked file is read from the read replica where there
+    is one (``core.db_router``); the full numbers' export, logged, from the primary."""
 
+    @replica_read_view
     def get(self, request, code):
         return self.export(request, code, ExportForm({}))
 

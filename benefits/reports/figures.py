@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -209,7 +209,7 @@ def coverage_counts(entries, today: datetime.date) -> list[dict]:
         ) AS c ON c.person_id = e.person_id
         GROUP BY e.unit_id, e.register_id
     """  # noqa: S608 (the ORM's own SQL and a table name; every value is a parameter)
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Contact)].cursor() as cursor:  # the database the ORM reads from here
         cursor.execute(query, [cutoff, cutoff, *params])
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -649,9 +649,11 @@ REPORT_WORK_MEM = "32MB"  # a city's GROUP BY over the summaries spills to disk 
 
 
 def reports_build(ctx: ReportContext, names: list[str]) -> list[Report]:
-    """The reports ``names`` read in one transaction, with room for their aggregates on PostgreSQL."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+    """The reports ``names`` read in one transaction, with room for their aggregates on PostgreSQL, on the database
+    the reads go to (the read replica inside ``core.db_router.replica_reads``)."""
+    using = router.db_for_read(ReportFigure)
+    with transaction.atomic(using=using):
+        if connections[using].vendor == "postgresql":
+            with connections[using].cursor() as cursor:
                 cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
         return [report_build(ctx, name) for name in names]

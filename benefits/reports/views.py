@@ -1,7 +1,8 @@
 """Console pages of the supervisors' reports: the dashboard (every report), one report, the list behind a number,
 and their Excel files (a report, a list with masked ID numbers, the monthly statistics workbook of a unit).
 Thin: the context, the figures and the lists come from ``context``, ``figures`` and ``drilldowns``, the files
-from ``exports``."""
+from ``exports``. Every GET reads from the read replica where there is one (``core.db_router``); the POST of a
+list's full numbers (logged) stays on the primary."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from accounts.views import ConsoleView
 from casework.identity import mask_id_number
 from casework.permissions import can_unmask
 from core.dates import parse_month
+from core.db_router import replica_read_view
 from core.errors import DomainError, InvalidQuery
 from core.spreadsheets import XLSX_CONTENT_TYPE
 
@@ -106,6 +108,7 @@ class ReportPage(ConsoleView):
     def names(self) -> list[str]:
         return list(REPORTS)
 
+    @replica_read_view
     def get(self, request, *args, **kwargs):
         ctx, form = context_from_request(request, download=request.GET.get("format") == "xlsx")
         if request.GET.get("format") == "xlsx":
@@ -141,6 +144,7 @@ class ReportDetailView(ReportPage):
 class ReportMonthlyView(ConsoleView):
     """The monthly statistics workbook of a unit: one sheet per report, the month as the period."""
 
+    @replica_read_view
     def get(self, request):
         try:
             month = clean_month(request.GET.get("month")) or timezone.localdate().replace(day=1)
@@ -174,6 +178,7 @@ class ReportListView(ConsoleView):
             raise Http404
         return ctx, found
 
+    @replica_read_view
     def get(self, request, figure):
         ctx, found = self.drill_down(request)
         if request.GET.get("format") == "xlsx":

@@ -111,6 +111,27 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A PostgreSQL streaming replica of DATABASE_URL: the reports, their lists and the exports read from it
+# (core.db_router: writes, transactions and a client's own recent writes stay on the primary; a replica that lags
+# or fails is left for the primary). Tests use the test database for both (TEST MIRROR).
+if _replica_url := env.str("DATABASE_REPLICA_URL", default=""):
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = env.db_url_config(_replica_url)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # an unreachable replica host must not hold a page for the operating system's connect timeout
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+    _sessions = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+    MIDDLEWARE.insert(_sessions, "core.db_router.ReplicaStickyMiddleware")  # around every write of the request
+# After a write, the client's reads go to the primary this long (a few seconds more than the replica's usual lag,
+# and above the lag limit below plus the router's 5 s between checks, so a page never shows less than was written).
+CASEWORK_REPLICA_STICKY_SECONDS = env.int("CASEWORK_REPLICA_STICKY_SECONDS", default=20)
+# A replica further behind than this (seconds, as it measures itself) is not read; the primary answers instead.
+CASEWORK_REPLICA_MAX_LAG_SECONDS = env.int("CASEWORK_REPLICA_MAX_LAG_SECONDS", default=10)
+
 # --- Redis (or RabbitMQ): broker, results and cache, or their embedded stand-ins --------------------------
 
 
