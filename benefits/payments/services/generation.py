@@ -314,9 +314,7 @@ def _insert(run: DisbursementRun, values: str, params: list, month: datetime.dat
     created_at = connection.ops.adapt_datetimefield_value(run.started_at)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Fresh statistics, so the planner sees how many grants and lines there are: with none (grants just
-            # loaded) it picks plans made for empty tables.
-            cursor.execute("ANALYZE benefits_entitlement, benefits_disbursement")
+            _analyze_if_stale(cursor, ["benefits_entitlement", "benefits_disbursement"])
             cursor.execute(
                 f"""
                 WITH months(idx, first_day, next_day, label) AS (VALUES {values}),
@@ -345,6 +343,22 @@ def _insert(run: DisbursementRun, values: str, params: list, month: datetime.dat
     # the run's batches, and their control counts (each batch's count of the due lines joined to it)
     made = DisbursementBatch.objects.filter(run=run).aggregate(batches=Count("pk"), lines=Sum("control_count"))
     return made["batches"], made["lines"] or 0
+
+
+def _analyze_if_stale(cursor, tables: list[str]) -> None:
+    """Fresh statistics where they are missing or stale, so the planner sees how many grants and lines there are
+    (with none — grants just loaded — it picks plans made for empty tables): a table never analysed, or changed by
+    more than a tenth of its rows since (autovacuum's own measure). Statistics that are fresh are kept: sampling a
+    table of millions of lines every month costs a second for nothing."""
+    cursor.execute(
+        """SELECT relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+           WHERE relname = ANY(%s) AND (COALESCE(s.last_analyze, s.last_autoanalyze) IS NULL
+                                        OR s.n_mod_since_analyze > 0.1 * GREATEST(c.reltuples, 1000))""",
+        [tables],
+    )
+    stale = [row[0] for row in cursor.fetchall()]
+    if stale:
+        cursor.execute(f"ANALYZE {', '.join(stale)}")  # names from the list above, not from input
 
 
 def _batch_reissued(run: DisbursementRun, month: datetime.date) -> int:
