@@ -351,8 +351,8 @@ def _analyze_if_stale(cursor, tables: list[str]) -> None:
     more than a tenth of its rows since (autovacuum's own measure). Statistics that are fresh are kept: sampling a
     table of millions of lines every month costs a second for nothing."""
     cursor.execute(
-        """SELECT relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-           WHERE relname = ANY(%s) AND (COALESCE(s.last_analyze, s.last_autoanalyze) IS NULL
+        """SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+           WHERE s.relname = ANY(%s) AND (COALESCE(s.last_analyze, s.last_autoanalyze) IS NULL
                                         OR s.n_mod_since_analyze > 0.1 * GREATEST(c.reltuples, 1000))""",
         [tables],
     )
