@@ -75,23 +75,31 @@ def person_by_id_number(*, user, id_number: str) -> Person | None:
     return Person.objects.visible_to(user).filter(id_number=id_number.strip().upper()).first()
 
 
-def person_profile(*, person: Person) -> dict:
-    """Everything the person page shows, each list fetched once."""
-    membership = HouseholdMember.objects.filter(person=person).select_related("household", "household__unit").first()
-    household_members = (
-        list(membership.household.members.select_related("person").order_by("relation")) if membership else []
-    )
-    return {
-        "household": membership.household if membership else None,
-        "household_members": household_members,
-        "entries": list(person.registry_entries.select_related("register").order_by("-entered_on")),
-        "employment": list(person.employment.select_related("employer")),
-        "contacts": list(person.contacts.select_related("caseworker")[:50]),
-        "notes": list(person.notes.select_related("author")[:50]),
-        "referrals": list(person.referrals.select_related("organization", "caseworker")),
-        "assistance": list(person.assistance.select_related("caseworker")),
-        "name_conflicts": list(person.name_conflicts.filter(resolved_at__isnull=True)),
+PERSON_SECTIONS = ("household", "entries", "employment", "contacts", "notes", "referrals", "assistance")
+
+
+def person_profile(*, person: Person, sections=PERSON_SECTIONS) -> dict:
+    """What the person page shows, each list fetched once: the ``sections`` asked for (the page shows one tab at a
+    time) and the unresolved name conflicts, which show above every tab."""
+    profile = {"name_conflicts": list(person.name_conflicts.filter(resolved_at__isnull=True))}
+    if "household" in sections:
+        membership = (
+            HouseholdMember.objects.filter(person=person).select_related("household", "household__unit").first()
+        )
+        profile["household"] = membership.household if membership else None
+        profile["household_members"] = (
+            list(membership.household.members.select_related("person").order_by("relation")) if membership else []
+        )
+    lists = {
+        "entries": lambda: person.registry_entries.select_related("register").order_by("-entered_on"),
+        "employment": lambda: person.employment.select_related("employer"),
+        "contacts": lambda: person.contacts.select_related("caseworker")[:50],
+        "notes": lambda: person.notes.select_related("author")[:50],
+        "referrals": lambda: person.referrals.select_related("organization", "caseworker"),
+        "assistance": lambda: person.assistance.select_related("caseworker"),
     }
+    profile.update({name: list(query()) for name, query in lists.items() if name in sections})
+    return profile
 
 
 def household_list(*, user, zero_only: bool = False, fell_back_only: bool = False):
@@ -267,10 +275,15 @@ def city_local_names() -> dict[str, list[str]]:
 def hukou_is_local(person: Person, *, names: dict[str, list[str]] | None = None) -> bool | None:
     """Whether the person's hukou is in their city of residence (None when no hukou place was recorded).
     hukou_place is free text, so "local" means it names the city (``city_local_names``)."""
-    if not person.hukou_place:
+    return hukou_place_is_local(person.hukou_place, person.residence_unit.city_code, names=names)
+
+
+def hukou_place_is_local(hukou_place: str, city_code: str, *, names: dict[str, list[str]] | None = None) -> bool | None:
+    """``hukou_is_local`` from the record's hukou place and city code."""
+    if not hukou_place:
         return None
     names = names if names is not None else city_local_names()
-    return any(name in person.hukou_place for name in names.get(person.residence_unit.city_code, []))
+    return any(name in hukou_place for name in names.get(city_code, []))
 
 
 # --- The applicant's own (the portal) -------------------------------------------------------------------------

@@ -123,6 +123,15 @@ PERSON_TABS = [
 ]
 
 
+# The records each tab of the person page shows (casework.selectors.person_profile): the other tabs' are not read.
+PERSON_TAB_SECTIONS = {
+    "household": ("household",),
+    "registers": ("entries",),
+    "employment": ("employment",),
+    "contacts": ("contacts", "notes", "referrals", "assistance"),
+}
+
+
 class PersonDetailView(ConsolePage):
     template_name = "casework/person_detail.html"
 
@@ -141,28 +150,34 @@ class PersonDetailView(ConsolePage):
             "panel": panels[tab](self.request, person) if tab in panels else None,
             "can_edit": can_edit_in_unit(user, person.residence_unit)[0],
             "can_unmask": can_unmask(user)[0],
-            "portal_account": mask_phone(person.account.username) if person.account_id else "",
-            **selectors.person_profile(person=person),
-            "change_requests": selectors_changes.change_requests_of_person(person=person),
+            # only the shown tab's records and forms (the name conflicts and a waiting account change show on all)
+            **selectors.person_profile(person=person, sections=PERSON_TAB_SECTIONS.get(tab, ())),
             "pending_account_change": selectors_changes.pending_account_change(person=person),
         }
-        registers = [
-            r
-            for r in selectors.registers_for_user(user=user)
-            if r.subject == "person" and person.residence_unit.city_code in r.cities
-        ]
-        context.update(
-            contact_form=forms.ContactForm(),
-            note_form=forms.NoteForm(),
-            employment_form=forms.EmploymentForm(),
-            entry_form=forms.EntryForm(registers=registers),
-            exit_form=forms.ExitForm(),
-            referral_form=forms.ReferralForm(),
-            referral_outcome_form=forms.ReferralOutcomeForm(),
-            move_form=forms.MoveForm(user=user, person=person),
-            unmask_form=forms.UnmaskForm(),
-            assistance_form=forms.AssistanceForm(caseworkers=_caseworkers_for(person)),
-        )
+        if tab == "profile":
+            context.update(
+                portal_account=mask_phone(person.account.username) if person.account_id else "",
+                change_requests=selectors_changes.change_requests_of_person(person=person),
+                move_form=forms.MoveForm(user=user, person=person),
+                unmask_form=forms.UnmaskForm(),
+            )
+        elif tab == "registers":
+            registers = [
+                r
+                for r in selectors.registers_for_user(user=user)
+                if r.subject == "person" and person.residence_unit.city_code in r.cities
+            ]
+            context.update(entry_form=forms.EntryForm(registers=registers), exit_form=forms.ExitForm())
+        elif tab == "employment":
+            context.update(employment_form=forms.EmploymentForm())
+        elif tab == "contacts":
+            context.update(
+                contact_form=forms.ContactForm(),
+                note_form=forms.NoteForm(),
+                referral_form=forms.ReferralForm(),
+                referral_outcome_form=forms.ReferralOutcomeForm(),
+                assistance_form=forms.AssistanceForm(caseworkers=_caseworkers_for(person)),
+            )
         if tab == "history":
             context["history"] = selectors.history_changes(
                 person.history.select_related("history_user").order_by("-history_date", "-history_id"), model=Person

@@ -8,13 +8,16 @@ import logging
 import chinese_calendar
 
 logger = logging.getLogger(__name__)
+_warned: set[int] = set()  # the years this process has warned about: once each (a page may ask for hundreds of days)
 
 
 def is_working_day(day: datetime.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        logger.warning("No holiday calendar for %s yet: counting Monday to Friday.", day.year)
+        if day.year not in _warned:
+            _warned.add(day.year)
+            logger.warning("No holiday calendar for %s yet: counting Monday to Friday.", day.year)
         return day.weekday() < 5
 
 

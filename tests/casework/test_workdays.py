@@ -1,9 +1,11 @@
 """Working days follow the State Council's holiday notice: holidays off, adjusted working days on."""
 
 import datetime
+import logging
 
 import pytest
 
+from casework import workdays
 from casework.workdays import add_working_days, is_working_day
 
 D = datetime.date
@@ -31,3 +33,12 @@ def test_two_working_days_over_a_holiday():
     assert add_working_days(D(2026, 9, 30), 1) == D(2026, 10, 8)
     assert add_working_days(D(2026, 9, 30), 2) == D(2026, 10, 9)
     assert add_working_days(D(2026, 11, 20), 2) == D(2026, 11, 24)  # Friday + 2 = Tuesday
+
+
+def test_a_year_without_calendar_is_warned_about_once(caplog, monkeypatch):
+    """The queue computes a deadline per application: one warning per year and process, not one per day counted."""
+    monkeypatch.setattr(workdays, "_warned", set())
+    with caplog.at_level(logging.WARNING, logger="casework.workdays"):
+        add_working_days(D(2027, 3, 1), 20)
+        add_working_days(D(2027, 6, 1), 20)
+    assert [r.getMessage() for r in caplog.records] == ["No holiday calendar for 2027 yet: counting Monday to Friday."]
