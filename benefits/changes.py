@@ -101,7 +101,7 @@ def grant_reviews_due(*, today: datetime.date, person_ids=None) -> dict[int, Due
         entitlement__status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED],
     )
     if person_ids is not None:
-        rows = rows.filter(entitlement__person_id__in=list(person_ids))
+        rows = rows.filter(entitlement__person_id__any=list(person_ids))
     due = {}
     for person_id, unit_id, raised_on, name in rows.order_by("raised_on", "pk").values_list(
         "entitlement__person_id", "entitlement__person__residence_unit", "raised_on", "entitlement__program__name_zh"

@@ -758,7 +758,8 @@ def test_the_console_refuses_with_a_4xx_or_the_form_error_and_stores_nothing(ctx
         assert (run.total_rows, run.error_rows, run.status) == (1, 1, "previewed")
         assert all(CJK.search(error["message"]) for error in run.report[0]["errors"]), run.report
         assert "\x00" not in str(run.report) and "\x07" not in str(run.report)
-        assert stored_files(ctx) == sorted(run.file.name for run in ImportRun.objects.all())  # no orphan file
+        kept = [name for run in ImportRun.objects.all() for name in (run.file.name, run.rows_file.name) if name]
+        assert stored_files(ctx) == sorted(kept)  # no orphan file: the uploads and their checked rows
     elif not 400 <= response.status_code < 500:
         assert response.status_code == 200, response.status_code
         assert 'class="error"' in page, page[:3000]  # the form's error (or the action's message)

@@ -24,6 +24,11 @@ def test_any_finds_what_in_finds(people, graduate):
     assert entries.count() == RegistryEntry.objects.filter(person=graduate).count() > 0
     chosen = Person.objects.filter(name="王五").values("pk")
     assert list(Person.objects.filter(pk__any=chosen)) == [people["wang"]]
+    # ints for a text column are prepared as text, as IN does (only ints for an integer column go as they are)
+    assert list(Person.objects.filter(phone__any=[13812341234, 13700002222]).order_by("name")) == [
+        people["zhang"],
+        people["wang"],
+    ]
 
 
 @pytest.mark.django_db

@@ -3,8 +3,7 @@
 Generates a register list of new people with valid ID numbers (region codes of 大连's districts), spread over
 the communities of a fresh street, then times ``import_preview`` and ``import_commit`` and reports seconds,
 rows per second and the peak resident memory of the process (with ``--again``, the peak covers both imports).
-Target (issue): 100,000 rows on PostgreSQL, with
-history, in at most 60 s on two cores and 400 MB.
+Target (issue): 100,000 rows on PostgreSQL, with history, in at most 20 s on two cores and 300 MB.
 """
 
 import datetime

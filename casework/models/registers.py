@@ -101,7 +101,8 @@ class RegistryEntry(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     objects = RegistryEntryQuerySet.as_manager()
-    history = HistoricalRecords(get_user=history_user)
+    # read by record and by date: the relations' indexes are not copied to the history (see Person.history)
+    history = HistoricalRecords(get_user=history_user, no_db_index=["register", "person", "household", "unit"])
 
     class Meta:
         verbose_name = _("register entry")
@@ -159,6 +160,9 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    # The rows the preview checked (JSON lines), which the commit writes without reading the file again; removed
+    # once they are written.
+    rows_file = models.FileField(upload_to="imports/%Y/%m/", blank=True, editable=False)
     file_name = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(_("file checksum"), max_length=64, db_index=True)
     mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, blank=True)
@@ -171,7 +175,7 @@ class ImportRun(models.Model):
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(get_user=history_user, excluded_fields=["report"])
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["report", "rows_file"])
 
     class Meta:
         verbose_name = _("import")

@@ -228,7 +228,8 @@ class FollowUp(models.Model):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(get_user=history_user)
+    # read by record and by date: the relations' indexes are not copied to the history (see Person.history)
+    history = HistoricalRecords(get_user=history_user, no_db_index=["person", "household", "unit"])
 
     class Meta:
         verbose_name = _("follow-up")
