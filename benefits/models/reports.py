@@ -4,13 +4,19 @@ from django.db import models
 
 
 class ReportFigure(models.Model):
-    """One summed number of the supervisors' reports for a unit (the unit its rows belong to: a community), kept
-    by the report summaries' refresh (``services.reports``) so that a report over a whole city sums a few
-    thousand of these instead of millions of rows. ``figure`` names what is counted (``registers.new`` …),
-    ``month`` the first day of the month of a flow (empty for a stock, counted on the refresh's day), ``key`` a
-    register, program or staff member, ``detail`` an exit reason or a follow-up kind."""
+    """One summed number of the supervisors' reports for a unit and its whole subtree, kept by the report
+    summaries' refresh (``reports.services``: counted at the records' own units, then added up the tree) so that
+    a report over a whole city reads its own and its districts' rows instead of millions of records.
+    ``figure`` names what is counted (``registers.new`` …), ``month`` the first day of the month of a flow (empty
+    for a stock, counted on the refresh's day), ``key`` a register, program or staff member, ``detail`` an exit
+    reason, a follow-up kind, an application's state or the days from its submission to its decision."""
 
-    unit = models.ForeignKey("accounts.ServiceUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No foreign key in the database: the refresh writes its million rows from the units of existing records, and
+    # checking each against the units at its commit was a quarter of its time (Django still deletes a unit's rows
+    # with the unit).
+    unit = models.ForeignKey(
+        "accounts.ServiceUnit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     figure = models.CharField(max_length=32)
     month = models.DateField(null=True)
     key = models.BigIntegerField(null=True)

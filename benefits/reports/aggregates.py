@@ -1,43 +1,7 @@
-"""The aggregates the reports need that the ORM lacks: a median (PostgreSQL's percentile, SQLite's own) and the
-days between two dates."""
+"""An expression the reports need that the ORM lacks: the days between two dates (the report summaries count
+the days from submission to decision with it, for the medians)."""
 
-from django.db.models import (
-    Aggregate,
-    FloatField,
-    Func,
-    IntegerField,
-)
-
-
-class Median(Aggregate):
-    """The median: ``percentile_cont`` on PostgreSQL; a ``MEDIAN`` aggregate registered on SQLite connections
-    (``benefits.apps``)."""
-
-    function = "MEDIAN"
-    name = "Median"
-    output_field = FloatField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler, connection, template="percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)", **extra
-        )
-
-
-class SqliteMedian:
-    """``MEDIAN(x)`` for SQLite (the embedded database has no percentile function)."""
-
-    def __init__(self):
-        self.values = []
-
-    def step(self, value):
-        if value is not None:
-            self.values.append(value)
-
-    def finalize(self):
-        if not self.values:
-            return None
-        ordered, middle = sorted(self.values), len(self.values) // 2
-        return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+from django.db.models import Func, IntegerField
 
 
 class DaysBetween(Func):

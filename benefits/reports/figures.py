@@ -17,7 +17,6 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +42,6 @@ from ..models import (
     Program,
     ReportFigure,
 )
-from .aggregates import DaysBetween, Median
 from .context import APPROVED_BATCHES, ENDING_DAYS, REPORTS, WAITING, ReportContext
 from .tables import (
     Cell,
@@ -51,8 +49,10 @@ from .tables import (
     Table,
     count_figure,
     fold_rows,
+    fold_summaries,
     from_summaries,
     measure_columns,
+    summary_units,
     summed_rows,
     table_by_unit,
 )
@@ -75,7 +75,7 @@ def report_registers(ctx: ReportContext) -> Report:
     reasons = [reason for reason, _label in ExitReason.choices]
     measures = ["active", "new", "exited", *[f"exit_{r}" for r in reasons]]
     rows = _register_counts(ctx)
-    by_register, by_unit = fold_rows(ctx, rows, ("register_id",), measures)
+    by_register, by_unit = fold_summaries(ctx, rows, ("register_id",), measures)
     registers = {r.pk: r for r in Register.objects.filter(pk__in=[k[0] for k in by_register])}
     used_reasons = [r for r in reasons if any(v.get(f"exit_{r}") for v in by_register.values())]
     table_rows = []
@@ -140,15 +140,15 @@ def _register_counts(ctx: ReportContext) -> list[dict]:
             row["exited"] = row.get("exited", 0) + n
             row[f"exit_{found['detail']}"] = row.get(f"exit_{found['detail']}", 0) + n
     if from_flows:
-        # Every month up to the period's end, entries less exits, per community: one number per community and
-        # register, without the months and exit reasons the period's figures above are split by. Grouped by
-        # community, not by the table's row as in summed_rows: over every month's rows the row unit's CASE cost more
-        # than it saved; fold_rows puts the communities in their rows.
+        # Every month up to the period's end, entries less exits: one number per unit and register, without the
+        # months and exit reasons the period's figures above are split by.
         entered_less_exited = Case(
             When(figure="registers.exited", then=-F("n")), default=F("n"), output_field=BigIntegerField()
         )
         for unit_id, register_id, active in (
-            ReportFigure.objects.filter(ctx.where(), figure__in=figures, month__lte=ctx.end)
+            ReportFigure.objects.filter(
+                figure__in=figures, month__lte=ctx.end, unit_id__in=summary_units(ctx, by_unit=True)
+            )
             .values("unit_id", "key")
             .annotate(active=Sum(entered_less_exited))
             .order_by()
@@ -224,7 +224,7 @@ def report_contacts(ctx: ReportContext) -> Report:
             (found["unit_id"], found["key"]), {"unit_id": found["unit_id"], "register_id": found["key"]}
         )
         row[found["figure"].partition(".")[2]] = found["n"]
-    by_register, by_unit = fold_rows(ctx, counted.values(), ("register_id",), list(COVERAGE))
+    by_register, by_unit = fold_summaries(ctx, counted.values(), ("register_id",), list(COVERAGE))
     registers = {r.pk: r for r in Register.objects.filter(needs_contact=True)}
     table_rows = []
     for (register_id,), values in sorted(by_register.items(), key=lambda item: -item[1]["total"]):
@@ -309,17 +309,19 @@ def _overdue_cutoff(today: datetime.date, days: int) -> datetime.date:
     return day
 
 
-def _q_overdue(ctx: ReportContext) -> Q:
-    """Waiting for a decision past the city's time limit (``selectors.application_deadline``), in SQL."""
-    limits = processing_limits(on=ctx.today)
+def q_overdue(today: datetime.date) -> Q:
+    """Waiting for a decision past the city's time limit on ``today`` (``selectors.application_deadline``), in
+    SQL."""
+    limits = processing_limits(on=today)
     default = settings.CASEWORK_APPLICATION_WORKING_DAYS
     by_city = Q()
     for city, days in limits.items():
-        by_city |= Q(program__city=city, submitted_at__lt=_day_start(_overdue_cutoff(ctx.today, days)))
-    q = by_city | (
-        ~Q(program__city__in=list(limits)) & Q(submitted_at__lt=_day_start(_overdue_cutoff(ctx.today, default)))
-    )
+        by_city |= Q(program__city=city, submitted_at__lt=_day_start(_overdue_cutoff(today, days)))
+    q = by_city | (~Q(program__city__in=list(limits)) & Q(submitted_at__lt=_day_start(_overdue_cutoff(today, default))))
     return Q(state__in=WAITING) & q
+
+
+DECIDED_STATES = (Application.State.APPROVED, Application.State.REJECTED)
 
 
 def q_applications(ctx: ReportContext, measure: str, state: str = "") -> Q:
@@ -327,120 +329,145 @@ def q_applications(ctx: ReportContext, measure: str, state: str = "") -> Q:
         q = Q(created_at__gte=_day_start(ctx.start), created_at__lt=_day_start(ctx.end + datetime.timedelta(days=1)))
         return q & Q(state=state) if state else q
     if measure == "decided":
-        q = Q(decided_on__gte=ctx.start, decided_on__lte=ctx.end, state__in=["approved", "rejected"])
+        q = Q(decided_on__gte=ctx.start, decided_on__lte=ctx.end, state__in=DECIDED_STATES)
         return q & Q(state=state) if state else q
     if measure == "waiting":
         return Q(state__in=WAITING)
-    return _q_overdue(ctx)
+    return q_overdue(ctx.today)
 
 
 def report_applications(ctx: ReportContext) -> Report:
+    """From the report summaries: applications created per month by their state now, decided per month by
+    program and state (with the days from submission to decision, for the medians), waiting and overdue on the
+    refresh's day."""
     states = list(Application.State.values)
-    measures = {f"received_{s}": count_figure(q_applications(ctx, "received", s)) for s in states}
-    measures.update(
-        approved=count_figure(q_applications(ctx, "decided", "approved")),
-        rejected=count_figure(q_applications(ctx, "decided", "rejected")),
-        waiting=count_figure(q_applications(ctx, "waiting")),
-        overdue=count_figure(q_applications(ctx, "overdue")),
-    )
-    base = Application.objects.filter(ctx.where())
-    rows = base.values("unit_id").annotate(**measures).order_by()
-    by_key, by_unit = fold_rows(ctx, rows, (), list(measures))
-    totals = by_key.get((), {})
+    received, days = {}, {}
+    for found in summed_rows(
+        ctx, ("applications.received", "applications.decision_days"), ("figure", "key", "detail"), amounts=False
+    ):
+        if found["figure"] == "applications.received":
+            received[found["detail"]] = received.get(found["detail"], 0) + found["n"]
+        else:
+            histogram = days.setdefault(found["key"], {})
+            histogram[int(found["detail"])] = histogram.get(int(found["detail"]), 0) + found["n"]
+    measures = ["waiting", "overdue", *DECIDED_STATES]
+    rows = []
+    for found in summed_rows(
+        ctx,
+        ("applications.waiting", "applications.overdue", "applications.decided"),
+        ("unit_id", "figure", "key", "detail"),
+        amounts=False,
+    ):
+        measure = found["figure"].partition(".")[2]
+        rows.append({"unit_id": found["unit_id"], "program_id": found["key"], found["detail"] or measure: found["n"]})
+    by_program, by_unit = fold_summaries(ctx, rows, ("program_id",), measures)
+    totals = {m: sum(values[m] for values in by_program.values()) for m in measures}
     labels = dict(Application.State.choices)
     by_state = [
-        [Cell(labels[s]), Cell(totals.get(f"received_{s}", 0), ctx.link("applications.received", state=s))]
+        [
+            Cell(labels[s]),
+            Cell(received.get(s, 0), ctx.link("applications.received", state=s) if received.get(s) else ""),
+        ]
         for s in states
     ]
-    for row in by_state:
-        if not row[1].value:
-            row[1].link = ""
-    decided = (
-        base.filter(q_applications(ctx, "decided"), submitted_at__isnull=False)
-        .values("program_id")
-        .annotate(
-            approved=count_figure(Q(state="approved")),
-            rejected=count_figure(Q(state="rejected")),
-            median=Median(DaysBetween(TruncDate("submitted_at"), F("decided_on"))),
-        )
-        .order_by()
-    )
-    decided = list(decided)
-    programs = {p.pk: p for p in Program.objects.filter(pk__in=[row["program_id"] for row in decided])}
-    overall = (
-        base.filter(q_applications(ctx, "decided"), submitted_at__isnull=False)
-        .aggregate(median=Median(DaysBetween(TruncDate("submitted_at"), F("decided_on"))))
-        .get("median")
-    )
+    decided = {key[0]: values for key, values in by_program.items() if values["approved"] or values["rejected"]}
+    programs = {p.pk: p for p in Program.objects.filter(pk__in=list(decided))}
     decision_rows = []
-    for row in sorted(decided, key=lambda r: -(r["approved"] + r["rejected"])):
-        code = programs[row["program_id"]].code
+    for program_id, values in sorted(
+        decided.items(), key=lambda item: (-(item[1]["approved"] + item[1]["rejected"]), programs[item[0]].code)
+    ):
+        code = programs[program_id].code
         decision_rows.append(
             [
-                Cell(programs[row["program_id"]].display_name),
+                Cell(programs[program_id].display_name),
                 *[
-                    Cell(row[s], ctx.link("applications.decided", state=s, program=code) if row[s] else "")
-                    for s in ("approved", "rejected")
+                    Cell(values[s], ctx.link("applications.decided", state=s, program=code) if values[s] else "")
+                    for s in DECIDED_STATES
                 ],
-                Cell(_days(row["median"])),
+                Cell(_days(histogram_median(days.get(program_id, {})))),
             ]
         )
+    overall = {}
+    for histogram in days.values():
+        for value, n in histogram.items():
+            overall[value] = overall.get(value, 0) + n
     decision_rows.append(
         [
             Cell(_("All")),
-            *[
-                Cell(totals.get(s, 0), ctx.link("applications.decided", state=s) if totals.get(s) else "")
-                for s in ("approved", "rejected")
-            ],
-            Cell(_days(overall)),
+            *[Cell(totals[s], ctx.link("applications.decided", state=s) if totals[s] else "") for s in DECIDED_STATES],
+            Cell(_days(histogram_median(overall))),
         ]
     )
-    return Report(
-        "applications",
-        str(REPORTS["applications"]),
-        [
-            Table(
-                "by_state",
-                _("Applications created in the period, by state now"),
-                [_("State"), _("Applications")],
-                by_state,
-                chart=(1,),
-                horizontal=True,
-            ),
-            Table(
-                "decisions",
-                _("Decided in the period"),
-                [_("Program"), _("Approved"), _("Rejected"), _("Median days from submission to decision")],
-                decision_rows,
-            ),
-            table_by_unit(
-                ctx,
-                "applications",
-                by_unit,
-                {
-                    "waiting": (_("Waiting for a decision now"), "applications.waiting", {}),
-                    "overdue": (_("Of which overdue"), "applications.overdue", {}),
-                    "approved": (_("Approved"), "applications.decided", {"state": "approved"}),
-                    "rejected": (_("Rejected"), "applications.decided", {"state": "rejected"}),
-                },
-                chart=(1, 2),
-                note=_("Overdue: past the city's time limit in working days from submission."),
-            ),
-        ],
+    return from_summaries(
+        ctx,
+        Report(
+            "applications",
+            str(REPORTS["applications"]),
+            [
+                Table(
+                    "by_state",
+                    _("Applications created in the period, by state now"),
+                    [_("State"), _("Applications")],
+                    by_state,
+                    chart=(1,),
+                    horizontal=True,
+                ),
+                Table(
+                    "decisions",
+                    _("Decided in the period"),
+                    [_("Program"), _("Approved"), _("Rejected"), _("Median days from submission to decision")],
+                    decision_rows,
+                ),
+                table_by_unit(
+                    ctx,
+                    "applications",
+                    by_unit,
+                    {
+                        "waiting": (_("Waiting for a decision now"), "applications.waiting", {}),
+                        "overdue": (_("Of which overdue"), "applications.overdue", {}),
+                        "approved": (_("Approved"), "applications.decided", {"state": "approved"}),
+                        "rejected": (_("Rejected"), "applications.decided", {"state": "rejected"}),
+                    },
+                    chart=(1, 2),
+                    note=_("Overdue: past the city's time limit in working days from submission."),
+                ),
+            ],
+        ),
     )
+
+
+def histogram_median(counts: dict[int, int]) -> float | None:
+    """The median of values given as ``{value: how many}``, as PostgreSQL's ``percentile_cont(0.5)`` gives it
+    (the mean of the two middle values of an even count); None for none."""
+    total = sum(counts.values())
+    if not total:
+        return None
+
+    def at(position: int) -> int:
+        seen = 0
+        for value, n in sorted(counts.items()):
+            seen += n
+            if position < seen:
+                return value
+        raise IndexError(position)
+
+    if total % 2:
+        return float(at(total // 2))
+    return (at(total // 2 - 1) + at(total // 2)) / 2
 
 
 def _days(value) -> str:
     return "–" if value is None else f"{value:.1f}"
 
 
+def q_grants_now(measure: str, today: datetime.date) -> Q:
+    """The grants' stocks on ``today``: active, and active ending within ``ENDING_DAYS``."""
+    q = Q(status=Entitlement.Status.ACTIVE)
+    return q & Q(end__lte=today + datetime.timedelta(days=ENDING_DAYS)) if measure == "ending" else q
+
+
 def q_entitlements(ctx: ReportContext, measure: str, program: str = "") -> Q:
-    if measure == "active":
-        q = Q(status=Entitlement.Status.ACTIVE)
-    elif measure == "ending":
-        q = Q(status=Entitlement.Status.ACTIVE, end__lte=ctx.today + datetime.timedelta(days=ENDING_DAYS))
-    else:  # started in the period
-        q = Q(start__gte=ctx.start, start__lte=ctx.end)
+    q = Q(start__gte=ctx.start, start__lte=ctx.end) if measure == "started" else q_grants_now(measure, ctx.today)
     return q & Q(program__code=program) if program else q
 
 
@@ -448,19 +475,22 @@ ENTITLEMENT_MEASURES = ("active", "ending", "started")
 
 
 def report_entitlements(ctx: ReportContext) -> Report:
-    measures = {m: count_figure(q_entitlements(ctx, m)) for m in ENTITLEMENT_MEASURES}
-    measures["monthly"] = Sum("amount_per_period", filter=q_entitlements(ctx, "active") & Q(period="month"))
-    rows = (
-        Entitlement.objects.filter(ctx.where())
-        .filter(q_entitlements(ctx, "active") | q_entitlements(ctx, "started"))
-        .values("unit_id", "program_id")
-        .annotate(**measures)
-        .order_by()
-    )
-    by_program, by_unit = fold_rows(ctx, rows, ("program_id",), list(measures))
+    """From the report summaries: active and ending grants on the refresh's day (with the active monthly grants'
+    amount), grants started per month, each by program."""
+    measures = [*ENTITLEMENT_MEASURES, "monthly"]
+    rows = []
+    for found in summed_rows(ctx, tuple(f"grants.{m}" for m in ENTITLEMENT_MEASURES), ("unit_id", "figure", "key")):
+        measure = found["figure"].partition(".")[2]
+        row = {"unit_id": found["unit_id"], "program_id": found["key"], measure: found["n"]}
+        if measure == "active":
+            row["monthly"] = found["amount"]
+        rows.append(row)
+    by_program, by_unit = fold_summaries(ctx, rows, ("program_id",), measures)
     programs = {p.pk: p for p in Program.objects.filter(pk__in=[k[0] for k in by_program])}
     table_rows = []
-    for (program_id,), values in sorted(by_program.items(), key=lambda item: -item[1]["active"]):
+    for (program_id,), values in sorted(
+        by_program.items(), key=lambda item: (-item[1]["active"], programs[item[0][0]].code)
+    ):
         code = programs[program_id].code
         table_rows.append(
             [Cell(programs[program_id].display_name)]
@@ -471,20 +501,23 @@ def report_entitlements(ctx: ReportContext) -> Report:
             + [Cell(_money(values["monthly"]))]
         )
     columns = [_("Active now"), _("Ending within 30 days"), _("Started in the period")]
-    return Report(
-        "entitlements",
-        str(REPORTS["entitlements"]),
-        [
-            Table(
-                "by_program",
-                _("By program"),
-                [_("Program"), *columns, _("Monthly amount of the active grants")],
-                table_rows,
-                chart=(1, 2, 3),
-                horizontal=True,
-            ),
-            table_by_unit(ctx, "entitlements", by_unit, measure_columns("grants", ENTITLEMENT_MEASURES, columns)),
-        ],
+    return from_summaries(
+        ctx,
+        Report(
+            "entitlements",
+            str(REPORTS["entitlements"]),
+            [
+                Table(
+                    "by_program",
+                    _("By program"),
+                    [_("Program"), *columns, _("Monthly amount of the active grants")],
+                    table_rows,
+                    chart=(1, 2, 3),
+                    horizontal=True,
+                ),
+                table_by_unit(ctx, "entitlements", by_unit, measure_columns("grants", ENTITLEMENT_MEASURES, columns)),
+            ],
+        ),
     )
 
 
@@ -645,7 +678,10 @@ def report_build(ctx: ReportContext, name: str) -> Report:
     return BUILDERS[name](ctx)
 
 
-REPORT_WORK_MEM = "32MB"  # a city's GROUP BY over the summaries spills to disk at PostgreSQL's default 4 MB
+# Room for a page's aggregates. Since the summaries are added up the tree a page's largest (a past month's register
+# stock, the live households) needs well under PostgreSQL's default 4 MB; a city's GROUP BY over its communities'
+# rows spilled to disk at that default before.
+REPORT_WORK_MEM = "32MB"
 
 
 def reports_build(ctx: ReportContext, names: list[str]) -> list[Report]:

@@ -1,25 +1,41 @@
-"""The report summaries: the numbers the supervisors' reports sum for their stock and flow figures, per unit
-(the unit the rows belong to: a community), month and key, computed with set-based SQL (``INSERT … SELECT …
-GROUP BY``) and replaced in one transaction, so a reader sees the old set or the new one, never half of each.
-Refreshed by the ``report-summaries-refresh`` job and ``python manage.py refresh_report_summaries``.
+"""The report summaries: the numbers the supervisors' reports read for their stock and flow figures, per unit,
+month and key, computed with set-based SQL (``INSERT … SELECT … GROUP BY``) and replaced in one transaction, so
+a reader sees the old set or the new one, never half of each. Refreshed by the ``report-summaries-refresh`` job
+and ``python manage.py refresh_report_summaries``.
+
+Each figure is counted at the unit its records belong to (mostly a community), then added up the tree, a level at
+a time, so that a unit's rows count its whole subtree: a city's page reads its own rows and its districts', not
+its thousand communities'. Never sum a unit's rows with its ancestors'.
 
 The figures use the same definitions as the drill-down lists (``reports.figures``): a flow is counted by the
 month of its date (a register entry's entry or exit, a payment batch's month, a contact, an application's
-creation), a stock (on a register, contact coverage, open worklist items, leads and assistance) on the day of
-the refresh."""
+creation or decision, a grant's start), a stock (on a register, contact coverage, open worklist items, leads,
+assistance, applications waiting and overdue, active and ending grants) on the day of the refresh."""
 
 import datetime
 import time
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, CharField, Count, DateField, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models import BigIntegerField, Case, CharField, Count, DateField, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import Cast, TruncDate, TruncMonth
 from django.utils import timezone
 
+from accounts.models import ServiceUnit
 from casework.models import Assistance, Contact, FollowUp, RegistryEntry
 
-from ..models import Application, Disbursement, Lead, LedgerEntry, ReportFigure, ReportRefresh
-from .figures import COVERAGE, MONEY_MEASURES, coverage_counts, q_lines
+from ..models import Application, Disbursement, Entitlement, Lead, LedgerEntry, Period, ReportFigure, ReportRefresh
+from .aggregates import DaysBetween
+from .context import WAITING
+from .figures import (
+    COVERAGE,
+    DECIDED_STATES,
+    ENTITLEMENT_MEASURES,
+    MONEY_MEASURES,
+    coverage_counts,
+    q_grants_now,
+    q_lines,
+    q_overdue,
+)
 
 NO_MONTH = Cast(Value(None), output_field=DateField())  # typed: PostgreSQL takes a bare NULL parameter for text
 NO_KEY = Cast(Value(None), output_field=BigIntegerField())
@@ -118,11 +134,71 @@ def _figures(today: datetime.date) -> list[tuple[str, str, tuple]]:
             ),
         ),
     ]
+    applications, decided = Application.objects.all(), Application.objects.filter(state__in=DECIDED_STATES)
+    found += [
+        ("applications.received", *_grouped(applications, month=TruncMonth("created_at"), detail=F("state"))),
+        (
+            "applications.decided",
+            *_grouped(
+                decided.filter(decided_on__isnull=False),
+                month=TruncMonth("decided_on"),
+                key=F("program_id"),
+                detail=F("state"),
+            ),
+        ),
+        (  # a histogram (detail: the days) for the medians, which no sum of medians gives
+            "applications.decision_days",
+            *_grouped(
+                decided.filter(decided_on__isnull=False, submitted_at__isnull=False),
+                month=TruncMonth("decided_on"),
+                key=F("program_id"),
+                detail=Cast(DaysBetween(TruncDate("submitted_at"), F("decided_on")), output_field=CharField()),
+            ),
+        ),
+        ("applications.waiting", *_grouped(applications.filter(state__in=WAITING))),
+        ("applications.overdue", *_grouped(applications.filter(q_overdue(today)))),
+    ]
+    monthly_amount = Case(
+        When(period=Period.MONTH, amount_per_period__isnull=False, then=F("amount_per_period")),
+        default=Value(0),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    grants = Entitlement.objects.all()
+    for measure in ENTITLEMENT_MEASURES[:2]:
+        found.append(
+            (
+                f"grants.{measure}",
+                *_grouped(
+                    grants.filter(q_grants_now(measure, today)),
+                    key=F("program_id"),
+                    amount=monthly_amount if measure == "active" else None,
+                ),
+            )
+        )
+    found.append(("grants.started", *_grouped(grants, month=TruncMonth("start"), key=F("program_id"))))
     return found
 
 
+def _roll_up(cursor) -> None:
+    """Add every unit's rows to its parent's, a level at a time from the communities up, so that a unit's rows
+    count its subtree (its own records' rows stay beside the sums of its children's)."""
+    table, units = ReportFigure._meta.db_table, ServiceUnit._meta.db_table
+    for level in reversed(ServiceUnit.LEVEL_ORDER[1:]):  # community, street, district: each into its parent
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (figure, unit_id, month, key, detail, n, amount)
+            SELECT f.figure, u.parent_id, f.month, f.key, f.detail, SUM(f.n), SUM(f.amount)
+            FROM {table} f JOIN {units} u ON u.id = f.unit_id
+            WHERE u.level = %s AND u.parent_id IS NOT NULL
+            GROUP BY f.figure, u.parent_id, f.month, f.key, f.detail
+            """,  # noqa: S608 (table names; the level is a parameter)
+            [level],
+        )
+
+
 def report_summaries_refresh(*, today: datetime.date | None = None) -> ReportRefresh:
-    """Recompute every summed figure (stocks counted on ``today``) and replace the old set in one transaction."""
+    """Recompute every summed figure (stocks counted on ``today``), add it up the unit tree and replace the old set
+    in one transaction."""
     today = today or timezone.localdate()
     started, started_at = time.perf_counter(), timezone.now()
     table = ReportFigure._meta.db_table
@@ -140,6 +216,7 @@ def report_summaries_refresh(*, today: datetime.date | None = None) -> ReportRef
             for measure in COVERAGE
             if row[measure]
         )
+        _roll_up(cursor)
         figures = ReportFigure.objects.count()
         ReportRefresh.objects.all().delete()
         refresh = ReportRefresh.objects.create(

@@ -1,18 +1,14 @@
 """What a report shows and an export writes: cells (a number and the link to the list behind it), tables and
-reports, and the summing of the hourly summaries by the rows of a table."""
+reports, and the reading of the report summaries by the rows of a table."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    BigIntegerField,
-    Case,
     Count,
     Q,
     Sum,
-    Value,
-    When,
 )
 from django.utils.translation import gettext as _
 
@@ -80,7 +76,7 @@ def table_by_unit(ctx: ReportContext, report: str, by_unit: dict, measures: dict
     rows = []
     for unit in ctx.rows:
         totals = by_unit.get(unit.pk, {})
-        sub = ReportContext(user=ctx.user, unit=unit, start=ctx.start, end=ctx.end, today=ctx.today)
+        sub = ReportContext(user=ctx.user, unit=unit, start=ctx.start, end=ctx.end, today=ctx.today, _paths=ctx._paths)
         cells = [Cell(unit.name, ctx.unit_link(unit.pk, report))]
         for measure, (_title, figure, params) in measures.items():
             value = totals.get(measure, 0)
@@ -100,32 +96,51 @@ def count_figure(figure_q: Q) -> Count:
     return Count("pk", filter=figure_q)
 
 
+def summary_units(ctx: ReportContext, *, by_unit: bool) -> list[int]:
+    """The units whose report summaries a page reads. A unit's summaries count its whole subtree (the refresh adds
+    each figure up the tree), so the area's totals are the rows of its top units (``ctx.tops``, disjoint) and a
+    by-unit table's rows the rows of its units (``ctx.rows``): a city reads its own rows and its ten districts',
+    never its thousand communities'. Both lists come from the units visible to the user (``report_context``)."""
+    units = {unit.pk for unit in ctx.tops}
+    if by_unit:
+        units.update(unit.pk for unit in ctx.rows)
+    return sorted(units)
+
+
 def summed_rows(ctx: ReportContext, figures: tuple[str, ...], group: tuple[str, ...], *, amounts=True) -> list[dict]:
-    """The report summaries' rows of ``figures`` in the context's area summed by ``group``: a stock (no month) as
-    counted on the refresh's day, a flow over the months of the period, as ``n`` (and ``amount``).
-    ``unit_id`` in ``group`` is the row unit of the by-unit tables (``ctx.row_of``), summed in the database: a
-    city's thousand communities come back as its ten districts."""
+    """The report summaries' rows of ``figures`` for the area summed by ``group``: a stock (no month) as counted
+    on the refresh's day, a flow over the months of the period, as ``n`` (and ``amount``). With ``unit_id`` in
+    ``group``, the rows of the area's top units and of the by-unit tables' units (``fold_summaries`` sorts them);
+    without, those of the top units only."""
     sums = {"sum_n": Sum("n")}
-    if amounts:  # counts only: no Decimal to convert on each of a city's rows
+    if amounts:  # counts only: no Decimal to convert on each row
         sums["sum_amount"] = Sum("amount")
     rows = ReportFigure.objects.filter(
-        ctx.where(), Q(month__isnull=True) | Q(month__gte=ctx.start, month__lte=ctx.end), figure__in=figures
+        Q(month__isnull=True) | Q(month__gte=ctx.start, month__lte=ctx.end),
+        figure__in=figures,
+        unit_id__in=summary_units(ctx, by_unit="unit_id" in group),
     )
-    if "unit_id" in group:
-        rows = rows.annotate(
-            row_unit=Case(
-                *[When(unit__path__startswith=row.path, then=Value(row.pk)) for row in ctx.rows],
-                default=None,
-                output_field=BigIntegerField(),
-            )
-        )
-        group = tuple("row_unit" if name == "unit_id" else name for name in group)
     found = list(rows.values(*group).annotate(**sums).order_by())
     for row in found:
         row["n"], row["amount"] = row.pop("sum_n"), row.pop("sum_amount", None)
-        if "row_unit" in row:
-            row["unit_id"] = row.pop("row_unit")
     return found
+
+
+def fold_summaries(ctx: ReportContext, rows, keys: tuple[str, ...], measures: list[str]) -> tuple[dict, dict]:
+    """Like ``fold_rows`` for rows of ``summed_rows`` grouped by ``unit_id``: the totals per key from the top units'
+    rows, the by-unit tables' from their units' rows (a unit that is both counts in both)."""
+    tops, row_units = {unit.pk for unit in ctx.tops}, {unit.pk for unit in ctx.rows}
+    by_key, by_unit = {}, {}
+    for row in rows:
+        targets = []
+        if row["unit_id"] in tops:
+            targets.append(by_key.setdefault(tuple(row[k] for k in keys), {}))
+        if row["unit_id"] in row_units:
+            targets.append(by_unit.setdefault(row["unit_id"], {}))
+        for target in targets:
+            for measure in measures:
+                target[measure] = target.get(measure, 0) + (row.get(measure) or 0)
+    return by_key, by_unit
 
 
 def from_summaries(ctx: ReportContext, report: Report) -> Report:

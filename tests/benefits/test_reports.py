@@ -6,6 +6,7 @@ data."""
 import datetime
 import io
 import itertools
+import statistics
 import time
 from decimal import Decimal
 from urllib.parse import quote
@@ -33,6 +34,7 @@ from benefits.models import (
     ReportFigure,
 )
 from benefits.reports.context import REPORTS
+from benefits.reports.figures import histogram_median
 from benefits.reports.services import report_summaries_refresh
 from casework.models import (
     Assistance,
@@ -245,11 +247,9 @@ def numbers(reports, *, skip=("by_unit",)) -> dict:
 # --- 1. Each number equals the count of its drill-down list ------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["bob", "grace", "alice"])
-def test_every_number_equals_the_count_of_the_list_behind_it(who, world, report_data, console_as):
-    client = console_as(getattr(world, who))
-    reports = dashboard(client)
-    assert all(report.refreshed_at for report in reports if report.summarized)
+def numbers_equal_their_lists(client, reports) -> int:
+    """Open the list behind every linked number of ``reports``: each must have that many rows. How many were
+    checked."""
     checked = 0
     for report in reports:
         for table in report.tables:
@@ -261,9 +261,100 @@ def test_every_number_equals_the_count_of_the_list_behind_it(who, world, report_
                     assert response.status_code == 200, cell.link
                     assert response.context["page"].paginator.count == cell.value, (report.name, table.key, cell.link)
                     checked += 1
-    assert checked >= 30
+    return checked
+
+
+@pytest.mark.parametrize("who", ["bob", "grace", "alice", "sam"])  # sam: a superuser, both cities (two top units)
+def test_every_number_equals_the_count_of_the_list_behind_it(who, world, report_data, console_as):
+    client = console_as(getattr(world, who))
+    reports = dashboard(client)
+    assert all(report.refreshed_at for report in reports if report.summarized)
+    assert numbers_equal_their_lists(client, reports) >= 30
     linked = {r.name for r in reports for t in r.tables for row in t.rows for c in row[1:] if c.link}
     assert linked == set(REPORTS)
+
+
+def test_records_kept_above_the_communities_count_in_their_unit_s_area_once(world, report_data, console_as):
+    """A unit's summaries count its whole subtree, its own records included: applications kept at a street and at
+    a district count in the rows of the units above them, once, and every number still equals its list."""
+    monthly = Program.objects.get(code=MONTHLY)
+    person = make_person(world.youhao, "街道申请人")
+    for unit in (world.qingniwa, world.zhongshan):
+        Application.objects.create(
+            person=person,
+            unit=unit,
+            program=monthly,
+            state="submitted",
+            requested_start=THIS_MONTH,
+            created_by=world.bob,
+            submitted_at=timezone.now(),
+        )
+    report_summaries_refresh()
+
+    def waiting_by_unit(client) -> dict:
+        report = next(r for r in dashboard(client) if r.name == "applications")
+        table = next(t for t in report.tables if t.key == "by_unit")
+        return {row[0].value: row[1].value for row in table.rows}
+
+    def waiting_under(unit) -> int:
+        return Application.objects.filter(
+            state__in=["submitted", "recommended"], unit__path__startswith=unit.path
+        ).count()
+
+    client = console_as(world.grace)  # the city: one row per district
+    assert waiting_by_unit(client)["中山区"] == waiting_under(world.zhongshan) == 4 + 2  # 2 a community, 2 above
+    by_state = next(t for r in dashboard(client) if r.name == "applications" for t in r.tables if t.key == "by_state")
+    submitted = next(row[1] for row in by_state.rows if "state=submitted" in row[1].link)
+    assert submitted.value == 3 + 2  # one in each of the city's three communities, two kept above them
+    assert numbers_equal_their_lists(client, dashboard(client)) >= 30
+    client = console_as(world.bob)  # the district: one row per street; the district's own in the totals only
+    assert waiting_by_unit(client) == {"青泥洼桥街道": waiting_under(world.qingniwa)} == {"青泥洼桥街道": 4 + 1}
+    assert numbers_equal_their_lists(client, dashboard(client)) >= 30
+
+
+@pytest.mark.parametrize("counts", [{}, {3: 1}, {1: 1, 4: 1}, {1: 2, 5: 1}, {2: 2, 3: 2}, {0: 3, 7: 1, 9: 4}])
+def test_the_median_of_a_histogram_is_the_median_of_its_values(counts):
+    values = [value for value, n in counts.items() for _ in range(n)]
+    assert histogram_median(counts) == (statistics.median(values) if values else None)
+
+
+def test_the_median_days_to_a_decision_is_that_of_the_decided_applications(world, report_data, console_as):
+    reports = dashboard(console_as(world.grace))
+    decisions = next(t for r in reports if r.name == "applications" for t in r.tables if t.key == "decisions")
+    start = LAST_MONTH.replace(month=1) if LAST_MONTH.year == TODAY.year else LAST_MONTH
+    decided = Application.objects.filter(
+        unit__path__startswith=world.dalian.path,
+        state__in=["approved", "rejected"],
+        decided_on__gte=start,
+        submitted_at__isnull=False,
+    )
+    days = {}
+    for application in decided.select_related("program"):
+        waited = (application.decided_on - timezone.localdate(application.submitted_at)).days
+        days.setdefault(application.program.display_name, []).append(waited)
+    assert len(decisions.rows) == len(days) + 1
+    for row in decisions.rows[:-1]:
+        assert row[3].value == f"{statistics.median(days[row[0].value]):.1f}"
+    assert decisions.rows[-1][3].value == f"{statistics.median([d for v in days.values() for d in v]):.1f}"
+
+
+def test_applications_and_grants_are_counted_as_of_the_refresh(world, report_data, console_as):
+    client = console_as(world.bob)
+
+    def counted() -> tuple[int, int]:
+        """Waiting applications in the street's row, active grants of every program."""
+        tables = {(r.name, t.key): t for r in dashboard(client) for t in r.tables}
+        waiting = tables["applications", "by_unit"].rows[0][1].value
+        return waiting, sum(row[1].value for row in tables["entitlements", "by_program"].rows)
+
+    before = counted()
+    populate(world, world.youhao)
+    assert counted() == before  # counted at the last refresh; the lists are live
+    refresh = report_summaries_refresh()
+    assert counted() == (before[0] + 2, before[1] + 1)
+    page = dashboard(client)
+    assert {r.name for r in page if r.summarized} >= {"applications", "entitlements"}
+    assert all(r.refreshed_at == refresh.refreshed_at for r in page if r.summarized)
 
 
 def test_a_past_period_s_numbers_equal_their_lists(world, report_data, console_as):
